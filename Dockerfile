@@ -1,0 +1,22 @@
+# The portal in production: gunicorn serving Django, whitenoise serving static files.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --requirement requirements.txt
+
+COPY . .
+# Static files are collected at build time; the key only exists for this step.
+RUN SECRET_KEY=collectstatic-build-step-only python manage.py collectstatic --noinput \
+    && useradd --system --uid 10001 --home-dir /app hub
+
+USER hub
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+    CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+CMD ["gunicorn", "hub.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

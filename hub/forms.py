@@ -1,0 +1,26 @@
+from django import forms
+
+from hub.models import User
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    display_name = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Display name",
+        help_text="How your name appears on the hub. You can leave it empty.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["display_name"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}

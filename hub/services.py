@@ -1,0 +1,27 @@
+from django.core.mail import EmailMessage
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from hub.emails import email_to_payload
+from hub.jobs import enqueue_on_commit
+from hub.models import User
+from hub.tasks import send_email_task
+
+
+def email_queue(*, message: EmailMessage) -> None:
+    """Deliver `message` from a worker once the current transaction commits."""
+    enqueue_on_commit(send_email_task, email_to_payload(message))
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, display_name: str) -> User:
+    user.display_name = display_name.strip()
+    user.save(update_fields=["display_name"])
+    return user
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> Token:
+    """Issue the person a new API token; any old key stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

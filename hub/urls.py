@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from hub import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("me/", views.me, name="me"),
+    path("me/token/", views.me_token_regenerate, name="me-token-regenerate"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("directory/", include("directory.urls")),
+    path("events/", include("events.urls")),
+    path("pledges/", include("pledges.urls")),
+    path("api/v1/", include("hub.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
