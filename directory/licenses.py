@@ -1,0 +1,22 @@
+"""The SPDX license list, shipped with the project (directory/data/spdx_licenses.json)."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+SPDX_FILE = Path(__file__).parent / "data" / "spdx_licenses.json"
+
+
+@cache
+def spdx_licenses() -> dict[str, dict]:
+    """SPDX id -> {"name": full name, "osi": OSI-approved}."""
+    return json.loads(SPDX_FILE.read_text(encoding="utf-8"))["licenses"]
+
+
+def SPDX_LICENSE_CHOICES():  # noqa: N802 - Django accepts a callable for `choices`
+    return [(spdx_id, f"{spdx_id} – {info['name']}") for spdx_id, info in spdx_licenses().items()]
+
+
+def license_name(spdx_id: str) -> str:
+    info = spdx_licenses().get(spdx_id)
+    return info["name"] if info else spdx_id

@@ -1,0 +1,305 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.licenses import SPDX_LICENSE_CHOICES
+
+
+class ListingStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    ARCHIVED = "archived", "Archived"
+
+
+class Tag(models.Model):
+    class Kind(models.TextChoices):
+        TECHNOLOGY = "technology", "Technology"
+        TOPIC = "topic", "Topic"
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TECHNOLOGY)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ListingStatus.PUBLISHED)
+
+
+class Listing(models.Model):
+    """What organizations and projects share: a curated, searchable entry."""
+
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=180, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown. Links and lists are fine.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="%(class)ss")
+    status = models.CharField(
+        max_length=20, choices=ListingStatus.choices, default=ListingStatus.PENDING, db_index=True
+    )
+    rejection_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_%(class)ss",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Weighted full-text document (name A, tags B, description C), kept current by
+    # directory.search on PostgreSQL; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ListingStatus.PUBLISHED
+
+
+class Organization(Listing):
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        LAB = "lab", "Research lab"
+        UNIVERSITY = "university", "University"
+        NONPROFIT = "nonprofit", "Nonprofit"
+        GOVERNMENT = "government", "Public body"
+        COMMUNITY = "community", "Community group"
+
+    class SizeBand(models.TextChoices):
+        TINY = "1-10", "1–10 people"
+        SMALL = "11-50", "11–50 people"
+        MEDIUM = "51-250", "51–250 people"
+        LARGE = "251-1000", "251–1,000 people"
+        HUGE = "1000+", "More than 1,000 people"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    website = models.URLField(blank=True)
+    city = models.CharField(max_length=80, blank=True, db_index=True)
+    neighbourhood = models.CharField(max_length=80, blank=True)
+    size_band = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
+    innersource = models.BooleanField(
+        "InnerSource program",
+        default=False,
+        help_text="The organization practises open source methods behind its firewall.",
+    )
+    featured = models.BooleanField(default=False, db_index=True)
+    verified = models.BooleanField(
+        default=False, help_text="Staff checked that the listing is run by the organization."
+    )
+
+    class Meta(Listing.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("directory:organization", kwargs={"slug": self.slug})
+
+
+class Project(Listing):
+    class HelpWanted(models.TextChoices):
+        CODE = "code", "Code"
+        DOCS = "docs", "Documentation"
+        DESIGN = "design", "Design and UX"
+        TESTING = "testing", "Testing"
+        MENTORING = "mentoring", "Mentoring"
+        TIME = "time", "Maintainer time"
+        FUNDING = "funding", "Funding"
+
+    repository_url = models.URLField("repository", blank=True)
+    homepage = models.URLField(blank=True)
+    license = models.CharField(
+        "license", max_length=80, choices=SPDX_LICENSE_CHOICES, blank=True, db_index=True
+    )
+    seeking_contributors = models.BooleanField(default=False, db_index=True)
+    pitch = models.TextField(
+        blank=True, help_text="Markdown. What help the project needs, and how to start."
+    )
+    help_wanted = models.JSONField(default=list, blank=True)
+    contact_url = models.URLField(
+        "how to reach the maintainers",
+        blank=True,
+        help_text="A mailing list, chat room, forum or issue tracker.",
+    )
+    organizations = models.ManyToManyField(
+        Organization, through="ProjectRole", related_name="projects"
+    )
+
+    class Meta(Listing.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("directory:project", kwargs={"slug": self.slug})
+
+    def help_wanted_labels(self) -> list[str]:
+        labels = dict(self.HelpWanted.choices)
+        return [labels[value] for value in self.help_wanted if value in labels]
+
+
+class ProjectRole(models.Model):
+    class Role(models.TextChoices):
+        MAINTAINER = "maintainer", "Maintainer"
+        SPONSOR = "sponsor", "Sponsor"
+        CONTRIBUTOR = "contributor", "Contributor"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roles")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="project_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MAINTAINER)
+
+    class Meta:
+        ordering = ["role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organization"], name="one_role_per_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.get_role_display().lower()} of {self.project}"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        ADMIN = "admin", "Admin"
+        MEMBER = "member", "Member"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending approval"
+        ACTIVE = "active", "Active"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    message = models.TextField(blank=True, help_text="Why the person claims the listing.")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_membership_per_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def can_manage(self) -> bool:
+        return self.status == self.Status.ACTIVE and self.role in (self.Role.OWNER, self.Role.ADMIN)
+
+
+class SlugRedirect(models.Model):
+    """An old address of a renamed or merged listing, kept so links never break."""
+
+    old_slug = models.SlugField(max_length=180)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_slug"],
+                condition=models.Q(organization__isnull=False),
+                name="unique_old_organization_slug",
+            ),
+            models.UniqueConstraint(
+                fields=["old_slug"],
+                condition=models.Q(project__isnull=False),
+                name="unique_old_project_slug",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=True) ^ models.Q(project__isnull=True),
+                name="redirect_points_to_one_listing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.organization or self.project}"
+
+
+class ListingRevision(models.Model):
+    """A proposed edit to a published listing, held until staff approve it.
+
+    Organizations that staff verified skip the wait: their edits apply at once and the
+    revision is kept as the record of what changed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPLIED = "applied", "Applied"
+        REJECTED = "rejected", "Rejected"
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    data = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=True) ^ models.Q(project__isnull=True),
+                name="revision_of_one_listing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Edit of {self.organization or self.project} ({self.get_status_display()})"
+
+    @property
+    def listing(self):
+        return self.organization or self.project
