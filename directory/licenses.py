@@ -20,3 +20,9 @@ def SPDX_LICENSE_CHOICES():  # noqa: N802 - Django accepts a callable for `choic
 def license_name(spdx_id: str) -> str:
     info = spdx_licenses().get(spdx_id)
     return info["name"] if info else spdx_id
+
+
+@cache
+def spdx_ids_by_lowercase() -> dict[str, str]:
+    """Lower-cased SPDX id -> the id as SPDX spells it, to accept "mit" for "MIT"."""
+    return {spdx_id.lower(): spdx_id for spdx_id in spdx_licenses()}

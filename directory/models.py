@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from directory.licenses import SPDX_LICENSE_CHOICES
+
+# Listings link to the web only: no ftp://, file:// or other schemes.
+web_url = URLValidator(schemes=["http", "https"])
 
 
 class ListingStatus(models.TextChoices):
@@ -91,7 +95,7 @@ class Organization(Listing):
         HUGE = "1000+", "More than 1,000 people"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[web_url])
     city = models.CharField(max_length=80, blank=True, db_index=True)
     neighbourhood = models.CharField(max_length=80, blank=True)
     size_band = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
@@ -122,8 +126,8 @@ class Project(Listing):
         TIME = "time", "Maintainer time"
         FUNDING = "funding", "Funding"
 
-    repository_url = models.URLField("repository", blank=True)
-    homepage = models.URLField(blank=True)
+    repository_url = models.URLField("repository", blank=True, validators=[web_url])
+    homepage = models.URLField(blank=True, validators=[web_url])
     license = models.CharField(
         "license", max_length=80, choices=SPDX_LICENSE_CHOICES, blank=True, db_index=True
     )
@@ -135,6 +139,7 @@ class Project(Listing):
     contact_url = models.URLField(
         "how to reach the maintainers",
         blank=True,
+        validators=[web_url],
         help_text="A mailing list, chat room, forum or issue tracker.",
     )
     organizations = models.ManyToManyField(

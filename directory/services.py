@@ -17,6 +17,7 @@ from directory.models import (
     SlugRedirect,
     Tag,
 )
+from directory.permissions import listing_can_manage, member_can_manage
 from directory.search import search_vector_refresh
 from hub.audit import audit_record
 from hub.models import User
@@ -45,6 +46,13 @@ def unique_slug(model, name: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _required_name(data: dict) -> str:
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"name": "A listing needs a name."})
+    return name
+
+
 def _set_fields(listing, data: dict, fields: list[str]) -> None:
     for field in fields:
         if field in data:
@@ -60,19 +68,6 @@ def _save_listing(listing, data: dict, fields: list[str], tags) -> None:
     search_vector_refresh(listing)
 
 
-def member_can_manage(*, user: User, organization: Organization) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return Membership.objects.filter(
-        user=user,
-        organization=organization,
-        status=Membership.Status.ACTIVE,
-        role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-    ).exists()
-
-
 # --- Submissions ------------------------------------------------------------------------
 
 
@@ -80,7 +75,7 @@ def member_can_manage(*, user: User, organization: Organization) -> bool:
 def organization_submit(*, user: User, data: dict, tags: list[Tag] = ()) -> Organization:
     """A member lists an organization: pending until staff publish it; they own it."""
     organization = Organization(created_by=user, status=ListingStatus.PENDING)
-    organization.slug = unique_slug(Organization, data["name"])
+    organization.slug = unique_slug(Organization, _required_name(data))
     _save_listing(organization, data, ORGANIZATION_FIELDS, tags)
     Membership.objects.create(
         user=user,
@@ -106,7 +101,7 @@ def project_submit(
     if organization is not None and not member_can_manage(user=user, organization=organization):
         raise PermissionDenied("Only the organization's owners and admins add its projects.")
     project = Project(created_by=user, status=ListingStatus.PENDING)
-    project.slug = unique_slug(Project, data["name"])
+    project.slug = unique_slug(Project, _required_name(data))
     _save_listing(project, data, PROJECT_FIELDS, tags)
     if organization is not None:
         ProjectRole.objects.create(project=project, organization=organization, role=role)
@@ -162,6 +157,7 @@ def listing_reject(*, listing: Organization | Project, actor: User, reason: str)
 
 @transaction.atomic
 def listing_archive(*, listing: Organization | Project, actor: User) -> None:
+    listing = type(listing).objects.select_for_update().get(pk=listing.pk)
     listing.status = ListingStatus.ARCHIVED
     listing.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="listing.archive", target=listing)
@@ -170,6 +166,8 @@ def listing_archive(*, listing: Organization | Project, actor: User) -> None:
 @transaction.atomic
 def organization_set_flags(*, organization: Organization, actor: User, **flags: bool) -> None:
     """Feature or verify (or undo either): staff only."""
+    if not actor.is_staff:
+        raise PermissionDenied("Only staff feature or verify organizations.")
     allowed = {"featured", "verified"}
     if not set(flags) <= allowed:
         raise ValueError(f"Only {sorted(allowed)} can be set.")
@@ -183,12 +181,17 @@ def organization_set_flags(*, organization: Organization, actor: User, **flags: 
 def listing_change_slug(*, listing: Organization | Project, actor: User, new_slug: str) -> None:
     """Give a listing a new address; the old one keeps redirecting."""
     model = type(listing)
+    listing = model.objects.select_for_update().get(pk=listing.pk)
     if new_slug == listing.slug:
         return
-    if model.objects.filter(slug=new_slug).exists():
-        raise ValidationError({"slug": "Another listing already uses this address."})
     field = "organization" if model is Organization else "project"
-    SlugRedirect.objects.filter(old_slug=new_slug, **{f"{field}__isnull": False}).delete()
+    taken_by_redirect = SlugRedirect.objects.filter(
+        old_slug=new_slug, **{f"{field}__isnull": False}
+    ).exclude(**{field: listing})
+    if model.objects.filter(slug=new_slug).exists() or taken_by_redirect.exists():
+        raise ValidationError({"slug": "Another listing uses or used this address."})
+    # Moving back to one of its own old addresses: that redirect is no longer needed.
+    SlugRedirect.objects.filter(old_slug=new_slug, **{field: listing}).delete()
     SlugRedirect.objects.create(old_slug=listing.slug, **{field: listing})
     old_slug, listing.slug = listing.slug, new_slug
     listing.save(update_fields=["slug", "updated_at"])
@@ -206,19 +209,25 @@ def organization_merge(*, keep: Organization, duplicate: Organization, actor: Us
     addresses move over, and the duplicate's URL redirects to the one kept."""
     if keep.pk == duplicate.pk:
         raise ValidationError("An organization cannot be merged into itself.")
+    locked = Organization.objects.select_for_update().in_bulk([keep.pk, duplicate.pk])
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
     kept_projects = set(keep.project_roles.values_list("project_id", flat=True))
     for role in duplicate.project_roles.all():
         if role.project_id not in kept_projects:
             role.organization = keep
             role.save(update_fields=["organization"])
-    kept_members = set(keep.memberships.values_list("user_id", flat=True))
+    kept_members = {m.user_id: m for m in keep.memberships.all()}
     for membership in duplicate.memberships.all():
-        if membership.user_id not in kept_members:
+        kept = kept_members.get(membership.user_id)
+        if kept is None:
             membership.organization = keep
             membership.save(update_fields=["organization"])
+        elif _outranks(membership, kept):
+            kept.role, kept.status = membership.role, membership.status
+            kept.save(update_fields=["role", "status"])
     keep.tags.add(*duplicate.tags.all())
-    for model_name in _models_pointing_at_organizations():
-        model_name.objects.filter(organization=duplicate).update(organization=keep)
+    for model, field_name in _foreign_keys_to_organizations():
+        model.objects.filter(**{field_name: duplicate}).update(**{field_name: keep})
     SlugRedirect.objects.filter(organization=duplicate).update(organization=keep)
     duplicate_slug, duplicate_name = duplicate.slug, duplicate.name
     duplicate.delete()
@@ -233,19 +242,29 @@ def organization_merge(*, keep: Organization, duplicate: Organization, actor: Us
     return keep
 
 
-def _models_pointing_at_organizations():
-    """Other apps' models with an `organization` foreign key that a merge must move."""
+ROLE_RANK = {Membership.Role.OWNER: 3, Membership.Role.ADMIN: 2, Membership.Role.MEMBER: 1}
+
+
+def _outranks(membership: Membership, other: Membership) -> bool:
+    """Whether a merged-away membership gives the person more than the one kept."""
+    if membership.status != Membership.Status.ACTIVE:
+        return False
+    if other.status != Membership.Status.ACTIVE:
+        return True
+    return ROLE_RANK[membership.role] > ROLE_RANK[other.role]
+
+
+def _foreign_keys_to_organizations() -> list[tuple[type, str]]:
+    """(model, field name) of other apps' foreign keys to Organization, which a merge
+    moves to the organization kept (pledges, events' organizers, ...)."""
     from django.apps import apps
 
     return [
-        model
+        (model, field.name)
         for model in apps.get_models()
-        if model._meta.app_label not in ("directory",)
-        and any(
-            getattr(field, "related_model", None) is Organization and field.name == "organization"
-            for field in model._meta.get_fields()
-            if field.concrete
-        )
+        if model._meta.app_label != "directory"
+        for field in model._meta.get_fields()
+        if field.concrete and field.many_to_one and field.related_model is Organization
     ]
 
 
@@ -254,12 +273,21 @@ def _models_pointing_at_organizations():
 
 @transaction.atomic
 def membership_claim(*, user: User, organization: Organization, message: str = "") -> Membership:
-    """Ask to join (or take over) an organization's listing; staff approve."""
+    """Ask to join (or take over) an organization's listing; staff approve.
+
+    Claiming again returns the existing membership; a rejected claim may be renewed.
+    """
     membership, created = Membership.objects.get_or_create(
         user=user,
         organization=organization,
         defaults={"message": message, "role": Membership.Role.ADMIN},
     )
+    if not created and membership.status == Membership.Status.REJECTED:
+        membership.status = Membership.Status.PENDING
+        membership.message = message
+        membership.decided_by, membership.decided_at = None, None
+        membership.save(update_fields=["status", "message", "decided_by", "decided_at"])
+        created = True
     if created:
         audit_record(actor=user, action="membership.claim", target=membership)
     return membership
@@ -269,6 +297,9 @@ def membership_claim(*, user: User, organization: Organization, message: str = "
 def membership_decide(*, membership: Membership, actor: User, approve: bool) -> Membership:
     if not member_can_manage(user=actor, organization=membership.organization):
         raise PermissionDenied("Only staff and the organization's admins decide on members.")
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Membership.Status.PENDING:
+        raise ValidationError("This membership was already decided; remove it instead.")
     membership.status = Membership.Status.ACTIVE if approve else Membership.Status.REJECTED
     membership.decided_by = actor
     membership.decided_at = timezone.now()
@@ -357,6 +388,8 @@ def listing_edit(
 
     Returns the revision waiting for review, or None when the edit applied.
     """
+    if not listing_can_manage(user=actor, listing=listing):
+        raise PermissionDenied("Only the listing's managers and staff change it.")
     fields = ORGANIZATION_FIELDS if isinstance(listing, Organization) else PROJECT_FIELDS
     revision_data = {key: data[key] for key in fields if key in data}
     if tags is not None:
@@ -407,6 +440,9 @@ def revision_approve(*, revision: ListingRevision, actor: User) -> None:
 
 @transaction.atomic
 def revision_reject(*, revision: ListingRevision, actor: User, reason: str) -> None:
+    revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != ListingRevision.Status.PENDING:
+        return
     revision.status = ListingRevision.Status.REJECTED
     revision.decided_by = actor
     revision.decided_at = timezone.now()

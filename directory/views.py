@@ -1,5 +1,330 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from directory import permissions, queries, services
+from directory.forms import (
+    ClaimForm,
+    MemberAddForm,
+    MemberRoleForm,
+    OrganizationForm,
+    ProjectForm,
+    ProjectSubmitForm,
+)
+from directory.licenses import spdx_licenses
+from directory.models import Membership, Organization, Project, SlugRedirect, Tag
+from directory.templatetags.directory_tags import querystring_with
+
+PAGE_SIZE = 20
+
+
+class UnionPage:
+    """Just enough of a Paginator's object list to page through a mixed result."""
+
+    def __init__(self, query, total):
+        self.query, self.total = query, total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window: slice):
+        return queries.directory_page_rows(self.query, window.start, window.stop - window.start)
 
 
 def index(request):
-    return render(request, "directory/index.html")
+    query = queries.DirectoryQuery.from_querydict(request.GET)
+    organizations, projects = queries.directory_results(query)
+    organization_count = organizations.count() if query.wants_organizations else 0
+    project_count = projects.count() if query.wants_projects else 0
+    if query.tab == "organizations":
+        rows, total = organizations, organization_count
+    elif query.tab == "projects":
+        rows, total = projects, project_count
+    else:
+        total = organization_count + project_count
+        rows = UnionPage(query, total)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query.tab != "all":
+        page.object_list = list(page.object_list.prefetch_related("tags"))
+    context = {
+        "query": query,
+        "page": page,
+        "total": total,
+        "organization_count": organization_count,
+        "project_count": project_count,
+        "facets": queries.directory_facets(query),
+        "suggestions": (
+            queries.did_you_mean(Organization, query.q) + queries.did_you_mean(Project, query.q)
+            if query.q and total == 0
+            else []
+        ),
+        "sorts": queries.SORTS,
+        "active_filters": active_filters(request.GET, query),
+    }
+    return render(request, "directory/index.html", context)
+
+
+def active_filters(get_params, query: queries.DirectoryQuery) -> list[tuple[str, str]]:
+    """(label, link that removes it) for each filter in use, shown above the results."""
+    filters = []
+    if query.kind:
+        label = Organization.Kind(query.kind).label
+        filters.append((label, querystring_with(get_params, kind=None)))
+    if query.tags:
+        names = dict(Tag.objects.filter(slug__in=query.tags).values_list("slug", "name"))
+        for slug in query.tags:
+            filters.append((names.get(slug, slug), querystring_with(get_params, toggle_tag=slug)))
+    if query.license:
+        filters.append((query.license, querystring_with(get_params, license=None)))
+    if query.city:
+        filters.append((query.city, querystring_with(get_params, city=None)))
+    if query.seeking:
+        filters.append(("Seeking contributors", querystring_with(get_params, seeking=None)))
+    if query.innersource:
+        filters.append(("InnerSource programs", querystring_with(get_params, innersource=None)))
+    return filters
+
+
+def _redirect_old_slug(field: str, slug: str):
+    redirect_row = (
+        SlugRedirect.objects.filter(old_slug=slug, **{f"{field}__isnull": False})
+        .select_related(field)
+        .first()
+    )
+    if redirect_row is None:
+        raise Http404("No such listing.")
+    return redirect(getattr(redirect_row, field), permanent=True)
+
+
+def _viewable(model, slug: str, user):
+    """A listing the person may see: published, or their own / their organization's."""
+    listing = model.objects.filter(slug=slug).first()
+    if listing is None:
+        return None
+    if listing.is_published:
+        return listing
+    return listing if permissions.listing_can_manage(user=user, listing=listing) else None
+
+
+def organization_detail(request, slug):
+    try:
+        organization = queries.organization_detail(slug)
+    except Organization.DoesNotExist:
+        organization = _viewable(Organization, slug, request.user)
+        if organization is None:
+            return _redirect_old_slug("organization", slug)
+    membership = (
+        Membership.objects.filter(user=request.user, organization=organization).first()
+        if request.user.is_authenticated
+        else None
+    )
+    context = {
+        "organization": organization,
+        "project_roles": queries.organization_project_roles(organization),
+        "membership": membership,
+        "can_manage": permissions.member_can_manage(user=request.user, organization=organization),
+        "claim_form": ClaimForm(),
+    }
+    return render(request, "directory/organization_detail.html", context)
+
+
+def project_detail(request, slug):
+    try:
+        project = queries.project_detail(slug)
+    except Project.DoesNotExist:
+        project = _viewable(Project, slug, request.user)
+        if project is None:
+            return _redirect_old_slug("project", slug)
+    context = {
+        "project": project,
+        "roles": queries.project_organization_roles(project),
+        "can_edit": permissions.user_can_edit_project(user=request.user, project=project),
+        "license_name": spdx_licenses().get(project.license, {}).get("name", ""),
+    }
+    return render(request, "directory/project_detail.html", context)
+
+
+def _form_errors_from(exc: ValidationError, form) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def submit(request):
+    kind = "project" if request.GET.get("type") == "project" else "organization"
+    managed = queries.organizations_managed_by(request.user)
+    if kind == "organization":
+        form = OrganizationForm(request.POST or None)
+    else:
+        form = ProjectSubmitForm(request.POST or None, managed_organizations=managed)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("tags", "organization", "role")
+        }
+        try:
+            if kind == "organization":
+                listing = services.organization_submit(
+                    user=request.user, data=data, tags=list(form.cleaned_data["tags"])
+                )
+            else:
+                listing = services.project_submit(
+                    user=request.user,
+                    data=data,
+                    tags=list(form.cleaned_data["tags"]),
+                    organization=form.cleaned_data.get("organization"),
+                    role=form.cleaned_data.get("role") or "maintainer",
+                )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(
+                request,
+                f"Thank you: {listing.name} is waiting for review. "
+                "You will hear from us by e-mail, and you can follow it on your account page.",
+            )
+            return redirect(listing)
+    return render(
+        request,
+        "directory/submit.html",
+        {"form": form, "kind": kind, "spdx_ids": list(spdx_licenses())},
+    )
+
+
+@login_required
+def organization_edit(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    if not permissions.member_can_manage(user=request.user, organization=organization):
+        raise PermissionDenied
+    form = OrganizationForm(
+        request.POST or None, instance=Organization.objects.get(pk=organization.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
+        try:
+            revision = services.listing_edit(
+                listing=organization,
+                actor=request.user,
+                data=data,
+                tags=list(form.cleaned_data["tags"]),
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            _edit_message(request, revision)
+            return redirect(organization)
+    return render(request, "directory/edit.html", {"form": form, "listing": organization})
+
+
+@login_required
+def project_edit(request, slug):
+    project = get_object_or_404(Project, slug=slug)
+    if not permissions.user_can_edit_project(user=request.user, project=project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
+        try:
+            revision = services.listing_edit(
+                listing=project, actor=request.user, data=data, tags=list(form.cleaned_data["tags"])
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            _edit_message(request, revision)
+            return redirect(project)
+    return render(
+        request,
+        "directory/edit.html",
+        {"form": form, "listing": project, "spdx_ids": list(spdx_licenses())},
+    )
+
+
+def _edit_message(request, revision) -> None:
+    if revision is None:
+        messages.success(request, "Your changes are saved.")
+    else:
+        messages.info(
+            request,
+            "Thank you: your changes go live once staff have reviewed them. "
+            "Until then the listing shows its current text.",
+        )
+
+
+@require_POST
+@login_required
+def organization_claim(request, slug):
+    organization = get_object_or_404(Organization.objects.published(), slug=slug)
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Tell us how you are connected to the organization.")
+        return redirect(organization)
+    services.membership_claim(
+        user=request.user, organization=organization, message=form.cleaned_data["message"]
+    )
+    messages.success(request, "Your claim is sent. Staff will review it and tell you by e-mail.")
+    return redirect(organization)
+
+
+@login_required
+def organization_members(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    if not permissions.member_can_manage(user=request.user, organization=organization):
+        raise PermissionDenied
+    add_form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and add_form.is_valid():
+        services.membership_add(
+            organization=organization,
+            actor=request.user,
+            user=add_form.user,
+            role=add_form.cleaned_data["role"],
+        )
+        messages.success(request, f"{add_form.user} is now a member.")
+        return redirect("directory:organization-members", slug=organization.slug)
+    context = {
+        "organization": organization,
+        "memberships": queries.organization_memberships(organization),
+        "add_form": add_form,
+        "roles": Membership.Role.choices,
+    }
+    return render(request, "directory/members.html", context)
+
+
+@require_POST
+@login_required
+def organization_member_change(request, slug, membership_id):
+    organization = get_object_or_404(Organization, slug=slug)
+    membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.membership_decide(membership=membership, actor=request.user, approve=True)
+        elif action == "reject":
+            services.membership_decide(membership=membership, actor=request.user, approve=False)
+        elif action == "remove":
+            services.membership_remove(membership=membership, actor=request.user)
+        elif action == "role":
+            form = MemberRoleForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Choose a role.")
+            services.membership_change_role(
+                membership=membership, actor=request.user, role=form.cleaned_data["role"]
+            )
+        else:
+            raise ValidationError("Unknown action.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Membership updated.")
+    if action == "remove" and membership.user_id == request.user.pk:
+        return redirect(organization)
+    return redirect("directory:organization-members", slug=organization.slug)

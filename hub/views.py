@@ -5,13 +5,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from directory import queries as directory_queries
 from hub import queries, services
 from hub.forms import ProfileForm
 from hub.health import health_report
 
 
 def home(request):
-    return render(request, "hub/home.html")
+    context = {
+        "featured_organizations": directory_queries.featured_organizations(limit=6),
+        "directory_counts": directory_queries.published_counts(),
+    }
+    return render(request, "hub/home.html", context)
 
 
 @require_GET
@@ -31,8 +36,17 @@ def me(request):
         )
         messages.success(request, "Your profile is saved.")
         return redirect("me")
-    token = queries.api_token_for(user=request.user)
-    return render(request, "hub/me.html", {"form": form, "api_token": token})
+    submitted_organizations, submitted_projects = directory_queries.listings_submitted_by(
+        request.user
+    )
+    context = {
+        "form": form,
+        "api_token": queries.api_token_for(user=request.user),
+        "memberships": directory_queries.memberships_of(request.user),
+        "submitted_organizations": submitted_organizations,
+        "submitted_projects": submitted_projects,
+    }
+    return render(request, "hub/me.html", context)
 
 
 @require_POST

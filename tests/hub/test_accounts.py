@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
+from hub.audit import audit_record
 from hub.models import User
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -192,3 +193,12 @@ def test_staff_manage_users_in_admin(client, staff_user, user):
 def test_people_who_are_not_staff_cannot_open_admin(client, user):
     client.force_login(user)
     assert client.get("/admin/hub/user/").status_code == 302
+
+
+def test_staff_read_the_audit_trail_but_nobody_edits_it(client, staff_user):
+    entry = audit_record(actor=staff_user, action="test.action", target=staff_user)
+    client.force_login(staff_user)
+    listing = client.get("/admin/hub/auditentry/")
+    assert "test.action" in listing.content.decode()
+    assert client.get(f"/admin/hub/auditentry/{entry.pk}/delete/").status_code == 403
+    assert client.get("/admin/hub/auditentry/add/").status_code == 403

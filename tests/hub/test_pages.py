@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import path
 
+from tests.directory.factories import OrganizationFactory, TagFactory
 from tests.factories import UserFactory
 
 
@@ -13,12 +14,13 @@ def broken_view(request):
 urlpatterns = [path("broken/", broken_view)]
 
 
+HOME_QUERIES = 4  # featured organizations, their tags, and the two directory counts
+
+
 @pytest.mark.django_db
-def test_home_page_shows_navigation_skip_link_and_footer_without_queries(
-    client, django_assert_num_queries
-):
-    """An anonymous visitor gets the home page without a single query."""
-    with django_assert_num_queries(0):
+def test_home_page_shows_navigation_skip_link_and_footer(client, django_assert_num_queries):
+    OrganizationFactory(featured=True, tags=[TagFactory()])
+    with django_assert_num_queries(HOME_QUERIES):
         response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -39,12 +41,26 @@ def test_home_page_for_a_member_offers_account_and_sign_out(
     client, user, django_assert_num_queries
 ):
     client.force_login(user)
-    with django_assert_num_queries(2):  # the session and the user
+    OrganizationFactory(featured=True, tags=[TagFactory()])
+    with django_assert_num_queries(HOME_QUERIES + 2):  # and the session and the user
         response = client.get("/")
     html = response.content.decode()
     assert user.get_short_name() in html
     assert "Sign out" in html
     assert "Sign in</a>" not in html
+
+
+@pytest.mark.django_db
+def test_home_page_features_organizations_in_constant_queries(client, django_assert_num_queries):
+    tags = [TagFactory(), TagFactory()]
+    OrganizationFactory(featured=True, name="Only Featured", tags=tags)
+    OrganizationFactory(featured=False, name="Not Featured")
+    with django_assert_num_queries(HOME_QUERIES):
+        html = client.get("/").content.decode()
+    assert "Only Featured" in html and "Not Featured" not in html
+    OrganizationFactory.create_batch(8, featured=True, tags=tags)
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get("/")
 
 
 @pytest.mark.django_db

@@ -1,17 +1,56 @@
-from django.core.management.base import BaseCommand
+import time
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from directory.demo import seed_directory, seed_scale
 from hub.demo import seed_people
 
 
 class Command(BaseCommand):
     help = "Fill the database with a small, realistic region to try the hub with. Safe to re-run."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=None,
+            metavar="N",
+            help="For benchmarks: also create about N x 100 organizations and N x 300 projects.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=42,
+            help="Random seed of the generated rows (--scale); the same seed gives the same rows.",
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, scale=None, seed=42, **options):
+        if scale is not None and scale < 1:
+            raise CommandError("--scale must be a whole number of at least 1.")
         people = seed_people()
         self.stdout.write(self.style.SUCCESS(f"People: {len(people)} demo accounts."))
         self.stdout.write(
             "Sign in as staff with admin@hub.example / demo-password, "
             "or as a member with any other demo address and the same password."
         )
+        directory = seed_directory(people)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Directory: {directory.tags} tags, {directory.organizations} organizations, "
+                f"{directory.projects} projects ({len(directory.created)} new), "
+                f"{directory.memberships} memberships; some wait for review in the admin."
+            )
+        )
+        if scale is not None:
+            self.stdout.write(f"Scale {scale} (seed {seed}): generating rows in bulk…")
+            started = time.monotonic()
+            counts = seed_scale(scale=scale, seed=seed, write=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Scale: {counts['organizations']:,} organizations and "
+                    f"{counts['projects']:,} projects added in "
+                    f"{time.monotonic() - started:.1f} s."
+                )
+            )

@@ -1,0 +1,506 @@
+"""The directory over the API: read for everyone (published listings only), write for members.
+
+Reads use the page's search (`directory.queries`), so a filter means the same thing on
+`/directory/` and here; writes go through `directory.services`, under the same rules as
+the pages (a submission waits for staff; an edit to a published listing may wait too).
+"""
+
+from dataclasses import replace
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from directory import services
+from directory.licenses import spdx_ids_by_lowercase
+from directory.models import ListingStatus, Organization, Project, ProjectRole, Tag
+from directory.permissions import CanManageListingOrReadOnly, listing_can_manage, member_can_manage
+from directory.queries import (
+    ORGANIZATION_ONLY_FACETS,
+    PROJECT_ONLY_FACETS,
+    SORTS,
+    DirectoryQuery,
+    directory_results,
+)
+from hub.markdown import render_markdown
+
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+MAX_TEXT_LENGTH = 20_000
+
+# --- Output --------------------------------------------------------------------------------
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["slug", "name", "kind"]
+
+
+class ProjectOfOrganizationSerializer(serializers.ModelSerializer):
+    """A project an organization takes part in, and how."""
+
+    slug = serializers.CharField(source="project.slug")
+    name = serializers.CharField(source="project.name")
+
+    class Meta:
+        model = ProjectRole
+        fields = ["slug", "name", "role"]
+
+
+class OrganizationOfProjectSerializer(serializers.ModelSerializer):
+    """An organization behind a project, and its role."""
+
+    slug = serializers.CharField(source="organization.slug")
+    name = serializers.CharField(source="organization.name")
+
+    class Meta:
+        model = ProjectRole
+        fields = ["slug", "name", "role"]
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    tags = TagSerializer(many=True, read_only=True)
+    description_html = serializers.SerializerMethodField(
+        help_text="The description rendered from Markdown and sanitised."
+    )
+    page_url = serializers.SerializerMethodField(help_text="The listing's page in the directory.")
+
+    def get_description_html(self, listing) -> str:
+        return str(render_markdown(listing.description))
+
+    def get_page_url(self, listing) -> str:
+        url = listing.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class OrganizationSerializer(ListingSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api-organization-detail", lookup_field="slug"
+    )
+    projects = ProjectOfOrganizationSerializer(
+        source="project_roles",
+        many=True,
+        read_only=True,
+        help_text="Published projects the organization maintains, sponsors or contributes to.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "url", "page_url", "slug", "name", "kind", "description", "description_html",
+            "website", "city", "neighbourhood", "size_band", "innersource", "featured",
+            "verified", "status", "tags", "projects", "published_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ProjectSerializer(ListingSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-project-detail", lookup_field="slug")
+    pitch_html = serializers.SerializerMethodField(
+        help_text="The pitch rendered from Markdown and sanitised."
+    )
+    organizations = OrganizationOfProjectSerializer(
+        source="roles",
+        many=True,
+        read_only=True,
+        help_text="Published organizations behind the project, with their role.",
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "url", "page_url", "slug", "name", "description", "description_html",
+            "repository_url", "homepage", "license", "seeking_contributors", "pitch",
+            "pitch_html", "help_wanted", "contact_url", "status", "tags", "organizations",
+            "published_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_pitch_html(self, project) -> str:
+        return str(render_markdown(project.pitch))
+
+
+class OrganizationEditResultSerializer(OrganizationSerializer):
+    pending_review = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the edit waits for staff; the listing shows the old text until then.",
+    )
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "pending_review"]
+        read_only_fields = fields
+
+
+class ProjectEditResultSerializer(ProjectSerializer):
+    pending_review = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the edit waits for staff; the listing shows the old text until then.",
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "pending_review"]
+        read_only_fields = fields
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+
+class HttpUrlField(serializers.URLField):
+    """A web address: http or https only (no ftp:, javascript:, data: ...)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+        self.validators.append(
+            URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
+        )
+
+
+class TextField(serializers.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", True)
+        super().__init__(**kwargs)
+
+
+class ListingInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=160)
+    description = TextField(help_text="Markdown.")
+    tags = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Tag.objects.all(),
+        many=True,
+        required=False,
+        help_text="Tag slugs (see /api/v1/tags/); replaces the listing's tags.",
+    )
+
+    model: type[Organization] | type[Project]
+    duplicate_message = "A listing with this name is already in the directory."
+
+    def validate_name(self, value: str) -> str:
+        """The same rule as the submit form: one listing per name, whatever its status."""
+        others = self.model.objects.filter(name__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(self.duplicate_message)
+        return value
+
+
+class OrganizationInputSerializer(ListingInputSerializer):
+    kind = serializers.ChoiceField(choices=Organization.Kind.choices)
+    website = HttpUrlField()
+    city = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    neighbourhood = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    size_band = serializers.ChoiceField(
+        choices=Organization.SizeBand.choices, required=False, allow_blank=True
+    )
+    innersource = serializers.BooleanField(required=False)
+
+    model = Organization
+    duplicate_message = (
+        "An organization with this name is already listed. Claim it instead of adding it again."
+    )
+
+
+class ProjectEditInputSerializer(ListingInputSerializer):
+    repository_url = HttpUrlField()
+    homepage = HttpUrlField()
+    license = serializers.CharField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        help_text="An SPDX license identifier, e.g. MIT or Apache-2.0.",
+    )
+    seeking_contributors = serializers.BooleanField(required=False)
+    pitch = TextField(help_text="Markdown: what help the project needs, and how to start.")
+    help_wanted = serializers.ListField(
+        child=serializers.ChoiceField(choices=Project.HelpWanted.choices),
+        required=False,
+        max_length=len(Project.HelpWanted.choices),
+    )
+    contact_url = HttpUrlField(help_text="A mailing list, chat room, forum or issue tracker.")
+
+    model = Project
+    duplicate_message = "A project with this name is already listed."
+
+    def validate_license(self, value: str) -> str:
+        """An SPDX id in any case ("mit"), stored as SPDX spells it ("MIT")."""
+        if not value:
+            return ""
+        by_lower = spdx_ids_by_lowercase()
+        if value.lower() not in by_lower:
+            raise serializers.ValidationError(
+                f"“{value}” is not an SPDX license identifier (for example MIT or Apache-2.0)."
+            )
+        return by_lower[value.lower()]
+
+    def validate_help_wanted(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class ProjectInputSerializer(ProjectEditInputSerializer):
+    organization = serializers.SlugField(
+        max_length=180,
+        required=False,
+        help_text="Slug of an organization you own or administer, listed with the project.",
+    )
+    role = serializers.ChoiceField(
+        choices=ProjectRole.Role.choices, default=ProjectRole.Role.MAINTAINER
+    )
+
+    def validate_organization(self, slug: str) -> Organization:
+        user = self.context["request"].user
+        organization = Organization.objects.filter(slug=slug).first()
+        # One answer whether or not the slug exists, so unpublished listings stay unseen.
+        if organization is None or not member_can_manage(user=user, organization=organization):
+            raise serializers.ValidationError("No organization you manage has this slug.")
+        return organization
+
+
+def _service_call(service, **kwargs):
+    """Run a directory service; its validation errors become a 400 with per-field messages."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise serializers.ValidationError(error.message_dict) from error
+        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+
+def _query_parameters(*names: str) -> list[OpenApiParameter]:
+    described = {
+        "q": OpenApiParameter(
+            "q",
+            str,
+            description="Search words (name, tags, description); the last may be partial.",
+        ),
+        "kind": OpenApiParameter("kind", str, enum=Organization.Kind.values),
+        "tag": OpenApiParameter(
+            "tag", str, many=True, explode=True, description="Tag slug; repeat for all of several."
+        ),
+        "license": OpenApiParameter("license", str, description="SPDX license identifier."),
+        "city": OpenApiParameter("city", str, description="City, case-insensitive."),
+        "seeking": OpenApiParameter(
+            "seeking", str, enum=["1"], description="1: only projects seeking contributors."
+        ),
+        "innersource": OpenApiParameter(
+            "innersource", str, enum=["1"], description="1: only organizations with InnerSource."
+        ),
+        "sort": OpenApiParameter(
+            "sort",
+            str,
+            enum=list(SORTS),
+            description="relevance (the default: best match, or featured first), name, newest.",
+        ),
+    }
+    return [described[name] for name in names]
+
+
+def organizations_with_related(queryset: QuerySet) -> QuerySet:
+    """Organizations with their tags and published projects, in a constant number of queries."""
+    roles = ProjectRole.objects.filter(project__status=ListingStatus.PUBLISHED).select_related(
+        "project"
+    )
+    return queryset.prefetch_related("tags", Prefetch("project_roles", queryset=roles))
+
+
+def projects_with_related(queryset: QuerySet) -> QuerySet:
+    """Projects with their tags and published organizations, in a constant number of queries."""
+    roles = ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED).select_related(
+        "organization"
+    )
+    return queryset.prefetch_related("tags", Prefetch("roles", queryset=roles))
+
+
+class ListingViewSet(viewsets.ReadOnlyModelViewSet):
+    """What the organization and project endpoints share."""
+
+    permission_classes = [CanManageListingOrReadOnly]
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    model: type[Organization] | type[Project]
+    tab: str
+    ignored_facets: tuple[str, ...]
+    input_serializer_class: type[serializers.Serializer]
+    edit_input_serializer_class: type[serializers.Serializer]
+    edit_result_serializer_class: type[serializers.Serializer]
+
+    def with_related(self, queryset: QuerySet) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self):
+        if self.action == "list":
+            # Facets of the other listing type do not apply here: ignore them rather
+            # than answer with nothing.
+            query = DirectoryQuery.from_querydict(self.request.query_params)
+            query = replace(query.without(*self.ignored_facets), tab=self.tab)
+            organizations, projects = directory_results(query)
+            queryset = organizations if self.model is Organization else projects
+        elif self.request.method in ("GET", "HEAD", "OPTIONS"):
+            queryset = self.model.objects.published()
+        else:
+            queryset = self.model.objects.all()
+        return self.with_related(queryset)
+
+    def get_object(self):
+        listing = get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+        # Only those who manage an unpublished listing may know it exists.
+        if not listing.is_published and not listing_can_manage(
+            user=self.request.user, listing=listing
+        ):
+            raise Http404
+        self.check_object_permissions(self.request, listing)
+        return listing
+
+    def reloaded(self, listing):
+        return self.with_related(self.model.objects.filter(pk=listing.pk)).get()
+
+    def submit(self, *, data: dict, tags: list[Tag], request):
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.input_serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        tags = data.pop("tags", [])
+        listing = self.submit(data=data, tags=tags, request=request)
+        output = self.get_serializer(self.reloaded(listing))
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        listing = self.get_object()
+        serializer = self.edit_input_serializer_class(
+            instance=listing, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        tags = data.pop("tags", None)
+        revision = _service_call(
+            services.listing_edit, listing=listing, actor=request.user, data=data, tags=tags
+        )
+        listing = self.reloaded(listing)
+        listing.pending_review = revision is not None
+        output = self.edit_result_serializer_class(listing, context=self.get_serializer_context())
+        return Response(output.data)
+
+
+ORGANIZATION_FILTERS = ("q", "kind", "tag", "city", "innersource", "sort")
+PROJECT_FILTERS = ("q", "tag", "license", "seeking", "sort")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published organizations",
+        description="Filtered like /directory/: facets combine; unknown values are ignored.",
+        parameters=_query_parameters(*ORGANIZATION_FILTERS),
+    ),
+    retrieve=extend_schema(summary="One published organization"),
+    create=extend_schema(
+        summary="Submit an organization",
+        description="The listing is pending until staff publish it; you become its owner.",
+        request=OrganizationInputSerializer,
+        responses={201: OrganizationSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Edit an organization you own or administer",
+        description="Edits to a published listing of an unverified organization wait for staff.",
+        request=OrganizationInputSerializer,
+        responses={200: OrganizationEditResultSerializer},
+    ),
+)
+class OrganizationViewSet(ListingViewSet):
+    """The region's companies, labs, universities, nonprofits, public bodies and groups."""
+
+    serializer_class = OrganizationSerializer
+    model = Organization
+    tab = "organizations"
+    ignored_facets = PROJECT_ONLY_FACETS
+    input_serializer_class = OrganizationInputSerializer
+    edit_input_serializer_class = OrganizationInputSerializer
+    edit_result_serializer_class = OrganizationEditResultSerializer
+
+    def with_related(self, queryset):
+        return organizations_with_related(queryset)
+
+    def submit(self, *, data, tags, request):
+        return _service_call(services.organization_submit, user=request.user, data=data, tags=tags)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published projects",
+        description="Filtered like /directory/: facets combine; unknown values are ignored.",
+        parameters=_query_parameters(*PROJECT_FILTERS),
+    ),
+    retrieve=extend_schema(summary="One published project"),
+    create=extend_schema(
+        summary="Submit a project",
+        description="The listing is pending until staff publish it.",
+        request=ProjectInputSerializer,
+        responses={201: ProjectSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Edit a project your organization maintains (or that you submitted alone)",
+        description="Edits to a published project of unverified organizations wait for staff.",
+        request=ProjectEditInputSerializer,
+        responses={200: ProjectEditResultSerializer},
+    ),
+)
+class ProjectViewSet(ListingViewSet):
+    """Open source projects of the region, with the organizations behind them."""
+
+    serializer_class = ProjectSerializer
+    model = Project
+    tab = "projects"
+    ignored_facets = ORGANIZATION_ONLY_FACETS
+    input_serializer_class = ProjectInputSerializer
+    edit_input_serializer_class = ProjectEditInputSerializer
+    edit_result_serializer_class = ProjectEditResultSerializer
+
+    def with_related(self, queryset):
+        return projects_with_related(queryset)
+
+    def submit(self, *, data, tags, request):
+        organization = data.pop("organization", None)
+        role = data.pop("role", ProjectRole.Role.MAINTAINER)
+        return _service_call(
+            services.project_submit,
+            user=request.user,
+            data=data,
+            tags=tags,
+            organization=organization,
+            role=role,
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Tags (technologies and topics)"),
+    retrieve=extend_schema(summary="One tag"),
+)
+class TagViewSet(viewsets.ReadOnlyModelViewSet):
+    """Technologies and topics that organizations and projects are tagged with."""
+
+    queryset = Tag.objects.all()
+    serializer_class = TagSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN

@@ -1,0 +1,57 @@
+"""An Atom feed of the listings staff published most recently."""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import F
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from directory.models import Organization, Project
+from hub.markdown import render_markdown
+
+FEED_SIZE = 50
+
+
+def newest_published(limit: int = FEED_SIZE) -> list[Organization | Project]:
+    """The `limit` most recently published organizations and projects, newest first."""
+    newest_first = (F("published_at").desc(nulls_last=True), "-pk")
+    organizations = Organization.objects.published().prefetch_related("tags")
+    projects = Project.objects.published().prefetch_related("tags")
+    listings = [
+        *organizations.order_by(*newest_first)[:limit],
+        *projects.order_by(*newest_first)[:limit],
+    ]
+    listings.sort(key=lambda listing: listing.published_at or listing.created_at, reverse=True)
+    return listings[:limit]
+
+
+class NewListingsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "New in the open source directory"
+    subtitle = "Organizations and projects newly published in the region's open source directory."
+
+    def link(self):
+        return reverse("directory:index")
+
+    def items(self):
+        return newest_published()
+
+    def item_title(self, listing):
+        kind = "Organization" if isinstance(listing, Organization) else "Project"
+        return f"{kind}: {listing.name}"
+
+    def item_description(self, listing):
+        # Atom carries the summary as HTML: render the Markdown through the sanitiser,
+        # so a member's raw HTML never reaches a feed reader.
+        return render_markdown(listing.description)
+
+    def item_link(self, listing):
+        return listing.get_absolute_url()
+
+    def item_pubdate(self, listing):
+        return listing.published_at or listing.created_at
+
+    def item_updateddate(self, listing):
+        return listing.updated_at
+
+    def item_categories(self, listing):
+        return [tag.name for tag in listing.tags.all()]

@@ -1,0 +1,150 @@
+from django import forms
+from django.core.validators import URLValidator
+
+from directory.licenses import spdx_ids_by_lowercase
+from directory.models import Membership, Organization, Project, ProjectRole, Tag
+from hub.models import User
+
+
+def _http_url_field(label: str, help_text: str = "") -> forms.URLField:
+    return forms.URLField(
+        label=label,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=help_text,
+    )
+
+
+class OrganizationForm(forms.ModelForm):
+    website = _http_url_field("Website")
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Technologies and topics the organization works on.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "kind", "description", "website", "city", "neighbourhood", "size_band",
+            "innersource", "tags",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        duplicates = Organization.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise forms.ValidationError(
+                "An organization with this name is already listed. "
+                "Claim it instead of adding it again."
+            )
+        return name
+
+
+class ProjectForm(forms.ModelForm):
+    repository_url = _http_url_field("Repository", "Where the code lives (https://…).")
+    homepage = _http_url_field("Homepage")
+    contact_url = _http_url_field(
+        "How to reach the maintainers", "A mailing list, chat room, forum or issue tracker."
+    )
+    license = forms.CharField(
+        label="License (SPDX id)",
+        required=False,
+        max_length=80,
+        help_text="An SPDX identifier such as MIT, Apache-2.0 or GPL-3.0-only.",
+        widget=forms.TextInput(attrs={"list": "spdx-licenses", "autocomplete": "off"}),
+    )
+    help_wanted = forms.MultipleChoiceField(
+        label="Help wanted",
+        choices=Project.HelpWanted.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name", "description", "repository_url", "homepage", "license", "tags",
+            "seeking_contributors", "pitch", "help_wanted", "contact_url",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "pitch": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean_license(self):
+        license_id = self.cleaned_data["license"].strip()
+        if not license_id:
+            return ""
+        by_lower = spdx_ids_by_lowercase()
+        if license_id.lower() not in by_lower:
+            raise forms.ValidationError(
+                f"“{license_id}” is not an SPDX license identifier (for example MIT or Apache-2.0)."
+            )
+        return by_lower[license_id.lower()]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        duplicates = Project.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise forms.ValidationError("A project with this name is already listed.")
+        return name
+
+
+class ProjectSubmitForm(ProjectForm):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text="List the project on behalf of an organization you manage.",
+    )
+    role = forms.ChoiceField(
+        label="The organization's role",
+        choices=ProjectRole.Role.choices,
+        initial=ProjectRole.Role.MAINTAINER,
+        required=False,
+    )
+
+    class Meta(ProjectForm.Meta):
+        fields = [*ProjectForm.Meta.fields, "organization", "role"]
+
+    def __init__(self, *args, managed_organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = managed_organizations or Organization.objects.none()
+
+
+class ClaimForm(forms.Form):
+    message = forms.CharField(
+        label="How are you connected to this organization?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Staff read this before they approve your claim.",
+    )
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label="E-mail address of a person with an account")
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        try:
+            self.user = User.objects.get(email__iexact=email)
+        except User.DoesNotExist:
+            raise forms.ValidationError(
+                "Nobody with this e-mail address has an account yet. Ask them to sign up first."
+            ) from None
+        return email
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)

@@ -1,0 +1,54 @@
+"""Who may change what in the directory: the one place for these rules (pages, API, services)."""
+
+from rest_framework import permissions
+
+from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole
+
+MANAGING_ROLES = [Membership.Role.OWNER, Membership.Role.ADMIN]
+
+
+def member_can_manage(*, user, organization: Organization) -> bool:
+    """Staff, and the organization's active owners and admins."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(
+        user=user,
+        organization=organization,
+        status=Membership.Status.ACTIVE,
+        role__in=MANAGING_ROLES,
+    ).exists()
+
+
+def user_can_edit_project(*, user, project: Project) -> bool:
+    """Staff, owners and admins of an organization that maintains the project, and its
+    submitter while it is not yet published."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    if project.created_by_id == user.pk and project.status != ListingStatus.PUBLISHED:
+        return True
+    return Membership.objects.filter(
+        user=user,
+        organization__project_roles__project=project,
+        organization__project_roles__role=ProjectRole.Role.MAINTAINER,
+        status=Membership.Status.ACTIVE,
+        role__in=MANAGING_ROLES,
+    ).exists()
+
+
+def listing_can_manage(*, user, listing: Organization | Project) -> bool:
+    if isinstance(listing, Organization):
+        return member_can_manage(user=user, organization=listing)
+    return user_can_edit_project(user=user, project=listing)
+
+
+class CanManageListingOrReadOnly(permissions.IsAuthenticatedOrReadOnly):
+    """Anyone reads; signed-in members submit; only a listing's managers change it."""
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return listing_can_manage(user=request.user, listing=obj)

@@ -1,0 +1,32 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    return querystring_with(context["request"].GET, **changes)
+
+
+def querystring_with(get_params, **changes) -> str:
+    """The current directory URL's query string with some parameters changed.
+
+    A value of None removes the parameter; `toggle_tag` adds or removes one tag; any
+    change of filter goes back to the first page.
+    """
+    params = get_params.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        if name == "page":
+            params["page"] = str(value)
+        elif name == "toggle_tag":
+            tags = params.getlist("tag")
+            params.setlist(
+                "tag", [t for t in tags if t != value] if value in tags else [*tags, value]
+            )
+        elif value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
