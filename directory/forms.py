@@ -6,14 +6,14 @@ from directory.models import Membership, Organization, Project, ProjectRole, Tag
 from hub.models import User
 
 
+class HttpURLField(forms.URLField):
+    """A web address: http or https only."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 def _http_url_field(label: str, help_text: str = "") -> forms.URLField:
-    return forms.URLField(
-        label=label,
-        required=False,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text=help_text,
-    )
+    return HttpURLField(label=label, required=False, assume_scheme="https", help_text=help_text)
 
 
 class OrganizationForm(forms.ModelForm):

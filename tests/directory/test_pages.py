@@ -348,3 +348,14 @@ def test_a_rejected_claim_can_be_renewed(client, user, staff_user):
     renewed = membership_claim(user=user, organization=organization, message="second try")
     assert renewed.pk == claim.pk
     assert renewed.status == Membership.Status.PENDING and renewed.message == "second try"
+
+
+def test_a_bad_web_address_is_reported_once_and_tag_choices_are_a_named_group(client, user):
+    TagFactory(name="Python")
+    client.force_login(user)
+    html = html_of(
+        client.post("/directory/submit/", organization_form(website="ftp://x.example.org"))
+    )
+    assert html.count("Enter a valid URL.") == 1
+    assert 'id="id_website_error"' in html and 'role="alert"' in html
+    assert "<legend>Tags</legend>" in html

@@ -110,7 +110,9 @@ def test_mismatched_passwords_are_refused(client):
 def test_form_errors_are_tied_to_their_field_for_screen_readers(client):
     html = signup(client, email="not-an-email").content.decode()
     assert 'aria-invalid="true"' in html
-    assert 'id="id_email_errors"' in html
+    assert 'id="id_email_error"' in html
+    assert 'aria-describedby="id_email_error' in html
+    assert 'role="alert"' in html
 
 
 def test_forgotten_password_is_reset_by_mail(client, user, django_capture_on_commit_callbacks):

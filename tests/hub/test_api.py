@@ -18,6 +18,7 @@ def test_api_docs_load_swagger_from_our_own_static_files(client):
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "<script>" not in html  # the split view serves its init script as a file
+    assert "<style" not in html and '<html lang="en">' in html
 
 
 def test_api_me_refuses_anonymous_requests():
