@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from events import views
 
@@ -6,4 +6,6 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/manage/", include("events.manage_urls")),
 ]

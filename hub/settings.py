@@ -159,6 +159,8 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Open Source Hub <hello@hub.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HUB_NAME = env.str("HUB_NAME", default="Open Source Hub")
+# Absolute links in e-mails sent by workers, which have no request to build them from.
+HUB_SITE_URL = env.str("HUB_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 HUB_REGION = env.str("HUB_REGION", default="Baltimore & the Mid-Atlantic")
 HUB_POSTAL_ADDRESS = env.str(
     "HUB_POSTAL_ADDRESS", default="Open Source Hub, 100 Light Street, Baltimore, MD 21202"

@@ -1,0 +1,3 @@
+"""Organizer pages under /events/<slug>/manage/."""
+
+urlpatterns = []

@@ -1,0 +1,163 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Organization
+
+
+def new_ticket_code() -> str:
+    """An unguessable ticket code, short enough to read out at the door."""
+    return secrets.token_urlsafe(12)
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        SUMMIT = "summit", "Summit"
+        UNCONFERENCE = "unconference", "Unconference"
+        MEETUP = "meetup", "Meetup"
+        WORKSHOP = "workshop", "Workshop"
+        HACKATHON = "hackathon", "Hackathon"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences.")
+    description = models.TextField(blank=True, help_text="Markdown.")
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    venue_name = models.CharField(max_length=200, blank=True)
+    venue_address = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField(
+        "online link",
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Shown only to people who registered.",
+    )
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Seats; leave empty for no limit.",
+    )
+    registration_opens_at = models.DateTimeField(null=True, blank=True)
+    registration_closes_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organized_events"
+    )
+    ask_accessibility = models.BooleanField("ask about accessibility needs", default=True)
+    ask_dietary = models.BooleanField("ask about dietary requirements", default=False)
+    questions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The organizer's own optional questions, as a list of short texts.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url) and not self.venue_name
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def holding_seats(self):
+        return self.filter(status__in=Registration.SEAT_HOLDING)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waitlist"
+        CANCELLED = "cancelled", "Cancelled"
+        CHECKED_IN = "checked_in", "Checked in"
+
+    SEAT_HOLDING = (Status.CONFIRMED, Status.CHECKED_IN)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    ticket_code = models.CharField(max_length=32, unique=True, default=new_ticket_code)
+    accessibility_needs = models.CharField(max_length=500, blank=True)
+    dietary_requirements = models.CharField(max_length=300, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=~Q(status="cancelled"),
+                name="one_active_registration_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waitlisted", waitlist_position__isnull=False)
+                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="position_only_on_the_waitlist",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self):
+        return f"{self.user} at {self.event} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.SEAT_HOLDING

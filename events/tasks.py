@@ -1,0 +1,35 @@
+"""Thin Celery tasks: primary keys in, one call to events.notifications."""
+
+import smtplib
+
+from celery import shared_task
+
+from events import notifications
+
+RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
+def send_ticket_task(registration_id: int) -> None:
+    notifications.send_ticket(registration_id)
+
+
+@shared_task(**RETRY)
+def send_promotion_task(registration_id: int) -> None:
+    notifications.send_promotion(registration_id)
+
+
+@shared_task(**RETRY)
+def send_event_cancelled_task(event_id: int, reason: str) -> None:
+    notifications.send_event_cancelled(event_id, reason)
+
+
+@shared_task(**RETRY)
+def send_event_message_task(event_id: int, subject: str, body: str) -> None:
+    notifications.send_event_message(event_id, subject, body)
