@@ -7,10 +7,12 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimil
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from directory.licenses import spdx_ids_by_lowercase, spdx_licenses
 from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole
 from directory.search import SEARCH_CONFIG
+from events.models import Event
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -388,4 +390,15 @@ def listings_submitted_by(user) -> tuple[QuerySet, QuerySet]:
     return (
         Organization.objects.filter(created_by=user).order_by("-created_at"),
         Project.objects.filter(created_by=user).order_by("-created_at"),
+    )
+
+
+def upcoming_events_of(organization: Organization, *, limit: int = 5) -> list:
+    """The organization's published events that have not ended yet, soonest first."""
+    return list(
+        Event.objects.filter(
+            organization=organization,
+            status=Event.Status.PUBLISHED,
+            ends_at__gte=timezone.now(),
+        ).order_by("starts_at")[:limit]
     )

@@ -128,6 +128,7 @@ def organization_detail(request, slug):
     context = {
         "organization": organization,
         "project_roles": queries.organization_project_roles(organization),
+        "upcoming_events": queries.upcoming_events_of(organization),
         "membership": membership,
         "can_manage": permissions.member_can_manage(user=request.user, organization=organization),
         "claim_form": ClaimForm(),

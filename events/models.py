@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from directory.models import Organization
 
+# The longest answer to one of an organizer's own questions.
+ANSWER_MAX_LENGTH = 500
+
 
 def new_ticket_code() -> str:
     """An unguessable ticket code, short enough to read out at the door."""

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from events.models import Event, Registration
+from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import user_can_organize
 from events.tasks import (
     send_event_cancelled_task,
@@ -41,7 +42,8 @@ def registration_closed_reason(event: Event, *, now=None) -> str | None:
         return "This event has already started."
     if event.registration_opens_at and now < event.registration_opens_at:
         local = timezone.localtime(event.registration_opens_at)
-        return f"Registration opens on {local:%B %-d, %Y at %-I:%M %p} ({local.tzname()})."
+        when = date_format(local, "F j, Y \\a\\t g:i A T")
+        return f"Registration opens on {when}."
     if event.registration_closes_at and now >= event.registration_closes_at:
         return "Registration is closed."
     return None
@@ -65,10 +67,12 @@ def registration_create(
     accessibility_needs: str = "",
     dietary_requirements: str = "",
     answers: dict | None = None,
+    notify: bool = True,
 ) -> RegistrationResult:
     """Register `user`: a confirmed seat while seats last, then the waitlist.
 
-    Registering twice returns the registration the person already has.
+    Registering twice returns the registration the person already has. `notify=False`
+    (demo data, imports) sends no ticket e-mail.
     """
     event = lock_event(event.pk)
     existing = event.registrations.active().filter(user=user).first()
@@ -82,8 +86,9 @@ def registration_create(
         user=user,
         accessibility_needs=accessibility_needs.strip(),
         dietary_requirements=dietary_requirements.strip(),
-        answers=answers or {},
+        answers=_clean_answers(event, answers or {}),
     )
+    registration.full_clean(exclude=["event", "user", "status", "ticket_code"])
     if event.capacity is None or seats_taken(event) < event.capacity:
         registration.status = Registration.Status.CONFIRMED
         registration.confirmed_at = timezone.now()
@@ -92,8 +97,23 @@ def registration_create(
         registration.waitlist_position = _next_waitlist_position(event)
     registration.save()
     audit_record(actor=user, action=f"registration.{registration.status}", target=registration)
-    enqueue_on_commit(send_ticket_task, registration.pk)
+    if notify:
+        enqueue_on_commit(send_ticket_task, registration.pk)
     return RegistrationResult(registration, created=True)
+
+
+def _clean_answers(event: Event, answers: dict) -> dict:
+    """Answers to the event's own questions only, each within the length limit."""
+    questions = set(event.questions or [])
+    errors = {}
+    for question, text in answers.items():
+        if question not in questions:
+            errors[question] = "Not one of this event's questions."
+        elif not isinstance(text, str) or len(text) > ANSWER_MAX_LENGTH:
+            errors[question] = f"At most {ANSWER_MAX_LENGTH} characters."
+    if errors:
+        raise ValidationError({"answers": [f"{q}: {e}" for q, e in errors.items()]})
+    return {question: text.strip() for question, text in answers.items() if text.strip()}
 
 
 def _next_waitlist_position(event: Event) -> int:
@@ -170,6 +190,8 @@ def event_change_capacity(*, event: Event, actor: User, capacity: int | None) ->
     if not user_can_organize(user=actor, event=event):
         raise PermissionDenied("Only the event's organizers change its capacity.")
     taken = seats_taken(event)
+    if capacity is not None and capacity < 1:
+        raise ValidationError({"capacity": "An event needs at least one seat (or no limit)."})
     if capacity is not None and capacity < taken:
         raise ValidationError(
             {"capacity": f"{taken} people already hold a seat; the capacity cannot be lower."}
@@ -185,6 +207,54 @@ def event_change_capacity(*, event: Event, actor: User, capacity: int | None) ->
     return event
 
 
+EDITABLE_FIELDS = (
+    "title", "summary", "description", "kind", "starts_at", "ends_at", "venue_name",
+    "venue_address", "online_url", "capacity", "registration_opens_at",
+    "registration_closes_at", "ask_accessibility", "ask_dietary", "questions",
+)  # fmt: skip
+
+
+def event_check_times(event: Event) -> None:
+    """Refuse times that contradict each other, with a message on the field to fix."""
+    errors = {}
+    if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
+        errors["ends_at"] = "The event must end after it starts."
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if opens and closes and closes <= opens:
+        errors["registration_closes_at"] = "Registration must close after it opens."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def event_update(*, event: Event, actor: User, data: dict) -> Event:
+    """Change an event's details; a new capacity goes through event_change_capacity so the
+    waitlist moves up at once. All or nothing: one refused value leaves the event as it was."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    event = lock_event(event.pk)
+    if not user_can_organize(user=actor, event=event):
+        raise PermissionDenied("Only the event's organizers edit it.")
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError("This event was cancelled; it can no longer be edited.")
+    changed = [
+        name for name, value in data.items() if name != "capacity" and getattr(event, name) != value
+    ]
+    for name in changed:
+        setattr(event, name, data[name])
+    event.full_clean(exclude=["capacity"], validate_unique=False, validate_constraints=False)
+    event_check_times(event)
+    if changed:
+        event.save(update_fields=[*changed, "updated_at"])
+        audit_record(actor=actor, action="event.update", target=event, detail={"fields": changed})
+    if "capacity" in data and data["capacity"] != event.capacity:
+        # Locks the event again (a no-op inside this transaction), refuses a capacity below
+        # the seats taken and promotes the waitlist into any new seats.
+        event = event_change_capacity(event=event, actor=actor, capacity=data["capacity"])
+    return event
+
+
 @dataclass(frozen=True)
 class CheckInResult:
     registration: Registration
@@ -196,6 +266,8 @@ def registration_check_in(*, event: Event, actor: User, ticket_code: str) -> Che
     """Check a confirmed person in by ticket code. Twice is fine: it says when it happened."""
     if not user_can_organize(user=actor, event=event):
         raise PermissionDenied("Only the event's organizers check people in.")
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError("This event was cancelled; nobody can be checked in.")
     registration = (
         Registration.objects.select_for_update()
         .filter(event=event, ticket_code=ticket_code.strip())
@@ -218,8 +290,8 @@ def registration_check_in(*, event: Event, actor: User, ticket_code: str) -> Che
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, actor: User, reason: str = "") -> Event:
-    """Cancel the whole event; everyone registered is told."""
+def event_cancel(*, event: Event, actor: User, reason: str = "", notify: bool = True) -> Event:
+    """Cancel the whole event; everyone registered is told (unless `notify=False`)."""
     event = lock_event(event.pk)
     if not user_can_organize(user=actor, event=event):
         raise PermissionDenied("Only the event's organizers cancel it.")
@@ -229,7 +301,8 @@ def event_cancel(*, event: Event, actor: User, reason: str = "") -> Event:
     event.cancelled_at = timezone.now()
     event.save(update_fields=["status", "cancelled_at", "updated_at"])
     audit_record(actor=actor, action="event.cancel", target=event, detail={"reason": reason})
-    enqueue_on_commit(send_event_cancelled_task, event.pk, reason)
+    if notify:
+        enqueue_on_commit(send_event_cancelled_task, event.pk, reason)
     return event
 
 
@@ -241,6 +314,8 @@ def event_message_attendees(*, event: Event, actor: User, subject: str, body: st
     if not subject.strip() or not body.strip():
         raise ValidationError("A message needs a subject and a text.")
     recipients = event.registrations.holding_seats().count()
+    if not recipients:
+        raise ValidationError("Nobody holds a seat yet, so there is nobody to write to.")
     audit_record(
         actor=actor,
         action="event.message",

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from directory import queries as directory_queries
+from events import queries as event_queries
 from hub import queries, services
 from hub.forms import ProfileForm
 from hub.health import health_report
@@ -45,6 +46,7 @@ def me(request):
         "memberships": directory_queries.memberships_of(request.user),
         "submitted_organizations": submitted_organizations,
         "submitted_projects": submitted_projects,
+        "registrations": event_queries.registrations_of(request.user),
     }
     return render(request, "hub/me.html", context)
 

@@ -9,6 +9,7 @@ from tests.directory.factories import (
     ProjectFactory,
     TagFactory,
 )
+from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -359,3 +360,11 @@ def test_a_bad_web_address_is_reported_once_and_tag_choices_are_a_named_group(cl
     assert html.count("Enter a valid URL.") == 1
     assert 'id="id_website_error"' in html and 'role="alert"' in html
     assert "<legend>Tags</legend>" in html
+
+
+def test_organization_page_lists_its_upcoming_published_events(client):
+    organization = OrganizationFactory()
+    EventFactory(title="Harbor Python Night", organization=organization)
+    EventFactory(title="Draft Plans", organization=organization, draft=True)
+    html = html_of(client.get(organization.get_absolute_url()))
+    assert "Harbor Python Night" in html and "Draft Plans" not in html

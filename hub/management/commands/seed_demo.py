@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from directory.demo import seed_directory, seed_scale
+from directory.models import Organization
+from events.demo import seed_events, seed_events_scale
 from hub.demo import seed_people
 
 
@@ -16,7 +18,10 @@ class Command(BaseCommand):
             type=int,
             default=None,
             metavar="N",
-            help="For benchmarks: also create about N x 100 organizations and N x 300 projects.",
+            help=(
+                "For benchmarks: also create about N x 100 organizations, N x 300 projects, "
+                "N x 20 events and N x 1,000 registrations."
+            ),
         )
         parser.add_argument(
             "--seed",
@@ -43,6 +48,14 @@ class Command(BaseCommand):
                 f"{directory.memberships} memberships; some wait for review in the admin."
             )
         )
+        events = seed_events(people, Organization.objects.only("pk", "slug"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Events: {events.events} events ({len(events.created)} new), "
+                f"{events.registrations} new registrations; one is a draft, one is full with a "
+                "waitlist."
+            )
+        )
         if scale is not None:
             self.stdout.write(f"Scale {scale} (seed {seed}): generating rows in bulk…")
             started = time.monotonic()
@@ -52,5 +65,13 @@ class Command(BaseCommand):
                     f"Scale: {counts['organizations']:,} organizations and "
                     f"{counts['projects']:,} projects added in "
                     f"{time.monotonic() - started:.1f} s."
+                )
+            )
+            started = time.monotonic()
+            counts = seed_events_scale(scale=scale, seed=seed, write=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Scale: {counts['events']:,} events and {counts['registrations']:,} "
+                    f"registrations added in {time.monotonic() - started:.1f} s."
                 )
             )

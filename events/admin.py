@@ -1,0 +1,283 @@
+"""Staff curation of events and registrations.
+
+Seats are the scarce thing, so nothing here writes them directly: a new capacity goes
+through services.event_change_capacity (which refuses fewer seats than are taken and
+promotes the waitlist), cancelling goes through services.event_cancel (everyone is told),
+and check-in and cancelling a registration are list actions that call the services.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from directory.admin import audit_trail_html, error_text, plural
+from events import services
+from events.manage_forms import formfield_https
+from events.models import Event, Registration
+from events.services import event_check_times
+from hub.audit import audit_record
+
+CANCEL_TEMPLATE = "admin/events/cancel_events.html"
+SEATS_FILTER = Q(registrations__status__in=Registration.SEAT_HOLDING)
+
+
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        formfield_callback = formfield_https
+        fields = [
+            "title", "slug", "kind", "status", "summary", "description", "starts_at", "ends_at",
+            "venue_name", "venue_address", "online_url", "capacity", "registration_opens_at",
+            "registration_closes_at", "ask_accessibility", "ask_dietary", "questions",
+            "organization", "organizers",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and self.instance.status != Event.Status.CANCELLED:
+            # Cancelling tells everyone registered: it is the "Cancel" action's job.
+            status.choices = [
+                choice for choice in status.choices if choice[0] != Event.Status.CANCELLED
+            ]
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is not None and self.instance.pk is not None:
+            taken = services.seats_taken(self.instance)
+            if capacity < taken:
+                raise ValidationError(
+                    f"{plural(taken, 'person', 'people')} already hold a seat; the capacity "
+                    f"cannot be lower than {taken}. Cancel registrations first."
+                )
+        return capacity
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = Event(
+            starts_at=cleaned.get("starts_at"),
+            ends_at=cleaned.get("ends_at"),
+            registration_opens_at=cleaned.get("registration_opens_at"),
+            registration_closes_at=cleaned.get("registration_closes_at"),
+        )
+        try:
+            event_check_times(probe)
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, field_messages)
+        return cleaned
+
+
+class CancelEventsForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="Optional. Sent to everyone registered with the news of the cancellation.",
+    )
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    list_display = [
+        "title", "status", "kind", "starts_at", "capacity", "seats_taken", "organization",
+    ]  # fmt: skip
+    list_filter = [
+        "status", "kind", "starts_at", ("organization", admin.RelatedOnlyFieldListFilter),
+    ]  # fmt: skip
+    search_fields = ["title", "slug", "summary", "venue_name", "organization__name"]
+    list_select_related = ["organization"]
+    date_hierarchy = "starts_at"
+    ordering = ["-starts_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["organizers"]
+    autocomplete_fields = ["organization"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = [
+        "registrations_link", "cancelled_at", "created_at", "updated_at", "audit_trail",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "summary", "description"]}),
+        ("When and where", {"fields": [
+            "starts_at", "ends_at", "venue_name", "venue_address", "online_url",
+        ]}),
+        ("Registration", {"fields": [
+            "capacity", "registrations_link", "registration_opens_at", "registration_closes_at",
+            "ask_accessibility", "ask_dietary", "questions",
+        ]}),
+        ("Who organizes", {"fields": ["organization", "organizers"]}),
+        ("History", {"fields": ["cancelled_at", "created_at", "updated_at", "audit_trail"]}),
+    ]  # fmt: skip
+    actions = ["cancel_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(seat_total=Count("pk", filter=SEATS_FILTER))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Event.Status.CANCELLED:
+            return [*self.readonly_fields, "status"]
+        return self.readonly_fields
+
+    def get_actions(self, request):
+        # Deleting an event would drop its registrations without telling anyone.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # Only a draft nobody registered for may be deleted; others are cancelled.
+        return (
+            obj is not None
+            and obj.status == Event.Status.DRAFT
+            and not obj.registrations.exists()
+            and super().has_delete_permission(request, obj)
+        )
+
+    @admin.display(description="Seats taken", ordering="seat_total")
+    def seats_taken(self, obj):
+        return obj.seat_total
+
+    @admin.display(description="Registrations")
+    def registrations_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
+        manage = reverse("events:manage", kwargs={"slug": obj.slug})
+        return format_html(
+            '<a href="{}">All registrations in the admin</a> · '
+            '<a href="{}">Organizer page (check-in, export)</a>',
+            url,
+            manage,
+        )
+
+    @admin.display(description="History")
+    def audit_trail(self, obj):
+        return audit_trail_html(obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            audit_record(actor=request.user, action="event.staff_create", target=obj)
+            return
+        new_capacity = obj.capacity
+        # The capacity is changed by the service below (under the event's lock, with the
+        # waitlist promoted); everything else is saved here, in the same transaction.
+        obj.capacity = form.initial.get("capacity")
+        super().save_model(request, obj, form, change)
+        if new_capacity != obj.capacity:
+            services.event_change_capacity(event=obj, actor=request.user, capacity=new_capacity)
+            obj.capacity = new_capacity
+        edited = [name for name in form.changed_data if name not in ("capacity", "organizers")]
+        if edited:
+            audit_record(
+                actor=request.user, action="event.staff_edit", target=obj, detail={"fields": edited}
+            )
+
+    @admin.action(description="Cancel selected events (everyone registered is told)")
+    def cancel_selected(self, request, queryset):
+        events = queryset.exclude(status=Event.Status.CANCELLED)
+        form = CancelEventsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = 0
+            for event in events:
+                try:
+                    services.event_cancel(
+                        event=event, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(request, f"{event}: {error_text(error)}", messages.ERROR)
+                else:
+                    count += 1
+            if count:
+                self.message_user(
+                    request,
+                    f"{plural(count, 'event')} cancelled; everyone registered is being told.",
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Cancel events",
+            "form": form,
+            "queryset": events,
+            "action": "cancel_selected",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, CANCEL_TEMPLATE, context)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Registrations are made by people and changed by the services: read-only here, with
+    check-in and cancelling as actions."""
+
+    list_display = [
+        "user", "event", "status", "waitlist_position", "ticket_code", "created_at",
+        "checked_in_at",
+    ]  # fmt: skip
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__email", "user__display_name", "=ticket_code", "event__title"]
+    list_select_related = ["user", "event"]
+    ordering = ["-created_at"]
+    actions = ["check_in_selected", "cancel_selected"]
+    fields = [
+        "event", "user", "status", "waitlist_position", "ticket_code", "accessibility_needs",
+        "dietary_requirements", "answers", "created_at", "confirmed_at", "cancelled_at",
+        "checked_in_at", "checked_in_by", "audit_trail",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        # A registration made here would skip the seat count and the waitlist.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Cancel instead, so the seat goes to the waitlist.
+        return False
+
+    @admin.display(description="History")
+    def audit_trail(self, obj):
+        return audit_trail_html(obj)
+
+    def run_each(self, request, queryset, service, done: str) -> None:
+        count = 0
+        for registration in queryset.select_related("event", "user"):
+            try:
+                service(registration)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{registration}: {error_text(error)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{plural(count, 'registration')} {done}.", messages.SUCCESS)
+
+    @admin.action(description="Check in selected registrations")
+    def check_in_selected(self, request, queryset):
+        self.run_each(
+            request,
+            queryset.filter(status=Registration.Status.CONFIRMED),
+            lambda registration: services.registration_check_in(
+                event=registration.event, actor=request.user, ticket_code=registration.ticket_code
+            ),
+            "checked in",
+        )
+
+    @admin.action(description="Cancel selected registrations (seats go to the waitlist)")
+    def cancel_selected(self, request, queryset):
+        self.run_each(
+            request,
+            queryset.exclude(status=Registration.Status.CANCELLED),
+            lambda registration: services.registration_cancel(
+                registration=registration, actor=request.user
+            ),
+            "cancelled",
+        )

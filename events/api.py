@@ -1,0 +1,448 @@
+"""Events over the API: published and cancelled events for everyone, and one's own
+registration for members.
+
+Reads annotate the seats taken so a page of events costs the same number of queries
+whatever its length; every registration change goes through `events.services`, under
+the same locks and rules as the pages.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Q
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from directory.models import ListingStatus
+from events import services
+from events.models import ANSWER_MAX_LENGTH, Event, Registration
+from hub.markdown import render_markdown
+
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+
+# --- Schema --------------------------------------------------------------------------------
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field whose choices are one named enum in the OpenAPI schema.
+
+    drf-spectacular names enums by field name; several models have a `status` with their
+    own choices, so without a name of its own each would collide with the others.
+    """
+
+    def __init__(self, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_choice_field(self.target)
+        schema.pop("x-spec-enum-id", None)
+        component = ResolvedComponent(
+            name=self.target.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            schema=schema,
+            object=self.target.enum_name,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+# --- Output --------------------------------------------------------------------------------
+
+
+class EventOrganizationSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-event-detail", lookup_field="slug")
+    page_url = serializers.SerializerMethodField(help_text="The event's page on the hub.")
+    description_html = serializers.SerializerMethodField(
+        help_text="The description rendered from Markdown and sanitised."
+    )
+    time_zone = serializers.SerializerMethodField(
+        help_text="The hub's time zone (IANA name); times are given with its UTC offset."
+    )
+    online = serializers.SerializerMethodField(
+        help_text="True when the event has an online link; registered people receive it."
+    )
+    seats_taken = serializers.SerializerMethodField(help_text="Confirmed and checked-in people.")
+    seats_left = serializers.SerializerMethodField(help_text="Null when the event has no limit.")
+    registration_open = serializers.SerializerMethodField(
+        help_text="True when a member can register (or join the waitlist) right now."
+    )
+    registration_closed_reason = serializers.SerializerMethodField(
+        help_text="Why nobody can register right now, in words; null while registration is open."
+    )
+    organization = serializers.SerializerMethodField(
+        help_text="The organizing organization, when it is a published listing."
+    )
+    kind = NamedChoiceField(choices=Event.Kind.choices, enum_name="EventKindEnum")
+    status = NamedChoiceField(choices=Event.Status.choices, enum_name="EventStatusEnum")
+
+    class Meta:
+        model = Event
+        fields = [
+            "url", "page_url", "slug", "title", "kind", "summary", "description_html",
+            "starts_at", "ends_at", "time_zone", "venue_name", "venue_address", "online",
+            "capacity", "seats_taken", "seats_left", "registration_opens_at",
+            "registration_closes_at", "registration_open", "registration_closed_reason",
+            "status", "organization",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_page_url(self, event) -> str:
+        url = event.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_description_html(self, event) -> str:
+        return str(render_markdown(event.description))
+
+    def get_time_zone(self, event) -> str:
+        return settings.TIME_ZONE
+
+    def get_online(self, event) -> bool:
+        return bool(event.online_url)
+
+    def get_seats_taken(self, event) -> int:
+        taken = getattr(event, "seats_taken_count", None)
+        return services.seats_taken(event) if taken is None else taken
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_seats_left(self, event) -> int | None:
+        if event.capacity is None:
+            return None
+        return max(event.capacity - self.get_seats_taken(event), 0)
+
+    def _closed_reason(self, event) -> str | None:
+        return services.registration_closed_reason(event, now=self.context.get("now"))
+
+    def get_registration_open(self, event) -> bool:
+        return self._closed_reason(event) is None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_registration_closed_reason(self, event) -> str | None:
+        return self._closed_reason(event)
+
+    @extend_schema_field(EventOrganizationSerializer(allow_null=True))
+    def get_organization(self, event):
+        organization = event.organization
+        # An organization that is not (or no longer) published stays unseen.
+        if organization is None or organization.status != ListingStatus.PUBLISHED:
+            return None
+        return {"slug": organization.slug, "name": organization.name}
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    online_url = serializers.SerializerMethodField(
+        help_text="The event's online link; only while the registration holds a seat."
+    )
+    status = NamedChoiceField(
+        choices=Registration.Status.choices, enum_name="RegistrationStatusEnum"
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "event", "status", "waitlist_position", "ticket_code", "accessibility_needs",
+            "dietary_requirements", "answers", "online_url", "created_at", "confirmed_at",
+            "checked_in_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_online_url(self, registration) -> str | None:
+        if registration.holds_seat and registration.event.online_url:
+            return registration.event.online_url
+        return None
+
+
+class RegistrationRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why, in words to show the person.")
+
+
+class RegistrationErrorSerializer(serializers.Serializer):
+    """A refused registration (`detail`), or the fields of the request that are wrong."""
+
+    detail = serializers.CharField(required=False, help_text="Why registration is refused.")
+    code = serializers.CharField(required=False, help_text="registration_closed")
+    accessibility_needs = serializers.ListField(child=serializers.CharField(), required=False)
+    dietary_requirements = serializers.ListField(child=serializers.CharField(), required=False)
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages by question.",
+    )
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+
+class EventFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, required=False)
+    month = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        help_text="YYYY-MM: events starting that month in the hub's time zone.",
+        error_messages={"invalid": "Give a month as YYYY-MM, for example 2025-09."},
+    )
+    organization = serializers.SlugField(
+        required=False, help_text="Slug of the organizing organization."
+    )
+    when = serializers.ChoiceField(
+        choices=["upcoming", "past"],
+        required=False,
+        help_text=(
+            "upcoming (not yet ended, soonest first) or past (latest first). The default is "
+            "upcoming, or both when a month is given."
+        ),
+    )
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    accessibility_needs = serializers.CharField(
+        max_length=Registration._meta.get_field("accessibility_needs").max_length,
+        required=False,
+        allow_blank=True,
+    )
+    dietary_requirements = serializers.CharField(
+        max_length=Registration._meta.get_field("dietary_requirements").max_length,
+        required=False,
+        allow_blank=True,
+    )
+    answers = serializers.DictField(
+        child=serializers.CharField(max_length=ANSWER_MAX_LENGTH, allow_blank=True),
+        required=False,
+        help_text="Answers to the event's own questions, by question text.",
+    )
+
+    def validate_accessibility_needs(self, value: str) -> str:
+        if value.strip() and not self.context["event"].ask_accessibility:
+            raise serializers.ValidationError("This event does not ask about accessibility needs.")
+        return value
+
+    def validate_dietary_requirements(self, value: str) -> str:
+        if value.strip() and not self.context["event"].ask_dietary:
+            raise serializers.ValidationError("This event does not ask about dietary requirements.")
+        return value
+
+    def validate_answers(self, value: dict) -> dict:
+        questions = set(self.context["event"].questions or [])
+        unknown = {
+            question: ["Not one of this event's questions."]
+            for question in value
+            if question not in questions
+        }
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return {question: text.strip() for question, text in value.items() if text.strip()}
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+
+def public_events():
+    """Published and cancelled events (never drafts), with their seats taken counted."""
+    return (
+        Event.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("organization")
+        .annotate(
+            seats_taken_count=Count(
+                "registrations",
+                filter=Q(registrations__status__in=Registration.SEAT_HOLDING),
+            )
+        )
+    )
+
+
+def _month_bounds(month: str) -> tuple[datetime, datetime]:
+    """The first instant of `month` and of the next one, in the hub's time zone."""
+    year, number = (int(part) for part in month.split("-"))
+    following = (year + 1, 1) if number == 12 else (year, number + 1)
+    zone = timezone.get_default_timezone()
+    return (
+        timezone.make_aware(datetime(year, number, 1), zone),
+        timezone.make_aware(datetime(*following, 1), zone),
+    )
+
+
+NOT_REGISTERED = "You have no registration for this event."
+REGISTRATION_ERRORS = {
+    401: OpenApiResponse(description="Not signed in: send a token or a session cookie."),
+    404: OpenApiResponse(
+        RegistrationRefusedSerializer,
+        description="No such event, or (GET, DELETE) you have no active registration for it.",
+    ),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published events",
+        description=(
+            "Published and cancelled events (cancelled ones say so in `status`); drafts never. "
+            "Filters combine; a malformed filter is a 400 with the field's error."
+        ),
+        parameters=[EventFilterSerializer],
+        responses={200: EventSerializer(many=True), 400: OpenApiResponse(OpenApiTypes.OBJECT)},
+    ),
+    retrieve=extend_schema(summary="One published or cancelled event"),
+)
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    """The region's summits, unconferences, meetups, workshops and hackathons."""
+
+    serializer_class = EventSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+    def get_queryset(self):
+        queryset = public_events()
+        if self.action != "list":
+            return queryset
+        filters = EventFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        if "kind" in wanted:
+            queryset = queryset.filter(kind=wanted["kind"])
+        if "organization" in wanted:
+            queryset = queryset.filter(
+                organization__slug=wanted["organization"],
+                organization__status=ListingStatus.PUBLISHED,
+            )
+        when = wanted.get("when") or (None if "month" in wanted else "upcoming")
+        if "month" in wanted:
+            first, following = _month_bounds(wanted["month"])
+            queryset = queryset.filter(starts_at__gte=first, starts_at__lt=following)
+        now = timezone.now()
+        if when == "upcoming":
+            queryset = queryset.filter(ends_at__gt=now)
+        elif when == "past":
+            return queryset.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+        # Explicitly: Meta.ordering does not apply to a query with an aggregate.
+        return queryset.order_by("starts_at", "pk")
+
+    def get_serializer_context(self):
+        # One "now" for the whole page, so every event is judged at the same instant.
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _registration_of(self, event: Event, user) -> Registration:
+        registration = event.registrations.active().filter(user=user).first()
+        if registration is None:
+            raise NotFound(NOT_REGISTERED)
+        return registration
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Your registration for this event",
+        description="Your active (not cancelled) registration; 404 when you have none.",
+        responses={200: RegistrationSerializer, **REGISTRATION_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Register for this event",
+        description=(
+            "A seat while seats last, then the waitlist (`status` says which). Registering "
+            "again returns the registration you already have, with 200. A closed registration "
+            "(not open yet, closed, started, cancelled event) is a 400 whose `detail` says why; "
+            "bad answers are a 400 with per-field errors. The body is optional."
+        ),
+        request=RegistrationInputSerializer,
+        responses={
+            201: OpenApiResponse(RegistrationSerializer, description="Registered now."),
+            200: OpenApiResponse(RegistrationSerializer, description="Already registered."),
+            400: OpenApiResponse(
+                RegistrationErrorSerializer,
+                description="Registration closed (`detail`), or per-field errors.",
+                examples=[
+                    OpenApiExample(
+                        "Closed",
+                        value={"detail": "Registration is closed.", "code": "registration_closed"},
+                    ),
+                    OpenApiExample(
+                        "Bad answers",
+                        value={"answers": {"Shoe size?": ["Not one of this event's questions."]}},
+                    ),
+                ],
+            ),
+            **REGISTRATION_ERRORS,
+        },
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Cancel your registration",
+        description=(
+            "Possible until the event starts; a freed seat goes to the first person on the "
+            "waitlist."
+        ),
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Cancelled."),
+            400: OpenApiResponse(
+                RegistrationRefusedSerializer,
+                description="The event has started, or you are already checked in.",
+            ),
+            **REGISTRATION_ERRORS,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get", "post", "delete"],
+        url_path="registration",
+        url_name="registration",
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def registration(self, request, slug=None):
+        event = self.get_object()
+        if request.method == "POST":
+            return self._register(request, event)
+        registration = self._registration_of(event, request.user)
+        if request.method == "DELETE":
+            try:
+                services.registration_cancel(registration=registration, actor=request.user)
+            except DjangoValidationError as error:
+                return Response({"detail": " ".join(error.messages)}, status=400)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(RegistrationSerializer(registration).data)
+
+    def _register(self, request, event: Event) -> Response:
+        data = request.data if request.data is not None else {}
+        serializer = RegistrationInputSerializer(data=data, context={"event": event})
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = services.registration_create(
+                event=event, user=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            if error.code == "registration_closed":
+                return Response(
+                    {"detail": " ".join(error.messages), "code": error.code}, status=400
+                )
+            raise ValidationError({"non_field_errors": error.messages}) from error
+        return Response(
+            RegistrationSerializer(result.registration).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,253 @@
+"""Organizer pages: attendees, check-in, export, message, edit, cancel.
+
+Each view parses its input, checks `user_can_organize`, calls one service and renders.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from events import attendees, services
+from events.manage_forms import (
+    AttendeeFilterForm,
+    CancelForm,
+    CheckInForm,
+    EventEditForm,
+    MessageForm,
+)
+from events.models import Event, Registration
+from events.permissions import user_can_organize
+from events.services import event_update
+from hub.audit import audit_record
+
+PAGE_SIZE = 50
+LIST_PARAMETERS = ("q", "status", "page")
+
+
+def organizer_view(view):
+    """Anonymous people sign in first; signed-in people who do not organize the event get 403."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        event = get_object_or_404(Event.objects.select_related("organization"), slug=slug)
+        if not user_can_organize(user=request.user, event=event):
+            raise PermissionDenied("Only the event's organizers see this page.")
+        return view(request, event, *args, **kwargs)
+
+    return wrapper
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You may not do this."
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _manage_url(event: Event, query: str = "") -> str:
+    """The attendee list, keeping only its own search parameters from `query`."""
+    url = reverse("events:manage", kwargs={"slug": event.slug})
+    params = QueryDict(query)
+    kept = {key: params[key] for key in LIST_PARAMETERS if params.get(key)}
+    return f"{url}?{urlencode(kept)}" if kept else url
+
+
+def _local_time(moment) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"{local:%-I:%M %p}"
+    return f"{local:%-I:%M %p} on {local:%B %-d, %Y}"
+
+
+def _context(event: Event, section: str, **extra) -> dict:
+    return {"event": event, "section": section, **extra}
+
+
+@require_safe
+@organizer_view
+def manage(request, event):
+    filter_form = AttendeeFilterForm(request.GET)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {"q": "", "status": ""}
+    registrations = attendees.attendee_list(event, q=filters["q"], status=filters["status"])
+    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    questions = attendees.event_questions(event)
+    rows = [
+        (
+            registration,
+            [pair for pair in attendees.custom_answers(registration, questions) if pair[1]],
+        )
+        for registration in page.object_list
+    ]
+    list_query = urlencode({k: v for k, v in filters.items() if v})
+    context = _context(
+        event,
+        "attendees",
+        counts=attendees.attendee_counts(event),
+        check_in_form=CheckInForm(),
+        filter_form=filter_form,
+        filtered=any(filters.values()),
+        page=page,
+        rows=rows,
+        list_query=list_query,
+        return_query=request.GET.urlencode(),
+        export_url=reverse("events:manage-export", kwargs={"slug": event.slug})
+        + (f"?{list_query}" if list_query else ""),
+    )
+    return render(request, "events/manage/attendees.html", context)
+
+
+@require_POST
+@organizer_view
+def check_in(request, event):
+    """Check in by typed or scanned ticket code, or by the button on a person's row."""
+    registration_id = request.POST.get("registration", "")
+    if registration_id:
+        # Anything but a plausible id is simply not found (a huge number would overflow).
+        valid = registration_id.isdigit() and len(registration_id) <= 18
+        registration = get_object_or_404(
+            Registration, pk=int(registration_id) if valid else 0, event=event
+        )
+        ticket_code = registration.ticket_code
+    else:
+        form = CheckInForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["ticket_code"]))
+            return redirect(_manage_url(event, request.POST.get("return_query", "")))
+        ticket_code = form.cleaned_data["ticket_code"]
+    try:
+        result = services.registration_check_in(
+            event=event, actor=request.user, ticket_code=ticket_code
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        name = result.registration.user.get_full_name()
+        if result.already:
+            messages.warning(
+                request,
+                f"Already checked in at {_local_time(result.registration.checked_in_at)}: {name}.",
+            )
+        else:
+            messages.success(request, f"Checked in: {name}.")
+    return redirect(_manage_url(event, request.POST.get("return_query", "")))
+
+
+@require_safe
+@organizer_view
+def export(request, event):
+    filter_form = AttendeeFilterForm(request.GET)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {"q": "", "status": ""}
+    registrations = attendees.attendee_list(event, q=filters["q"], status=filters["status"])
+    text, count = attendees.attendees_csv(event, registrations.iterator(chunk_size=500))
+    audit_record(
+        actor=request.user,
+        action="event.export",
+        target=event,
+        detail={"rows": count, **{k: v for k, v in filters.items() if v}},
+    )
+    # The byte order mark lets spreadsheet programs recognise UTF-8 (names with accents).
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    filename = f"{event.slug}-attendees-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@organizer_view
+def message(request, event):
+    recipients = services.seats_taken(event)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if recipients == 0:
+            form.add_error(None, "Nobody holds a seat yet, so there is nobody to write to.")
+        else:
+            try:
+                sent = services.event_message_attendees(
+                    event=event,
+                    actor=request.user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["text"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                people = "person" if sent == 1 else "people"
+                messages.success(request, f"Your message is on its way to {sent} {people}.")
+                return redirect("events:manage", slug=event.slug)
+    return render(
+        request,
+        "events/manage/message.html",
+        _context(event, "message", form=form, recipients=recipients),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@organizer_view
+def edit(request, event):
+    taken = services.seats_taken(event)
+    # The form works on a copy, so a refused edit leaves `event` (and the page) as it was.
+    form = EventEditForm(
+        request.POST or None, instance=Event.objects.get(pk=event.pk), seats_taken=taken
+    )
+    if event.status == Event.Status.CANCELLED:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            event_update(event=event, actor=request.user, data=form.update_data())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The event is saved.")
+            return redirect("events:manage", slug=event.slug)
+    return render(
+        request, "events/manage/edit.html", _context(event, "edit", form=form, seats_taken=taken)
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@organizer_view
+def cancel(request, event):
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and event.status != Event.Status.CANCELLED and form.is_valid():
+        try:
+            services.event_cancel(
+                event=event, actor=request.user, reason=form.cleaned_data["reason"].strip()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, "The event is cancelled. Everyone registered is being told by e-mail."
+            )
+            return redirect("events:manage", slug=event.slug)
+    counts = attendees.attendee_counts(event)
+    return render(
+        request,
+        "events/manage/cancel.html",
+        _context(
+            event,
+            "cancel",
+            form=form,
+            counts=counts,
+            to_tell=counts.confirmed + counts.checked_in + counts.waitlisted,
+        ),
+    )

@@ -1,0 +1,277 @@
+"""Read side of events: what the public sees, and what a visitor may do on an event page."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from directory.models import Organization
+from events.models import Event, Registration
+from events.permissions import user_can_organize
+from events.services import registration_closed_reason
+
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The calendar feed keeps recent events so that calendars which subscribed still show them.
+FEED_KEEPS_PAST_DAYS = 90
+
+
+def public_events() -> QuerySet:
+    """Published and cancelled events; drafts are never public."""
+    return Event.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def with_seats_taken(queryset: QuerySet) -> QuerySet:
+    """Annotate `seats_taken` in the same query, so a list costs one query however long."""
+    return queryset.annotate(
+        seats_taken=Count(
+            "registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING)
+        )
+    )
+
+
+def parse_month(value: str | None) -> tuple[datetime, datetime] | None:
+    """`2026-12` → the first instant of that month and of the next, in the hub's time zone."""
+    match = MONTH.match(value or "")
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (1 <= month <= 12 and 1900 <= year <= 9998):
+        return None
+    zone = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+@dataclass(frozen=True)
+class EventListQuery:
+    """The filters of /events/, read from the query string; anything unknown is ignored."""
+
+    when: str = "upcoming"
+    kind: str = ""
+    month: str = ""
+    organization: str = ""
+
+    @classmethod
+    def from_querydict(cls, data) -> "EventListQuery":
+        kind = data.get("kind", "")
+        month = data.get("month", "")
+        return cls(
+            when="past" if data.get("when") == "past" else "upcoming",
+            kind=kind if kind in Event.Kind.values else "",
+            month=month if parse_month(month) else "",
+            organization=(data.get("organization") or "")[:200],
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.kind or self.month or self.organization)
+
+
+def _in_tab(query: EventListQuery, *, now) -> QuerySet:
+    """Upcoming holds what has not ended yet (an event under way is still worth finding)."""
+    events = public_events()
+    if query.when == "past":
+        return events.filter(ends_at__lt=now)
+    return events.filter(ends_at__gte=now)
+
+
+def _filtered(events: QuerySet, query: EventListQuery, *, skip: str = "") -> QuerySet:
+    if query.kind and skip != "kind":
+        events = events.filter(kind=query.kind)
+    if query.month and skip != "month":
+        start, end = parse_month(query.month)
+        events = events.filter(starts_at__gte=start, starts_at__lt=end)
+    if query.organization and skip != "organization":
+        events = events.filter(organization__slug=query.organization)
+    return events
+
+
+def event_list(query: EventListQuery, *, now=None) -> QuerySet:
+    """The events of one tab with the filters applied, seats taken annotated."""
+    now = now or timezone.now()
+    events = _filtered(_in_tab(query, now=now), query).select_related("organization")
+    order = ["-starts_at", "-pk"] if query.when == "past" else ["starts_at", "pk"]
+    return with_seats_taken(events).order_by(*order)
+
+
+def event_facets(query: EventListQuery, *, now=None) -> dict:
+    """What each filter can narrow to, with counts: three queries whatever the number of events.
+
+    Each facet counts with the other filters applied, so every link leads to a non-empty page.
+    """
+    now = now or timezone.now()
+    in_tab = _in_tab(query, now=now)
+    kind_labels = dict(Event.Kind.choices)
+    kinds = (
+        _filtered(in_tab, query, skip="kind")
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
+    )
+    months = (
+        _filtered(in_tab, query, skip="month")
+        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by("-month" if query.when == "past" else "month")
+    )
+    organizations = (
+        _filtered(in_tab, query, skip="organization")
+        .filter(organization__isnull=False)
+        .values_list("organization__slug", "organization__name")
+        .annotate(n=Count("pk"))
+        .order_by("organization__name")
+    )
+    return {
+        "kind": [(value, kind_labels.get(value, value), n) for value, n in kinds],
+        "month": [
+            (f"{timezone.localtime(month):%Y-%m}", f"{timezone.localtime(month):%B %Y}", n)
+            for month, n in months
+            if month is not None
+        ],
+        "organization": list(organizations),
+    }
+
+
+def organization_named(slug: str) -> Organization | None:
+    return Organization.objects.filter(slug=slug).only("name", "slug").first() if slug else None
+
+
+def event_for_visitor(slug: str, user) -> Event | None:
+    """The event if the visitor may see it: public ones for all, drafts for their organizers."""
+    event = (
+        Event.objects.select_related("organization")
+        .prefetch_related(Prefetch("organizers", to_attr="organizer_list"))
+        .filter(slug=slug)
+        .first()
+    )
+    if event is None:
+        return None
+    if event.status in PUBLIC_STATUSES or user_can_organize(user=user, event=event):
+        return event
+    return None
+
+
+def public_event(slug: str) -> Event | None:
+    return public_events().select_related("organization").filter(slug=slug).first()
+
+
+def registration_of(user, event: Event) -> Registration | None:
+    """The person's active registration for the event, if any."""
+    if not user.is_authenticated:
+        return None
+    return event.registrations.active().filter(user=user).first()
+
+
+def waitlist_length(event: Event) -> int:
+    return event.registrations.filter(status=Registration.Status.WAITLISTED).count()
+
+
+def registrations_of(user) -> dict[str, list[Registration]]:
+    """A person's active registrations: upcoming (soonest first) and past (latest first)."""
+    now = timezone.now()
+    registrations = (
+        Registration.objects.active()
+        .filter(user=user)
+        .select_related("event", "event__organization")
+    )
+    return {
+        "upcoming": list(
+            registrations.filter(event__ends_at__gte=now).order_by("event__starts_at")
+        ),
+        "past": list(
+            registrations.filter(event__ends_at__lt=now).order_by("-event__starts_at")[:20]
+        ),
+    }
+
+
+def calendar_feed_events(*, now=None) -> QuerySet:
+    """Published and cancelled events that have not ended, or ended recently."""
+    now = now or timezone.now()
+    return (
+        public_events()
+        .filter(ends_at__gte=now - timedelta(days=FEED_KEEPS_PAST_DAYS))
+        .select_related("organization")
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SeatsInfo:
+    capacity: int | None
+    taken: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.taken >= self.capacity
+
+
+def seats_label(event: Event, seats: SeatsInfo, *, now=None) -> str:
+    """A short line about seats for lists: seats left, "Waitlist open", "Full" or "No limit"."""
+    now = now or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        return ""
+    if seats.capacity is None:
+        return "No limit"
+    if not seats.is_full:
+        return f"{seats.left} seat{'' if seats.left == 1 else 's'} left"
+    if now < event.starts_at and registration_closed_reason(event, now=now) is None:
+        return "Waitlist open"
+    return "Full"
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the visitor can do on an event page.
+
+    `state` is one of: cancelled, registered, waitlisted, checked_in, preview, started,
+    opens_later, closed, sign_in, register, waitlist.
+    """
+
+    state: str
+    message: str = ""
+    can_cancel: bool = False
+
+    @property
+    def form_shown(self) -> bool:
+        return self.state in ("register", "waitlist")
+
+
+def visitor_action(
+    *, event: Event, user, registration: Registration | None, seats: SeatsInfo, now=None
+) -> Action:
+    now = now or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        return Action("cancelled", "This event was cancelled.")
+    if registration is not None:
+        can_cancel = not event.has_started and registration.status in (
+            Registration.Status.CONFIRMED,
+            Registration.Status.WAITLISTED,
+        )
+        return Action(registration.status, can_cancel=can_cancel)
+    if event.status != Event.Status.PUBLISHED:
+        return Action("preview", "This event is a draft: registration opens once it is published.")
+    if now >= event.starts_at:
+        return Action("started", "This event has already started; registration is closed.")
+    reason = registration_closed_reason(event, now=now)
+    if reason:
+        state = (
+            "opens_later"
+            if event.registration_opens_at and now < event.registration_opens_at
+            else "closed"
+        )
+        return Action(state, reason)
+    if not user.is_authenticated:
+        return Action("sign_in", "Sold out: the waitlist is open." if seats.is_full else "")
+    if seats.is_full:
+        return Action("waitlist", "Sold out: join the waitlist and you get the next free seat.")
+    return Action("register")
