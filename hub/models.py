@@ -35,6 +35,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="How your name appears on the hub. Leave empty to stay anonymous.",
     )
+    show_name_on_pledges = models.BooleanField(
+        "show my name on pledge pages",
+        default=False,
+        help_text="Otherwise your hours count, but the public sees numbers only.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Whether the person can log in to the admin site."
     )

@@ -166,6 +166,10 @@ HUB_POSTAL_ADDRESS = env.str(
     "HUB_POSTAL_ADDRESS", default="Open Source Hub, 100 Light Street, Baltimore, MD 21202"
 )
 
+# Pledges given as a percentage of the workforce are turned into hours at this many
+# working hours per person per month (quarter: x3, year: x12).
+HUB_WORKING_HOURS_PER_MONTH = env.int("HUB_WORKING_HOURS_PER_MONTH", default=160)
+
 # --- Accounts (django-allauth) ----------------------------------------------------------
 ACCOUNT_ADAPTER = "hub.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -1,0 +1,183 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Organization, Project
+
+web_url = URLValidator(schemes=["http", "https"])
+
+
+class Period(models.TextChoices):
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+    YEAR = "year", "Year"
+
+
+MONTHS_PER_PERIOD = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+
+
+class Pledge(models.Model):
+    """An organization's promise of open source hours, per month, quarter or year."""
+
+    class Kind(models.TextChoices):
+        HOURS = "hours", "A number of hours"
+        PERCENT = "percent", "A percentage of the workforce's hours"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pledges")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.HOURS)
+    hours_per_period = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25"))],
+    )
+    percent = models.DecimalField(
+        "percent of working hours",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    workforce_size = models.PositiveIntegerField(
+        "people in the workforce", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.MONTH)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Leave empty for no end date.")
+    target_projects = models.ManyToManyField(
+        Project, blank=True, related_name="pledges", help_text="Optional: the projects it supports."
+    )
+    public = models.BooleanField(
+        default=True, help_text="Public pledges and their progress appear on the hub's pages."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="hours", hours_per_period__isnull=False)
+                    | Q(kind="percent", percent__isnull=False, workforce_size__isnull=False)
+                ),
+                name="pledge_amount_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="pledge_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.describe()}"
+
+    def get_absolute_url(self):
+        return reverse("pledges:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def working_hours_per_person(self) -> Decimal:
+        """The stated working hours of one person in one period (HUB_WORKING_HOURS_PER_MONTH)."""
+        return Decimal(settings.HUB_WORKING_HOURS_PER_MONTH) * MONTHS_PER_PERIOD[self.period]
+
+    @property
+    def pledged_hours(self) -> Decimal:
+        """Hours promised per period; for a percentage, derived from the workforce."""
+        if self.kind == self.Kind.HOURS:
+            return self.hours_per_period
+        hours = self.percent / 100 * self.workforce_size * self.working_hours_per_person
+        return hours.quantize(Decimal("0.01"))
+
+    def describe(self) -> str:
+        per = self.get_period_display().lower()
+        if self.kind == self.Kind.HOURS:
+            return f"{self.hours_per_period.normalize():f} hours a {per}"
+        return (
+            f"{self.percent.normalize():f}% of {self.workforce_size} people's hours "
+            f"({self.pledged_hours.normalize():f} hours a {per})"
+        )
+
+
+class Contribution(models.Model):
+    """Hours one person gave to open source under their organization's pledge."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # Logs that take up the person's 24 hours of a day.
+    COUNTING_TOWARDS_DAY = (Status.PENDING, Status.APPROVED)
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="contributions")
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributions"
+    )
+    date = models.DateField(db_index=True)
+    hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+        help_text="Quarter hours are fine: 1.25, 2.5…",
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
+    project_url = models.URLField(
+        "project address",
+        blank=True,
+        validators=[web_url],
+        help_text="For a project that is not in the directory.",
+    )
+    description = models.TextField(max_length=2000)
+    link = models.URLField(
+        blank=True, validators=[web_url], help_text="A pull request, an issue, a talk…"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="hours_within_a_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["contributor", "date"]),
+            models.Index(fields=["pledge", "status", "date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h by {self.contributor} on {self.date}"
+
+    @property
+    def project_label(self) -> str:
+        return self.project.name if self.project_id else self.project_url

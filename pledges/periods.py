@@ -1,0 +1,64 @@
+"""Calendar periods (month, quarter, year) and their bounds."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from pledges.models import MONTHS_PER_PERIOD, Period
+
+
+@dataclass(frozen=True, order=True)
+class PeriodSpan:
+    start: date
+    end: date  # inclusive
+    kind: str
+
+    @property
+    def label(self) -> str:
+        if self.kind == Period.MONTH:
+            return self.start.strftime("%B %Y")
+        if self.kind == Period.QUARTER:
+            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+        return str(self.start.year)
+
+    @property
+    def short_label(self) -> str:
+        if self.kind == Period.MONTH:
+            return self.start.strftime("%b %y")
+        return self.label
+
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def elapsed_fraction(self, today: date) -> float:
+        """How much of the period has passed by the end of `today` (0 to 1)."""
+        if today < self.start:
+            return 0.0
+        if today >= self.end:
+            return 1.0
+        return ((today - self.start).days + 1) / self.days()
+
+    def next(self) -> "PeriodSpan":
+        return period_containing(_add_months(self.start, MONTHS_PER_PERIOD[self.kind]), self.kind)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_containing(day: date, kind: str) -> PeriodSpan:
+    months = MONTHS_PER_PERIOD[kind]
+    first_month = ((day.month - 1) // months) * months + 1
+    start = date(day.year, first_month, 1)
+    end = _add_months(start, months)
+    return PeriodSpan(start=start, end=date.fromordinal(end.toordinal() - 1), kind=kind)
+
+
+def periods_between(first: date, last: date, kind: str) -> list[PeriodSpan]:
+    """Every period from the one holding `first` to the one holding `last`, in order."""
+    spans = []
+    span = period_containing(first, kind)
+    while span.start <= last:
+        spans.append(span)
+        span = span.next()
+    return spans

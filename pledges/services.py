@@ -1,0 +1,252 @@
+"""Every state change of pledges: pledging, logging hours, reviewing them.
+
+The scarce thing is a person's day: 24 hours across all their logs. Logging and editing
+lock the person's row first, then add up their day under that lock, so two requests at
+once cannot both squeeze hours into the same day.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from directory.models import ListingStatus, Organization
+from directory.permissions import member_can_manage
+from hub.audit import audit_record
+from hub.models import User
+from pledges.leaderboards import leaderboards_invalidate
+from pledges.models import Contribution, Pledge
+from pledges.permissions import user_can_log_hours, user_can_manage_pledge
+
+HOURS_PER_DAY = Decimal("24")
+PLEDGE_FIELDS = (
+    "kind", "hours_per_period", "percent", "workforce_size", "period", "starts_on", "ends_on",
+    "public",
+)  # fmt: skip
+CONTRIBUTION_FIELDS = ("date", "hours", "project", "project_url", "description", "link")
+
+
+# --- Pledges ------------------------------------------------------------------------------
+
+
+def _save_pledge(pledge: Pledge, data: dict, target_projects) -> None:
+    for field in PLEDGE_FIELDS:
+        if field in data:
+            setattr(pledge, field, data[field])
+    if pledge.kind == Pledge.Kind.HOURS:
+        pledge.percent = pledge.workforce_size = None
+    else:
+        pledge.hours_per_period = None
+    errors = {}
+    if pledge.kind == Pledge.Kind.HOURS and not pledge.hours_per_period:
+        errors["hours_per_period"] = "How many hours a period?"
+    if pledge.kind == Pledge.Kind.PERCENT:
+        if not pledge.percent:
+            errors["percent"] = "What percentage of working hours?"
+        if not pledge.workforce_size:
+            errors["workforce_size"] = "How many people work at the organization?"
+    if errors:
+        raise ValidationError(errors)
+    pledge.full_clean(exclude=["organization", "created_by"])
+    pledge.save()
+    if target_projects is not None:
+        published = [p for p in target_projects if p.status == ListingStatus.PUBLISHED]
+        pledge.target_projects.set(published)
+
+
+@transaction.atomic
+def pledge_create(
+    *, organization: Organization, actor: User, data: dict, target_projects=None
+) -> Pledge:
+    if not member_can_manage(user=actor, organization=organization):
+        raise PermissionDenied("Only the organization's owners and admins make its pledges.")
+    pledge = Pledge(organization=organization, created_by=actor)
+    _save_pledge(pledge, data, target_projects)
+    audit_record(actor=actor, action="pledge.create", target=pledge)
+    transaction.on_commit(leaderboards_invalidate)
+    return pledge
+
+
+@transaction.atomic
+def pledge_update(*, pledge: Pledge, actor: User, data: dict, target_projects=None) -> Pledge:
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not user_can_manage_pledge(user=actor, pledge=pledge):
+        raise PermissionDenied("Only the organization's owners and admins change its pledges.")
+    _save_pledge(pledge, data, target_projects)
+    audit_record(actor=actor, action="pledge.update", target=pledge)
+    transaction.on_commit(leaderboards_invalidate)
+    return pledge
+
+
+@transaction.atomic
+def pledge_end(*, pledge: Pledge, actor: User, ends_on: date | None = None) -> Pledge:
+    """End the pledge (today, or on `ends_on`); its history stays."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not user_can_manage_pledge(user=actor, pledge=pledge):
+        raise PermissionDenied("Only the organization's owners and admins end its pledges.")
+    ends_on = ends_on or timezone.localdate()
+    if ends_on < pledge.starts_on:
+        raise ValidationError({"ends_on": "A pledge cannot end before it starts."})
+    pledge.status = Pledge.Status.ENDED
+    pledge.ends_on = ends_on
+    pledge.ended_at = timezone.now()
+    pledge.save(update_fields=["status", "ends_on", "ended_at"])
+    audit_record(actor=actor, action="pledge.end", target=pledge)
+    transaction.on_commit(leaderboards_invalidate)
+    return pledge
+
+
+# --- Logging hours ------------------------------------------------------------------------
+
+
+def lock_person_day(user: User) -> None:
+    """Serialise every change to this person's logged hours until the transaction ends."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def hours_logged_on(user: User, day: date, *, exclude_pk: int | None = None) -> Decimal:
+    logs = Contribution.objects.filter(
+        contributor=user, date=day, status__in=Contribution.COUNTING_TOWARDS_DAY
+    )
+    if exclude_pk is not None:
+        logs = logs.exclude(pk=exclude_pk)
+    return logs.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+def _check_contribution(contribution: Contribution) -> None:
+    """Every rule a log must keep; raises ValidationError keyed by field."""
+    pledge = contribution.pledge
+    errors = {}
+    today = timezone.localdate()
+    if contribution.date and contribution.date > today:
+        errors["date"] = "Hours can only be logged for today or earlier."
+    elif contribution.date and contribution.date < pledge.starts_on:
+        errors["date"] = f"The pledge starts on {date_format(pledge.starts_on, 'F j, Y')}."
+    elif contribution.date and pledge.ends_on and contribution.date > pledge.ends_on:
+        errors["date"] = f"The pledge ended on {date_format(pledge.ends_on, 'F j, Y')}."
+    if not contribution.project_id and not contribution.project_url:
+        errors["project"] = "Choose a listed project or give the project's address."
+    if contribution.project_id and contribution.project.status != ListingStatus.PUBLISHED:
+        errors["project"] = "Choose a project listed in the directory."
+    if errors:
+        raise ValidationError(errors)
+    contribution.full_clean(exclude=["pledge", "contributor", "reviewed_by"])
+    already = hours_logged_on(
+        contribution.contributor, contribution.date, exclude_pk=contribution.pk
+    )
+    if already + contribution.hours > HOURS_PER_DAY:
+        left = max(HOURS_PER_DAY - already, Decimal("0"))
+        raise ValidationError(
+            {
+                "hours": f"You already logged {already.normalize():f} hours on that day; "
+                f"at most {left.normalize():f} more fit in 24 hours."
+            }
+        )
+
+
+@transaction.atomic
+def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
+    """A member logs hours under their organization's pledge; staff review them."""
+    if not user_can_log_hours(user=user, pledge=pledge):
+        raise PermissionDenied("Only members of the pledging organization log hours under it.")
+    if not pledge.is_active:
+        raise ValidationError("This pledge has ended; it takes no more hours.")
+    lock_person_day(user)
+    contribution = Contribution(pledge=pledge, contributor=user)
+    for field in CONTRIBUTION_FIELDS:
+        if field in data:
+            setattr(contribution, field, data[field])
+    _check_contribution(contribution)
+    contribution.save()
+    audit_record(actor=user, action="contribution.log", target=contribution)
+    return contribution
+
+
+@transaction.atomic
+def contribution_update(*, contribution: Contribution, user: User, data: dict) -> Contribution:
+    """The contributor changes a log while it waits for review."""
+    lock_person_day(user)
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.contributor_id != user.pk:
+        raise PermissionDenied("Only the person who logged the hours changes them.")
+    if contribution.status != Contribution.Status.PENDING:
+        raise ValidationError("Only logs waiting for review can be changed.")
+    for field in CONTRIBUTION_FIELDS:
+        if field in data:
+            setattr(contribution, field, data[field])
+    _check_contribution(contribution)
+    contribution.save()
+    audit_record(actor=user, action="contribution.update", target=contribution)
+    return contribution
+
+
+@transaction.atomic
+def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribution:
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.contributor_id != user.pk:
+        raise PermissionDenied("Only the person who logged the hours withdraws them.")
+    if contribution.status != Contribution.Status.PENDING:
+        raise ValidationError("Only logs waiting for review can be withdrawn.")
+    contribution.status = Contribution.Status.WITHDRAWN
+    contribution.save(update_fields=["status"])
+    audit_record(actor=user, action="contribution.withdraw", target=contribution)
+    return contribution
+
+
+# --- Review -------------------------------------------------------------------------------
+
+
+def _review(contribution: Contribution, actor: User, status: str, reason: str = "") -> bool:
+    contribution = (
+        Contribution.objects.select_for_update().select_related("pledge").get(pk=contribution.pk)
+    )
+    if not user_can_manage_pledge(user=actor, pledge=contribution.pledge):
+        raise PermissionDenied("Only the organization's owners and admins review its hours.")
+    if contribution.status == status:
+        return False
+    if contribution.status == Contribution.Status.WITHDRAWN:
+        raise ValidationError("This log was withdrawn by its author.")
+    contribution.status = status
+    contribution.reviewed_by = actor
+    contribution.reviewed_at = timezone.now()
+    contribution.rejection_reason = reason
+    contribution.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+    audit_record(
+        actor=actor,
+        action=f"contribution.{status}",
+        target=contribution,
+        detail={"reason": reason} if reason else None,
+    )
+    return True
+
+
+@transaction.atomic
+def contribution_approve(*, contribution: Contribution, actor: User) -> None:
+    if _review(contribution, actor, Contribution.Status.APPROVED):
+        transaction.on_commit(leaderboards_invalidate)
+
+
+@transaction.atomic
+def contribution_reject(*, contribution: Contribution, actor: User, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why, so the person can correct the log."})
+    was_approved = contribution.status == Contribution.Status.APPROVED
+    if _review(contribution, actor, Contribution.Status.REJECTED, reason.strip()) and was_approved:
+        transaction.on_commit(leaderboards_invalidate)
+
+
+@transaction.atomic
+def contributions_approve(*, contributions, actor: User) -> int:
+    """Approve many pending logs at once; returns how many changed."""
+    changed = sum(
+        _review(contribution, actor, Contribution.Status.APPROVED)
+        for contribution in contributions
+        if contribution.status == Contribution.Status.PENDING
+    )
+    if changed:
+        transaction.on_commit(leaderboards_invalidate)
+    return changed
