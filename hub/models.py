@@ -93,3 +93,65 @@ class AuditEntry(models.Model):
     def __str__(self):
         who = self.actor or "system"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.action} {self.target_repr}"
+
+
+class OutboxJob(models.Model):
+    """A background job written in the same transaction as the change that needs it.
+
+    After commit it is handed to the broker; if the broker is away, the row stays and
+    `outbox_flush_task` hands it over later. Jobs are idempotent, so a job handed over
+    twice does no harm.
+    """
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)}"
+
+
+class SentNotification(models.Model):
+    """One row per e-mail a job decided to send: (kind, recipient, key) happens once."""
+
+    kind = models.CharField(max_length=40)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # Which run claimed the row, so a batch learns in one query which claims are its own.
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "key"], name="one_notification_per_kind_recipient_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} to {self.recipient_id} ({self.key})"
+
+
+class NotificationSetting(models.Model):
+    """A person's choice for one kind of e-mail; without a row, the kind's default applies."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_settings")
+    kind = models.CharField(max_length=40)
+    enabled = models.BooleanField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_setting_per_user_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: {'on' if self.enabled else 'off'}"

@@ -8,6 +8,7 @@ EMAIL_URL switch to the full stack (PostgreSQL, Redis, SMTP).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -152,6 +153,22 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "outbox-flush": {"task": "hub.tasks.outbox_flush_task", "schedule": 60.0},
+    "event-reminders": {"task": "hub.tasks.event_reminders_task", "schedule": crontab(minute=5)},
+    "pledge-reminders": {
+        "task": "hub.tasks.pledge_reminders_task",
+        "schedule": crontab(minute=0, hour=9),
+    },
+    "pending-review-reminders": {
+        "task": "hub.tasks.pending_review_reminders_task",
+        "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+    },
+    "weekly-digest": {
+        "task": "hub.tasks.weekly_digest_task",
+        "schedule": crontab(minute=0, hour=8, day_of_week="tue"),
+    },
+}
 
 # --- E-mail ---------------------------------------------------------------------------
 vars().update(env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://"))
@@ -169,6 +186,8 @@ HUB_POSTAL_ADDRESS = env.str(
 # Pledges given as a percentage of the workforce are turned into hours at this many
 # working hours per person per month (quarter: x3, year: x12).
 HUB_WORKING_HOURS_PER_MONTH = env.int("HUB_WORKING_HOURS_PER_MONTH", default=160)
+HUB_EVENT_REMINDER_HOURS = env.int("HUB_EVENT_REMINDER_HOURS", default=24)
+HUB_DIGEST_BATCH_SIZE = env.int("HUB_DIGEST_BATCH_SIZE", default=500)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 ACCOUNT_ADAPTER = "hub.adapters.AccountAdapter"

@@ -1,16 +1,46 @@
+"""Thin Celery tasks: one call each into the module that does the work."""
+
 import smtplib
 
 from celery import shared_task
 
+from hub import digest, jobs, reminders
 from hub.emails import email_from_payload
 
+SMTP_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+
+@shared_task(**SMTP_RETRY)
 def send_email_task(payload: dict) -> None:
     email_from_payload(payload).send()
+
+
+@shared_task
+def outbox_flush_task() -> int:
+    return jobs.outbox_flush()
+
+
+@shared_task(**SMTP_RETRY)
+def event_reminders_task() -> int:
+    return reminders.send_event_reminders().sent
+
+
+@shared_task(**SMTP_RETRY)
+def pledge_reminders_task() -> int:
+    return reminders.send_pledge_reminders().sent
+
+
+@shared_task(**SMTP_RETRY)
+def pending_review_reminders_task() -> int:
+    return reminders.send_pending_review_reminders().sent
+
+
+@shared_task(**SMTP_RETRY, time_limit=3600, soft_time_limit=3500)
+def weekly_digest_task() -> int:
+    return digest.send_digest().sent

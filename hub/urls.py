@@ -2,13 +2,23 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from hub import views
+from hub import views, views_notifications
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.me, name="me"),
     path("me/token/", views.me_token_regenerate, name="me-token-regenerate"),
+    path(
+        "me/notifications/",
+        views_notifications.preferences,
+        name="notification-preferences",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views_notifications.unsubscribe,
+        name="unsubscribe",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("directory/", include("directory.urls")),

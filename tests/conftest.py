@@ -129,8 +129,26 @@ def redis_url():
 class SinkHandler:
     def __init__(self):
         self.messages = []
+        self.connections = 0
+        # Addresses the server refuses for good (a bounce: 550), and after how many
+        # accepted messages it starts failing temporarily (451), to play a broken server.
+        self.refuse: set[str] = set()
+        self.fail_after: int | None = None
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.fail_after is not None and len(self.messages) >= self.fail_after:
+            return "451 4.3.0 Try again later"
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
@@ -152,6 +170,12 @@ class SmtpSink:
     def messages(self):
         return self.handler.messages
 
+    def reset(self):
+        self.handler.messages.clear()
+        self.handler.connections = 0
+        self.handler.refuse = set()
+        self.handler.fail_after = None
+
     def wait_for(self, predicate, timeout: float = 30.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -163,11 +187,29 @@ class SmtpSink:
 
 
 @pytest.fixture(scope="session")
-def smtp_sink():
+def _smtp_server():
     sink = SmtpSink()
     sink.controller.start()
     yield sink
     sink.controller.stop()
+
+
+@pytest.fixture
+def smtp_sink(_smtp_server):
+    """A real SMTP server on loopback, emptied for each test."""
+    _smtp_server.reset()
+    return _smtp_server
+
+
+@pytest.fixture
+def mail_over_smtp(settings, smtp_sink):
+    """Django sends e-mail in this test process over real SMTP to `smtp_sink`."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_sink.controller.hostname
+    settings.EMAIL_PORT = smtp_sink.controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_sink
 
 
 def database_url_for_workers() -> str:
@@ -178,7 +220,7 @@ def database_url_for_workers() -> str:
 
 @pytest.fixture(scope="session")
 def _celery_worker_process(
-    django_db_setup, django_db_blocker, redis_url, smtp_sink, tmp_path_factory
+    django_db_setup, django_db_blocker, redis_url, _smtp_server, tmp_path_factory
 ):
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
@@ -190,7 +232,7 @@ def _celery_worker_process(
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "EMAIL_URL": smtp_sink.url,
+        "EMAIL_URL": _smtp_server.url,
         "DJANGO_SETTINGS_MODULE": "hub.settings",
         "SECRET_KEY": django_settings.SECRET_KEY,
     }

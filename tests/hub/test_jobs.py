@@ -1,13 +1,20 @@
 import re
 import textwrap
+import time
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
 
+from hub import notifications
+from hub.jobs import outbox_flush
+from hub.models import OutboxJob, SentNotification
 from hub.services import email_queue
-from tests.conftest import free_port, run_django
+from hub.tasks import outbox_flush_task, weekly_digest_task
+from tests.conftest import database_url_for_workers, free_port, run_django
+from tests.events.factories import EventFactory
+from tests.factories import UserFactory
 
 
 def a_message(to="someone@example.org"):
@@ -31,11 +38,9 @@ def test_a_job_runs_only_once_its_transaction_commits():
     assert [m.subject for m in mail.outbox] == ["Hello"]
 
 
-def test_a_broker_outage_leaves_the_committed_data_in_place(tmp_path):
-    """Publishing fails after commit: logged, not raised, and nothing is rolled back.
-
-    Runs in a fresh process whose broker really is unreachable.
-    """
+def test_a_broker_outage_keeps_the_job_in_the_outbox_and_the_data_in_place(tmp_path):
+    """Publishing fails after commit: logged, not raised, nothing rolled back, and the
+    job waits in the outbox. Runs in a fresh process whose broker really is unreachable."""
     code = textwrap.dedent(
         """
         import django
@@ -43,7 +48,7 @@ def test_a_broker_outage_leaves_the_committed_data_in_place(tmp_path):
         from django.core.mail import EmailMessage
         from django.core.management import call_command
         from django.db import transaction
-        from hub.models import User
+        from hub.models import OutboxJob, User
         from hub.services import email_queue
 
         call_command("migrate", verbosity=0)
@@ -51,6 +56,7 @@ def test_a_broker_outage_leaves_the_committed_data_in_place(tmp_path):
             User.objects.create_user("kept@example.org", "a long passphrase")
             email_queue(message=EmailMessage("Hi", "Body", to=["kept@example.org"]))
         print("users", User.objects.filter(email="kept@example.org").count())
+        print("waiting", OutboxJob.objects.filter(dispatched_at__isnull=True).count())
         """
     )
     result = run_django(
@@ -62,8 +68,71 @@ def test_a_broker_outage_leaves_the_committed_data_in_place(tmp_path):
         code,
     )
     assert result.returncode == 0, result.stderr
-    assert "users 1" in result.stdout
-    assert "Error calling" in result.stderr and "on_commit" in result.stderr
+    assert "users 1" in result.stdout and "waiting 1" in result.stdout
+    assert "stays in the outbox" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_during_a_broker_outage_gets_its_ticket_once_the_broker_is_back(
+    celery_worker, smtp_sink
+):
+    """The web request succeeds quickly without Redis; the outbox hands the job to the real
+    worker when Redis answers again, and the ticket arrives once."""
+    event = EventFactory()
+    person = UserFactory()
+    code = textwrap.dedent(
+        f"""
+        import time, django
+        django.setup()
+        from events.models import Event
+        from events.services import registration_create
+        from hub.models import User
+        event, person = Event.objects.get(pk={event.pk}), User.objects.get(pk={person.pk})
+        started = time.monotonic()
+        registration_create(event=event, user=person)
+        print("seconds", round(time.monotonic() - started, 2))
+        """
+    )
+    result = run_django(
+        {
+            "SECRET_KEY": "insecure-key-for-the-test-suite-only",
+            "DATABASE_URL": database_url_for_workers(),
+            "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+        },
+        code,
+    )
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.split("seconds")[-1]) < 5
+    [job] = OutboxJob.objects.filter(dispatched_at__isnull=True)
+    assert job.task_name == "events.tasks.send_ticket_task"
+
+    # Redis answers again (this process has it): the next flush hands the job over.
+    assert outbox_flush(older_than_seconds=0) == 1
+    message = smtp_sink.wait_for(lambda m: m["To"] == person.email)
+    assert message["Subject"].startswith("Your ticket")
+    assert outbox_flush(older_than_seconds=0) == 0
+    time.sleep(1)
+    assert [m["To"] for m in smtp_sink.messages].count(person.email) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_weekly_digest_runs_on_the_real_worker_and_twice_sends_nothing_new(
+    celery_worker, smtp_sink
+):
+    readers = UserFactory.create_batch(3)
+    for reader in readers:
+        notifications.preference_set(user=reader, kind="weekly_digest", enabled=True)
+    weekly_digest_task.delay()
+    for reader in readers:
+        smtp_sink.wait_for(lambda m, r=reader: m["To"] == r.email)
+    weekly_digest_task.delay()
+    outbox_flush_task.delay()  # a second, unrelated job: once it ran, the digest ran too
+    deadline = time.monotonic() + 30
+    while SentNotification.objects.filter(sent_at__isnull=False).count() < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    time.sleep(2)
+    assert sorted(m["To"] for m in smtp_sink.messages) == sorted(r.email for r in readers)
 
 
 @pytest.mark.django_db(transaction=True)

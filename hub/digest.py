@@ -1,0 +1,153 @@
+"""The weekly digest: built once, sent in batches with one SMTP connection per batch and a
+constant number of queries per batch, never holding every subscriber in memory."""
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import mail
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from directory.models import Organization, Project
+from events.models import Event, Registration
+from hub.models import SentNotification, User
+from hub.notifications import build_message, users_who_want
+from pledges.leaderboards import leaderboards
+
+logger = logging.getLogger(__name__)
+KIND = "weekly_digest"
+
+
+def digest_key(today) -> str:
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_content(now=None) -> dict:
+    """What this week's digest says: the same for every subscriber, built once per run."""
+    now = now or timezone.now()
+    since = now - timedelta(days=7)
+    seats = Count("registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING))
+    upcoming = list(
+        Event.objects.filter(
+            status=Event.Status.PUBLISHED,
+            starts_at__gte=now,
+            starts_at__lte=now + timedelta(days=30),
+        )
+        .annotate(seats_taken=seats)
+        .order_by("starts_at")[:8]
+    )
+    return {
+        "organizations": list(
+            Organization.objects.published().filter(published_at__gte=since).order_by("name")[:10]
+        ),
+        "projects": list(
+            Project.objects.published().filter(published_at__gte=since).order_by("name")[:10]
+        ),
+        "events": [e for e in upcoming if e.capacity is None or e.seats_taken < e.capacity],
+        "seeking": list(
+            Project.objects.published()
+            .filter(seeking_contributors=True)
+            .order_by("-published_at")[:6]
+        ),
+        "totals": leaderboards()["totals"],
+    }
+
+
+@dataclass
+class DigestRun:
+    recipients: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    batches: int = 0
+    connections: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def send_digest(
+    *,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    now=None,
+) -> DigestRun:
+    """Send this week's digest to everyone who opted in and has not had it yet."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.HUB_DIGEST_BATCH_SIZE
+    key = digest_key(timezone.localdate(now))
+    content = digest_content(now)
+    subscribers = users_who_want(KIND).order_by("pk")
+    run = DigestRun(recipients=subscribers.count())
+    last_pk = 0
+    while True:
+        batch = list(
+            subscribers.filter(pk__gt=last_pk).only("pk", "email", "display_name")[:batch_size]
+        )
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        run.batches += 1
+        if dry_run:
+            already = set(
+                SentNotification.objects.filter(
+                    kind=KIND, key=key, recipient__in=batch
+                ).values_list("recipient_id", flat=True)
+            )
+            run.sent += len(batch) - len(already)
+            run.skipped += len(already)
+        else:
+            _send_batch(batch, key, content, run)
+        if progress:
+            progress(run.sent + run.skipped + run.failed, run.recipients)
+    return run
+
+
+def _send_batch(batch: list[User], key: str, content: dict, run: DigestRun) -> None:
+    token = uuid.uuid4().hex
+    SentNotification.objects.bulk_create(
+        [SentNotification(kind=KIND, recipient=user, key=key, claim_token=token) for user in batch],
+        ignore_conflicts=True,
+    )
+    mine = set(
+        SentNotification.objects.filter(kind=KIND, key=key, claim_token=token).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    run.skipped += len(batch) - len(mine)
+    sent, bounced, unsent = [], [], []
+    with mail.get_connection() as connection:
+        run.connections += 1
+        for user in batch:
+            if user.pk not in mine:
+                continue
+            message = build_message(
+                kind=KIND, user=user, template="hub/email/digest", context=content
+            )
+            message.connection = connection
+            try:
+                message.send()
+            except Exception as error:  # noqa: BLE001 - one bad address never blocks the batch
+                logger.warning("Digest to %s failed: %s", user.email, error)
+                run.failures.append(f"{user.email}: {error}")
+                is_bounce = (
+                    getattr(error, "smtp_code", 0) >= 500 or "Refused" in type(error).__name__
+                )
+                (bounced if is_bounce else unsent).append(user.pk)
+            else:
+                sent.append(user.pk)
+    now = timezone.now()
+    SentNotification.objects.filter(kind=KIND, key=key, recipient__in=sent).update(sent_at=now)
+    SentNotification.objects.filter(kind=KIND, key=key, recipient__in=bounced).update(
+        error="refused by the mail server"
+    )
+    # Temporary failures give their claim back, so the next run tries them again.
+    SentNotification.objects.filter(
+        kind=KIND, key=key, recipient__in=unsent, claim_token=token
+    ).delete()
+    run.sent += len(sent)
+    run.failed += len(bounced) + len(unsent)
