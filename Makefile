@@ -21,8 +21,12 @@ run: setup
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+## Browser tests need axe-core from npm and Debian's chromium; without them they skip.
+node_modules/.installed: package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; fi
+
 ## The test suite; with DATABASE_URL, REDIS_URL set it runs against the full stack.
-test: setup
+test: setup node_modules/.installed
 	$(VENV)/bin/pytest -n auto
 
 lint: setup
@@ -40,8 +44,9 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A hub beat --loglevel INFO --schedule $(VENV)/celerybeat-schedule
 
+## Benchmark on PostgreSQL + Redis (bench/run.py --help): make bench BENCH_ARGS="--scale 2"
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

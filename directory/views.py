@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from directory import permissions, queries, services
@@ -18,6 +19,8 @@ from directory.forms import (
 from directory.licenses import spdx_licenses
 from directory.models import Membership, Organization, Project, SlugRedirect, Tag
 from directory.templatetags.directory_tags import querystring_with
+from pledges import charts as pledge_charts
+from pledges import queries as pledge_queries
 
 PAGE_SIZE = 20
 
@@ -125,13 +128,19 @@ def organization_detail(request, slug):
         if request.user.is_authenticated
         else None
     )
+    can_manage = permissions.member_can_manage(user=request.user, organization=organization)
     context = {
         "organization": organization,
         "project_roles": queries.organization_project_roles(organization),
         "upcoming_events": queries.upcoming_events_of(organization),
         "membership": membership,
-        "can_manage": permissions.member_can_manage(user=request.user, organization=organization),
+        "can_manage": can_manage,
         "claim_form": ClaimForm(),
+        # Public pledges for everyone; private ones too for the organization's admins.
+        "pledges": pledge_charts.attach_progress(
+            pledge_queries.pledges_of_organization(organization, include_private=can_manage),
+            timezone.localdate(),
+        ),
     }
     return render(request, "directory/organization_detail.html", context)
 

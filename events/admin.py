@@ -17,9 +17,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from directory.admin import audit_trail_html, error_text, plural
-from events import services
+from events import program, services
 from events.manage_forms import formfield_https
-from events.models import Event, Registration
+from events.models import (
+    Event,
+    Registration,
+    Room,
+    ScheduleChange,
+    ScheduledSession,
+    SessionProposal,
+    Star,
+    TimeSlot,
+    Vote,
+)
 from events.services import event_check_times
 from hub.audit import audit_record
 
@@ -35,7 +45,7 @@ class EventAdminForm(forms.ModelForm):
             "title", "slug", "kind", "status", "summary", "description", "starts_at", "ends_at",
             "venue_name", "venue_address", "online_url", "capacity", "registration_opens_at",
             "registration_closes_at", "ask_accessibility", "ask_dietary", "questions",
-            "organization", "organizers",
+            "organization", "organizers", "proposals_open", "schedule_published",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -114,6 +124,7 @@ class EventAdmin(admin.ModelAdmin):
             "ask_accessibility", "ask_dietary", "questions",
         ]}),
         ("Who organizes", {"fields": ["organization", "organizers"]}),
+        ("Sessions", {"fields": ["proposals_open", "schedule_published"]}),
         ("History", {"fields": ["cancelled_at", "created_at", "updated_at", "audit_trail"]}),
     ]  # fmt: skip
     actions = ["cancel_selected"]
@@ -281,3 +292,122 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
             "cancelled",
         )
+
+
+# --- The programme ---------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the services (votes, stars, notices): staff look, never edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SessionProposal)
+class SessionProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "format", "status", "vote_total", "proposer", "created_at"]
+    list_filter = ["status", "format", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "description", "tags", "proposer__email", "event__title"]
+    list_select_related = ["event", "proposer"]
+    raw_id_fields = ["event", "proposer", "merged_into"]
+    filter_horizontal = ["co_hosts"]
+    readonly_fields = ["status", "merged_into", "vote_total", "created_at", "updated_at",
+                       "audit_trail"]  # fmt: skip
+    actions = ["hide_selected", "accept_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(votes_total=Count("votes", distinct=True))
+
+    @admin.display(description="Votes", ordering="votes_total")
+    def vote_total(self, obj):
+        return getattr(obj, "votes_total", None)
+
+    @admin.display(description="History")
+    def audit_trail(self, obj):
+        return audit_trail_html(obj)
+
+    def _moderate(self, request, queryset, action: str, done: str):
+        count = 0
+        for proposal in queryset:
+            try:
+                program.proposal_moderate(proposal=proposal, actor=request.user, action=action)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{proposal}: {error_text(error)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{plural(count, 'proposal', 'proposals')} {done}.")
+
+    @admin.action(description="Hide selected proposals")
+    def hide_selected(self, request, queryset):
+        self._moderate(request, queryset, "hide", "hidden")
+
+    @admin.action(description="Accept selected proposals")
+    def accept_selected(self, request, queryset):
+        self._moderate(request, queryset, "accept", "accepted")
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "capacity", "accessibility_notes"]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "event__title"]
+    raw_id_fields = ["event"]
+
+
+class TimeSlotAdminForm(forms.ModelForm):
+    class Meta:
+        model = TimeSlot
+        fields = ["event", "starts_at", "ends_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        event, starts, ends = (cleaned.get(k) for k in ("event", "starts_at", "ends_at"))
+        if event and starts and ends:
+            # The same rule as the schedule editor: inside the event, no overlaps.
+            program.slot_check(
+                event=event, starts_at=starts, ends_at=ends, slot_pk=self.instance.pk
+            )
+        return cleaned
+
+
+@admin.register(TimeSlot)
+class TimeSlotAdmin(admin.ModelAdmin):
+    form = TimeSlotAdminForm
+    list_display = ["__str__", "event", "starts_at", "ends_at"]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
+    raw_id_fields = ["event"]
+
+
+@admin.register(ScheduledSession)
+class ScheduledSessionAdmin(ReadOnlyAdmin):
+    """Placed through the organizers' schedule editor, which checks clashes and tells people."""
+
+    list_display = ["proposal", "room", "slot", "updated_at"]
+    list_select_related = ["proposal", "room", "slot"]
+    list_filter = [("room__event", admin.RelatedOnlyFieldListFilter)]
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "user", "created_at"]
+    list_select_related = ["proposal", "user"]
+    search_fields = ["proposal__title", "user__email"]
+
+
+@admin.register(Star)
+class StarAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "user", "created_at"]
+    list_select_related = ["proposal", "user"]
+    search_fields = ["proposal__title", "user__email"]
+
+
+@admin.register(ScheduleChange)
+class ScheduleChangeAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "kind", "before", "after", "created_at", "notified_at"]
+    list_select_related = ["proposal"]
+    list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]

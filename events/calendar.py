@@ -77,3 +77,45 @@ def calendar_bytes(events: Iterable[Event], *, absolute_url, name: str = "") -> 
             first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
         )
     return calendar.to_ical()
+
+
+def session_uid(session) -> str:
+    """Stable per proposal: a session that moves keeps its UID, so calendars update it."""
+    host = urlsplit(settings.HUB_SITE_URL).hostname or "localhost"
+    return f"session-{session.proposal_id}@{host}"
+
+
+def schedule_calendar_bytes(event: Event, sessions, *, absolute_url, name: str = "") -> bytes:
+    """The event's scheduled sessions: one VEVENT each, the room as LOCATION."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{settings.HUB_NAME}//Schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{event.title}: {name}" if name else event.title)
+    zone = timezone.get_current_timezone()
+    calendar.add("x-wr-timezone", str(zone))
+    stamp = timezone.now()
+    venue = event_location(event)
+    for session in sessions:
+        proposal = session.proposal
+        url = absolute_url(proposal.get_absolute_url())
+        hosts = [proposal.proposer, *proposal.co_hosts.all()]
+        vevent = icalendar.Event()
+        vevent.add("uid", session_uid(session))
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", session.slot.starts_at.astimezone(zone))
+        vevent.add("dtend", session.slot.ends_at.astimezone(zone))
+        vevent.add("summary", proposal.title)
+        hosted = "Hosted by " + ", ".join(p.display_name or "an attendee" for p in hosts)
+        text = "\n\n".join(part for part in (hosted, proposal.description[:4000], url) if part)
+        vevent.add("description", text)
+        vevent.add("location", f"{session.room.name}, {venue}" if venue else session.room.name)
+        vevent.add("url", url)
+        vevent.add("last-modified", max(session.updated_at, proposal.updated_at))
+        vevent.add("categories", [proposal.get_format_display()])
+        calendar.add_component(vevent)
+    calendar.add_missing_timezones(
+        first_date=date(event.starts_at.year - 1, 1, 1),
+        last_date=date(event.ends_at.year + 2, 1, 1),
+    )
+    return calendar.to_ical()

@@ -202,8 +202,8 @@ What would an open source chamber of commerce for Baltimore look like? How do
 eighteen thousand municipalities stop buying the same software eighteen thousand
 times? Come with a question; leave with people to work on it.
 
-Sessions are proposed ahead of time and on the day, then voted onto the grid. Proposals
-open soon on this page.
+Sessions are proposed ahead of time and on the day, then voted onto the grid: see the
+session proposals and the schedule on this page.
 """,
             organization="open-stoop-foundation",
             organizers=[MAYA, SAM],

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from events import manage_views
+from events import program_manage_views as program
 
 urlpatterns = [
     path("", manage_views.manage, name="manage"),
@@ -11,4 +12,17 @@ urlpatterns = [
     path("message/", manage_views.message, name="manage-message"),
     path("edit/", manage_views.edit, name="manage-edit"),
     path("cancel/", manage_views.cancel, name="manage-cancel"),
+    path("sessions/", program.sessions, name="manage-sessions"),
+    path("sessions/board/", program.board, name="manage-board"),
+    path("sessions/<int:pk>/moderate/", program.moderate, name="manage-moderate"),
+    path("sessions/<int:pk>/merge/", program.merge, name="manage-merge"),
+    path("schedule/", program.schedule, name="manage-schedule"),
+    path("schedule/rooms/", program.room_add, name="manage-room-add"),
+    path("schedule/rooms/<int:pk>/", program.room_edit, name="manage-room"),
+    path("schedule/slots/", program.slot_add, name="manage-slot-add"),
+    path("schedule/slots/<int:pk>/", program.slot_edit, name="manage-slot"),
+    path("schedule/place/", program.place, name="manage-place"),
+    path("schedule/remove/", program.unplace, name="manage-unplace"),
+    path("schedule/auto/", program.auto_grid, name="manage-auto-grid"),
+    path("schedule/publish/", program.publish, name="manage-publish"),
 ]

@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -73,6 +73,10 @@ class Event(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    proposals_open = models.BooleanField(
+        default=False, help_text="Attendees may propose sessions and vote on them."
+    )
+    schedule_published = models.BooleanField(default=False, help_text="The session grid is public.")
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -99,6 +103,14 @@ class Event(models.Model):
     @property
     def is_online(self) -> bool:
         return bool(self.online_url) and not self.venue_name
+
+    @property
+    def has_program(self) -> bool:
+        """Unconferences and summits have a board of session proposals and a grid."""
+        return self.kind in PROGRAM_KINDS
+
+
+PROGRAM_KINDS = (Event.Kind.UNCONFERENCE, Event.Kind.SUMMIT)
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -164,3 +176,198 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in self.SEAT_HOLDING
+
+
+# --- The programme: proposals, votes, rooms, slots and the grid -----------------------------
+
+
+class SessionProposalQuerySet(models.QuerySet):
+    def visible(self):
+        """What the public sees: neither hidden nor merged into another proposal."""
+        return self.filter(status__in=SessionProposal.VISIBLE)
+
+
+class SessionProposal(models.Model):
+    class Format(models.TextChoices):
+        TALK = "talk", "Talk"
+        DISCUSSION = "discussion", "Discussion"
+        WORKSHOP = "workshop", "Workshop"
+        BOF = "bof", "Birds of a feather"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        HIDDEN = "hidden", "Hidden"
+        MERGED = "merged", "Merged"
+
+    VISIBLE = (Status.PROPOSED, Status.ACCEPTED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="proposals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000, help_text="Markdown.")
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.DISCUSSION)
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        default=45,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+    )
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_proposals"
+    )
+    co_hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_hosted_proposals"
+    )
+    tags = models.CharField(max_length=200, blank=True, help_text="Comma-separated topics.")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="merged_into_only_when_merged",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:session", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status in self.VISIBLE
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+
+class Vote(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_votes"
+    )
+    proposal = models.ForeignKey(SessionProposal, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "proposal"], name="one_vote_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} for {self.proposal}"
+
+
+class Star(models.Model):
+    """A session someone wants to attend: their personal schedule, and who to tell of changes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_stars"
+    )
+    proposal = models.ForeignKey(SessionProposal, on_delete=models.CASCADE, related_name="stars")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "proposal"], name="one_star_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} starred {self.proposal}"
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=100)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Seats, if known."
+    )
+    accessibility_notes = models.CharField(
+        max_length=300, blank=True, help_text="Step-free access, hearing loop, quiet room…"
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="room_names_unique_per_event"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TimeSlot(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{start:%a %-I:%M %p}–{end:%-I:%M %p}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class ScheduledSession(models.Model):
+    proposal = models.OneToOneField(
+        SessionProposal, on_delete=models.CASCADE, related_name="scheduled"
+    )
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions")
+    slot = models.ForeignKey(TimeSlot, on_delete=models.PROTECT, related_name="sessions")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slot__starts_at", "room__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "slot"], name="one_session_per_room_and_slot"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} in {self.room}, {self.slot}"
+
+
+class ScheduleChange(models.Model):
+    """A session that moved or left the published grid; people who starred it are told once."""
+
+    class Kind(models.TextChoices):
+        MOVED = "moved", "Moved"
+        REMOVED = "removed", "Removed"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_changes")
+    proposal = models.ForeignKey(
+        SessionProposal, on_delete=models.CASCADE, related_name="schedule_changes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    before = models.CharField(max_length=300, help_text="Room and time before the change.")
+    after = models.CharField(max_length=300, blank=True, help_text="Room and time after it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.proposal}: {self.get_kind_display().lower()}"

@@ -6,9 +6,11 @@ import segno
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from events.models import Event, Registration
+from events.models import Event, Registration, ScheduleChange, Star
 
 
 def ticket_qr_png(ticket_code: str) -> bytes:
@@ -91,3 +93,49 @@ def _send_to_each(registrations, template: str, context: dict) -> None:
     ]
     with mail.get_connection() as connection:
         connection.send_messages(messages)
+
+
+def send_schedule_changes(event_id: int) -> int:
+    """One e-mail per person who starred a session that moved or left the grid, listing
+    every change not announced yet; returns how many were sent.
+
+    The changes are locked and marked as announced in the same transaction that sends, so a
+    second run (or a second task of the same batch) finds nothing left to tell.
+    """
+    with transaction.atomic():
+        changes = list(
+            ScheduleChange.objects.select_for_update(skip_locked=True)
+            .filter(event_id=event_id, notified_at__isnull=True)
+            .select_related("proposal", "event")
+            .order_by("created_at", "pk")
+        )
+        if not changes:
+            return 0
+        event = changes[0].event
+        by_proposal: dict[int, list[ScheduleChange]] = {}
+        for change in changes:
+            by_proposal.setdefault(change.proposal_id, []).append(change)
+        per_person: dict[int, tuple] = {}
+        stars = Star.objects.filter(proposal_id__in=by_proposal).select_related("user")
+        for star in stars.order_by("user_id", "proposal_id"):
+            person, listed = per_person.setdefault(star.user_id, (star.user, []))
+            listed.extend(by_proposal[star.proposal_id])
+        messages = [
+            _message(
+                "schedule_changed",
+                _context(
+                    person=person,
+                    event=event,
+                    changes=sorted(listed, key=lambda c: (c.created_at, c.pk)),
+                ),
+                [person.email],
+            )
+            for person, listed in per_person.values()
+        ]
+        if messages:
+            with mail.get_connection() as connection:
+                connection.send_messages(messages)
+        ScheduleChange.objects.filter(pk__in=[c.pk for c in changes]).update(
+            notified_at=timezone.now()
+        )
+    return len(messages)

@@ -33,3 +33,8 @@ def send_event_cancelled_task(event_id: int, reason: str) -> None:
 @shared_task(**RETRY)
 def send_event_message_task(event_id: int, subject: str, body: str) -> None:
     notifications.send_event_message(event_id, subject, body)
+
+
+@shared_task(**RETRY)
+def send_schedule_changes_task(event_id: int) -> None:
+    notifications.send_schedule_changes(event_id)

@@ -22,5 +22,6 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "show_name_on_pledges"]
+        labels = {"show_name_on_pledges": "Show my name on pledge pages"}
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}

@@ -14,9 +14,15 @@ def email_queue(*, message: EmailMessage) -> None:
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, display_name: str) -> User:
+def user_update_profile(
+    *, user: User, display_name: str, show_name_on_pledges: bool | None = None
+) -> User:
     user.display_name = display_name.strip()
-    user.save(update_fields=["display_name"])
+    fields = ["display_name"]
+    if show_name_on_pledges is not None:
+        user.show_name_on_pledges = show_name_on_pledges
+        fields.append("show_name_on_pledges")
+    user.save(update_fields=fields)
     return user
 
 

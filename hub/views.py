@@ -10,6 +10,9 @@ from events import queries as event_queries
 from hub import queries, services
 from hub.forms import ProfileForm
 from hub.health import health_report
+from pledges import queries as pledge_queries
+
+MY_LOGS_LIMIT = 100
 
 
 def home(request):
@@ -33,7 +36,9 @@ def me(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(
-            user=request.user, display_name=form.cleaned_data["display_name"]
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            show_name_on_pledges=form.cleaned_data["show_name_on_pledges"],
         )
         messages.success(request, "Your profile is saved.")
         return redirect("me")
@@ -47,6 +52,7 @@ def me(request):
         "submitted_organizations": submitted_organizations,
         "submitted_projects": submitted_projects,
         "registrations": event_queries.registrations_of(request.user),
+        "contributions": list(pledge_queries.contributions_of(request.user)[:MY_LOGS_LIMIT]),
     }
     return render(request, "hub/me.html", context)
 

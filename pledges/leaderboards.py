@@ -64,7 +64,10 @@ def pledged_hours_expression(prefix: str = ""):
     return Case(
         When(**{f"{prefix}kind": Pledge.Kind.HOURS, "then": F(f"{prefix}hours_per_period")}),
         default=ExpressionWrapper(
-            F(f"{prefix}percent") / Value(100) * F(f"{prefix}workforce_size") * per_person,
+            F(f"{prefix}percent")
+            * F(f"{prefix}workforce_size")
+            * per_person
+            / Value(Decimal("100")),
             output_field=HOURS,
         ),
         output_field=HOURS,

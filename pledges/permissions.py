@@ -1,6 +1,6 @@
 """Who may do what with pledges: the one place for these rules."""
 
-from directory.models import Membership, Organization
+from directory.models import ListingStatus, Membership, Organization
 from directory.permissions import member_can_manage
 from pledges.models import Pledge
 
@@ -20,8 +20,11 @@ def user_can_manage_pledge(*, user, pledge: Pledge) -> bool:
 
 
 def user_can_view_pledge(*, user, pledge: Pledge) -> bool:
-    """Public pledges for everyone; private ones for the organization's admins and staff."""
-    return pledge.public or user_can_manage_pledge(user=user, pledge=pledge)
+    """Public pledges of published organizations for everyone; private ones for the
+    organization's admins and staff."""
+    if pledge.public and pledge.organization.status == ListingStatus.PUBLISHED:
+        return True
+    return user_can_manage_pledge(user=user, pledge=pledge)
 
 
 def user_can_log_hours(*, user, pledge: Pledge) -> bool:

@@ -5,10 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
-from pledges.leaderboards import pledges_with_hours
+from directory.models import ListingStatus
+from pledges.leaderboards import ZERO, pledges_with_hours
 from pledges.models import Contribution, Period, Pledge
 from pledges.periods import PeriodSpan, period_containing, periods_between
 
@@ -19,7 +20,9 @@ def public_pledges(today: date | None = None) -> QuerySet:
     """Public pledges with their hours (this period, all time), biggest givers first."""
     today = today or timezone.localdate()
     return (
-        pledges_with_hours(Pledge.objects.filter(public=True), today)
+        pledges_with_hours(
+            Pledge.objects.filter(public=True, organization__status=ListingStatus.PUBLISHED), today
+        )
         .select_related("organization")
         .order_by("status", "-this_period", "organization__name")
     )
@@ -106,8 +109,8 @@ def period_by_person(pledge: Pledge, span: PeriodSpan) -> list[dict]:
         pledge.contributions.filter(date__gte=span.start, date__lte=span.end)
         .values("contributor", "contributor__display_name", "contributor__show_name_on_pledges")
         .annotate(
-            approved=Sum("hours", filter=Q(status=Contribution.Status.APPROVED)),
-            pending=Sum("hours", filter=Q(status=Contribution.Status.PENDING)),
+            approved=Coalesce(Sum("hours", filter=Q(status=Contribution.Status.APPROVED)), ZERO),
+            pending=Coalesce(Sum("hours", filter=Q(status=Contribution.Status.PENDING)), ZERO),
         )
         .filter(Q(approved__gt=0) | Q(pending__gt=0))
         .order_by("-approved", "contributor")

@@ -153,9 +153,10 @@ def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
     """A member logs hours under their organization's pledge; staff review them."""
     if not user_can_log_hours(user=user, pledge=pledge):
         raise PermissionDenied("Only members of the pledging organization log hours under it.")
+    lock_person_day(user)
+    pledge = Pledge.objects.get(pk=pledge.pk)  # as it is now, not as the caller loaded it
     if not pledge.is_active:
         raise ValidationError("This pledge has ended; it takes no more hours.")
-    lock_person_day(user)
     contribution = Contribution(pledge=pledge, contributor=user)
     for field in CONTRIBUTION_FIELDS:
         if field in data:
@@ -200,15 +201,20 @@ def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribu
 # --- Review -------------------------------------------------------------------------------
 
 
-def _review(contribution: Contribution, actor: User, status: str, reason: str = "") -> bool:
+def _review(
+    contribution: Contribution, actor: User, status: str, reason: str = "", *, only_pending=False
+) -> str | None:
+    """Set a log's review status under its row lock; returns the status it had before, or
+    None when nothing changed."""
     contribution = (
         Contribution.objects.select_for_update().select_related("pledge").get(pk=contribution.pk)
     )
     if not user_can_manage_pledge(user=actor, pledge=contribution.pledge):
         raise PermissionDenied("Only the organization's owners and admins review its hours.")
-    if contribution.status == status:
-        return False
-    if contribution.status == Contribution.Status.WITHDRAWN:
+    before = contribution.status
+    if before == status or (only_pending and before != Contribution.Status.PENDING):
+        return None
+    if before == Contribution.Status.WITHDRAWN:
         raise ValidationError("This log was withdrawn by its author.")
     contribution.status = status
     contribution.reviewed_by = actor
@@ -221,7 +227,7 @@ def _review(contribution: Contribution, actor: User, status: str, reason: str = 
         target=contribution,
         detail={"reason": reason} if reason else None,
     )
-    return True
+    return before
 
 
 @transaction.atomic
@@ -234,18 +240,17 @@ def contribution_approve(*, contribution: Contribution, actor: User) -> None:
 def contribution_reject(*, contribution: Contribution, actor: User, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the person can correct the log."})
-    was_approved = contribution.status == Contribution.Status.APPROVED
-    if _review(contribution, actor, Contribution.Status.REJECTED, reason.strip()) and was_approved:
+    before = _review(contribution, actor, Contribution.Status.REJECTED, reason.strip())
+    if before == Contribution.Status.APPROVED:
         transaction.on_commit(leaderboards_invalidate)
 
 
 @transaction.atomic
 def contributions_approve(*, contributions, actor: User) -> int:
-    """Approve many pending logs at once; returns how many changed."""
+    """Approve the ones still pending among `contributions`; returns how many changed."""
     changed = sum(
-        _review(contribution, actor, Contribution.Status.APPROVED)
+        _review(contribution, actor, Contribution.Status.APPROVED, only_pending=True) is not None
         for contribution in contributions
-        if contribution.status == Contribution.Status.PENDING
     )
     if changed:
         transaction.on_commit(leaderboards_invalidate)

@@ -58,7 +58,8 @@ def test_seed_demo_events_are_idempotent():
     assert "Directory:" in output
     first = counts()
     tickets = set(Registration.objects.values_list("ticket_code", flat=True))
-    assert seed().count("(0 new)") == 2
+    again = {line.split(":")[0]: line for line in seed().splitlines() if ":" in line}
+    assert "(0 new)" in again["Directory"] and "(0 new)" in again["Events"]
     assert counts() == first
     assert set(Registration.objects.values_list("ticket_code", flat=True)) == tickets
 
@@ -143,3 +144,22 @@ def test_seed_demo_scale_adds_events_and_registrations_without_overbooking():
 
     seed("--scale", "1")
     assert counts() == after
+
+
+def test_seed_demo_gives_the_unconference_a_published_programme():
+    """Rooms, slots, proposals with votes and a published grid; a second run adds nothing."""
+    from events.models import ScheduledSession, SessionProposal, Vote
+
+    seed()
+    event = Event.objects.get(slug__startswith="open-cities-unconference-")
+    assert event.proposals_open and event.schedule_published
+    titles = set(event.proposals.values_list("title", flat=True))
+    assert "What might an Open Source Chamber of Commerce look like?" in titles
+    assert len(titles) >= 8
+    placed = ScheduledSession.objects.filter(slot__event=event).count()
+    votes = Vote.objects.filter(proposal__event=event).count()
+    assert placed >= 5 and votes > 0
+    seed()
+    assert SessionProposal.objects.filter(event=event).count() == len(titles)
+    assert Vote.objects.filter(proposal__event=event).count() == votes
+    assert ScheduledSession.objects.filter(slot__event=event).count() == placed

@@ -6,7 +6,9 @@ from django.db import transaction
 from directory.demo import seed_directory, seed_scale
 from directory.models import Organization
 from events.demo import seed_events, seed_events_scale
+from events.demo_program import seed_program
 from hub.demo import seed_people
+from pledges.demo import seed_pledges, seed_pledges_scale
 
 
 class Command(BaseCommand):
@@ -56,6 +58,22 @@ class Command(BaseCommand):
                 "waitlist."
             )
         )
+        program = seed_program({person.email: person for person in people})
+        if program["proposals"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Unconference: {program['proposals']} session proposals, "
+                    f"{program['votes']} votes, {program['sessions']} sessions on a published "
+                    "schedule."
+                )
+            )
+        pledges = seed_pledges(people, Organization.objects.only("pk", "slug"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Pledges: {pledges.pledges} pledges ({len(pledges.created)} new), "
+                f"{pledges.contributions} new logged hours; some wait for review."
+            )
+        )
         if scale is not None:
             self.stdout.write(f"Scale {scale} (seed {seed}): generating rows in bulk…")
             started = time.monotonic()
@@ -73,5 +91,13 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Scale: {counts['events']:,} events and {counts['registrations']:,} "
                     f"registrations added in {time.monotonic() - started:.1f} s."
+                )
+            )
+            started = time.monotonic()
+            counts = seed_pledges_scale(scale=scale, seed=seed, write=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Scale: {counts['pledges']:,} pledges and {counts['contributions']:,} "
+                    f"logged hours added in {time.monotonic() - started:.1f} s."
                 )
             )

@@ -1,0 +1,1 @@
+"""The benchmark of the portal (`make bench`): see bench/run.py and the README."""

@@ -1,0 +1,347 @@
+"""Organizer pages of the programme: moderating proposals, rooms, slots and the grid.
+
+Each view parses its input, checks the organizer (through `organizer_view`), calls one
+service in `events.program` and redirects back with a message.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from events import program, queries
+from events.manage_views import _apply_errors, _context, _error_text, organizer_view
+from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
+from events.program_forms import MergeForm, RoomForm, SlotForm
+
+
+def _id(value) -> int:
+    """A plausible primary key from a form, or 0 (which matches nothing)."""
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) <= 18 else 0
+
+
+def _program_or_404(event: Event) -> None:
+    if not event.has_program:
+        raise Http404("This event has no session board.")
+
+
+@require_safe
+@organizer_view
+def sessions(request, event):
+    _program_or_404(event)
+    statuses = SessionProposal.Status.values
+    proposals = list(
+        queries.proposals_with_votes(event, statuses=statuses).order_by(
+            "status", "-vote_count", "-created_at"
+        )
+    )
+    visible = [p for p in proposals if p.is_visible]
+    rows = [
+        (p, MergeForm(proposal=p, candidates=visible, auto_id=f"merge-{p.pk}-%s"))
+        for p in proposals
+    ]
+    counts = dict.fromkeys(statuses, 0)
+    for proposal in proposals:
+        counts[proposal.status] += 1
+    return render(
+        request,
+        "events/manage/sessions.html",
+        _context(event, "sessions", rows=rows, counts=counts),
+    )
+
+
+@require_POST
+@organizer_view
+def moderate(request, event, pk):
+    proposal = get_object_or_404(SessionProposal, pk=pk, event=event)
+    action = request.POST.get("action", "")
+    try:
+        program.proposal_moderate(proposal=proposal, actor=request.user, action=action)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        done = {"accept": "accepted", "unaccept": "back to proposed", "hide": "hidden",
+                "restore": "back on the board"}  # fmt: skip
+        messages.success(request, f"“{proposal.title}” is {done.get(action, 'changed')}.")
+    return _back(request, event)
+
+
+@require_POST
+@organizer_view
+def merge(request, event, pk):
+    proposal = get_object_or_404(SessionProposal, pk=pk, event=event)
+    into = SessionProposal.objects.filter(pk=_id(request.POST.get("into")), event=event).first()
+    if into is None:
+        messages.error(request, "Choose the proposal to keep.")
+        return _back(request, event)
+    try:
+        program.proposal_merge(proposal=proposal, into=into, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"“{proposal.title}” is merged into “{into.title}”.")
+    return _back(request, event)
+
+
+def _back(request, event, section="sessions"):
+    where = request.POST.get("next")
+    if where == "schedule":
+        return redirect("events:manage-schedule", slug=event.slug)
+    if where == "session":
+        pk = _id(request.POST.get("proposal"))
+        return redirect("events:session", slug=event.slug, pk=pk)
+    return redirect(f"events:manage-{section}", slug=event.slug)
+
+
+@require_POST
+@organizer_view
+def board(request, event):
+    """Open or close proposals and voting."""
+    _program_or_404(event)
+    is_open = request.POST.get("open") == "1"
+    try:
+        program.board_set_open(event=event, actor=request.user, is_open=is_open)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            "Proposals and voting are open." if is_open else "Proposals and voting are closed.",
+        )
+    return _back(request, event, section=request.POST.get("section", "sessions"))
+
+
+def _grid_choices(event: Event):
+    """Accepted proposals for the cell selects: those not on the grid, and those to move."""
+    proposals = list(
+        SessionProposal.objects.filter(event=event, status=SessionProposal.Status.ACCEPTED)
+        .annotate(vote_count=Count("votes", distinct=True))
+        .select_related("scheduled__room", "scheduled__slot")
+        .order_by("-vote_count", "title")
+    )
+    unplaced = [p for p in proposals if not hasattr(p, "scheduled")]
+    placed = [p for p in proposals if hasattr(p, "scheduled")]
+    return unplaced, placed
+
+
+@require_safe
+@organizer_view
+def schedule(request, event):
+    _program_or_404(event)
+    return _schedule_page(request, event)
+
+
+def _schedule_page(request, event, *, room_form=None, slot_form=None, status=200):
+    grid = queries.schedule_grid(event)
+    unplaced, placed = _grid_choices(event)
+    slot_form = slot_form or SlotForm(initial=_next_slot(event, grid.slots))
+    context = _context(
+        event,
+        "schedule",
+        grid=grid,
+        unplaced=unplaced,
+        placed=placed,
+        room_form=room_form or RoomForm(),
+        slot_form=slot_form,
+        accepted_count=len(unplaced) + len(placed),
+        proposed_count=event.proposals.filter(status=SessionProposal.Status.PROPOSED).count(),
+    )
+    return render(request, "events/manage/schedule.html", context, status=status)
+
+
+def _next_slot(event: Event, slots: list) -> dict:
+    """A sensible default for the next slot: an hour after the last one ends."""
+    start = slots[-1].ends_at if slots else event.starts_at
+    end = min(start + timedelta(hours=1), event.ends_at)
+    if end <= start:
+        return {}
+    return {"starts_at": timezone.localtime(start), "ends_at": timezone.localtime(end)}
+
+
+@require_POST
+@organizer_view
+def room_add(request, event):
+    _program_or_404(event)
+    form = RoomForm(request.POST)
+    if form.is_valid():
+        try:
+            room = program.room_save(event=event, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Room “{room.name}” added.")
+            return redirect("events:manage-schedule", slug=event.slug)
+    return _schedule_page(request, event, room_form=form, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@organizer_view
+def room_edit(request, event, pk):
+    room = get_object_or_404(Room, pk=pk, event=event)
+    if request.method == "POST" and request.POST.get("delete"):
+        try:
+            program.room_delete(room=room, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("events:manage-room", slug=event.slug, pk=room.pk)
+        messages.success(request, f"Room “{room.name}” deleted.")
+        return redirect("events:manage-schedule", slug=event.slug)
+    form = RoomForm(request.POST or None, instance=Room.objects.get(pk=room.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            program.room_save(event=event, actor=request.user, data=form.cleaned_data, room=room)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The room is saved.")
+            return redirect("events:manage-schedule", slug=event.slug)
+    return render(
+        request,
+        "events/manage/room.html",
+        _context(event, "schedule", form=form, room=room),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@organizer_view
+def slot_add(request, event):
+    _program_or_404(event)
+    form = SlotForm(request.POST)
+    if form.is_valid():
+        try:
+            program.slot_save(event=event, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Time slot added.")
+            return redirect("events:manage-schedule", slug=event.slug)
+    return _schedule_page(request, event, slot_form=form, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@organizer_view
+def slot_edit(request, event, pk):
+    slot = get_object_or_404(TimeSlot, pk=pk, event=event)
+    if request.method == "POST" and request.POST.get("delete"):
+        try:
+            program.slot_delete(slot=slot, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("events:manage-slot", slug=event.slug, pk=slot.pk)
+        messages.success(request, "Time slot deleted.")
+        return redirect("events:manage-schedule", slug=event.slug)
+    initial = {
+        "starts_at": timezone.localtime(slot.starts_at),
+        "ends_at": timezone.localtime(slot.ends_at),
+    }
+    form = SlotForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program.slot_save(event=event, actor=request.user, slot=slot, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The time slot is saved.")
+            return redirect("events:manage-schedule", slug=event.slug)
+    return render(
+        request,
+        "events/manage/slot.html",
+        _context(event, "schedule", form=form, slot=slot),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@organizer_view
+def place(request, event):
+    room = Room.objects.filter(pk=_id(request.POST.get("room")), event=event).first()
+    slot = TimeSlot.objects.filter(pk=_id(request.POST.get("slot")), event=event).first()
+    proposal = SessionProposal.objects.filter(
+        pk=_id(request.POST.get("proposal")), event=event
+    ).first()
+    if room is None or slot is None:
+        messages.error(request, "That room or slot no longer exists.")
+    elif proposal is None:
+        messages.error(request, "Choose a session to place.")
+    else:
+        try:
+            result = program.session_place(
+                proposal=proposal, room=room, slot=slot, actor=request.user
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            where = f"{room.name}, {slot}"
+            if result.moved_from:
+                messages.success(request, f"“{proposal.title}” moved to {where}.")
+            else:
+                messages.success(request, f"“{proposal.title}” placed in {where}.")
+            for warning in result.warnings:
+                messages.warning(request, warning)
+    return redirect("events:manage-schedule", slug=event.slug)
+
+
+@require_POST
+@organizer_view
+def unplace(request, event):
+    session = ScheduledSession.objects.filter(
+        pk=_id(request.POST.get("session")), slot__event=event
+    ).first()
+    if session is None:
+        messages.info(request, "That session was not on the grid any more.")
+    else:
+        title = session.proposal.title
+        try:
+            program.session_remove(session=session, actor=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, f"“{title}” is off the grid.")
+    return redirect("events:manage-schedule", slug=event.slug)
+
+
+@require_POST
+@organizer_view
+def auto_grid(request, event):
+    _program_or_404(event)
+    try:
+        result = program.schedule_propose_grid(event=event, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        if result.placed:
+            text = f"Placed {result.placed} session{'s' if result.placed != 1 else ''}."
+            if result.left_over:
+                text += f" {result.left_over} did not fit: add rooms or slots."
+            messages.success(request, text + " Adjust the grid as you like.")
+        elif result.left_over:
+            messages.warning(request, "No free cell fits: add rooms or time slots first.")
+        else:
+            messages.info(request, "Nothing left to place.")
+    return redirect("events:manage-schedule", slug=event.slug)
+
+
+@require_POST
+@organizer_view
+def publish(request, event):
+    _program_or_404(event)
+    published = request.POST.get("published") == "1"
+    try:
+        program.schedule_publish(event=event, actor=request.user, published=published)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            "The schedule is public. People who star sessions hear of later changes."
+            if published
+            else "The schedule is hidden from the public again.",
+        )
+    return redirect("events:manage-schedule", slug=event.slug)

@@ -1,0 +1,235 @@
+"""Public pages of the programme: the session board, a proposal, votes, stars, the schedule
+and its iCal feeds. Every page works without JavaScript; every change is a POST form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from events import program, queries
+from events.calendar import CONTENT_TYPE, schedule_calendar_bytes
+from events.models import Event, SessionProposal
+from events.permissions import user_can_organize
+from events.program_forms import MergeForm, ProposalForm
+
+
+def _event_or_404(slug: str, user) -> Event:
+    event = queries.program_event(slug, user)
+    if event is None:
+        raise Http404("No such event, or it has no session board.")
+    return event
+
+
+def _proposal_or_404(event: Event, pk: int, user, *, organizer: bool) -> SessionProposal:
+    statuses = SessionProposal.Status.values if organizer else SessionProposal.VISIBLE
+    proposal = queries.proposals_with_votes(event, user=user, statuses=statuses).filter(pk=pk)
+    proposal = proposal.first()
+    if proposal is None:
+        raise Http404("No such session.")
+    return proposal
+
+
+def _error_text(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You may not do this."
+
+
+def _back(request, default):
+    """Back to the page the form was on (the list keeps its sort order), or `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _board_context(request, event: Event) -> dict:
+    user = request.user
+    return {
+        "event": event,
+        "closed_reason": program.board_closed_reason(event),
+        "can_propose": program.can_propose(user=user, event=event),
+        "can_vote": program.holds_seat(user=user, event=event),
+        "can_organize": user_can_organize(user=user, event=event),
+    }
+
+
+@require_safe
+def sessions(request, slug):
+    event = _event_or_404(slug, request.user)
+    sort = "new" if request.GET.get("sort") == "new" else "votes"
+    proposals = list(
+        queries.sorted_proposals(queries.proposals_with_votes(event, user=request.user), sort)
+    )
+    context = {
+        **_board_context(request, event),
+        "proposals": proposals,
+        "sort": sort,
+        "total_votes": sum(p.vote_count for p in proposals),
+    }
+    response = render(request, "events/program/sessions.html", context)
+    return _private(response) if request.user.is_authenticated else response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def propose(request, slug):
+    event = _event_or_404(slug, request.user)
+    context = _board_context(request, event)
+    form = ProposalForm(request.POST or None, event=event)
+    if context["closed_reason"] or not context["can_propose"]:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            proposal = program.proposal_create(
+                event=event, actor=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except PermissionDenied as error:
+            messages.error(request, _error_text(error))
+            return redirect("events:sessions", slug=event.slug)
+        else:
+            messages.success(request, "Your session is on the board. Tell people to vote!")
+            return redirect(proposal)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "events/program/propose.html", {**context, "form": form}, status=status)
+
+
+@require_safe
+def session(request, slug, pk):
+    event = _event_or_404(slug, request.user)
+    can_organize = user_can_organize(user=request.user, event=event)
+    proposal = _proposal_or_404(event, pk, request.user, organizer=True)
+    if not proposal.is_visible and not can_organize:
+        if proposal.status == SessionProposal.Status.MERGED and proposal.merged_into.is_visible:
+            messages.info(request, f"“{proposal.title}” was merged into this session.")
+            return redirect(proposal.merged_into)
+        raise Http404("No such session.")
+    context = {
+        **_board_context(request, event),
+        "proposal": proposal,
+        "hosts": [proposal.proposer, *proposal.co_hosts.all()],
+        "placement": getattr(proposal, "scheduled", None) if proposal.room_name else None,
+    }
+    if can_organize and proposal.is_visible:
+        candidates = queries.proposals_with_votes(event).order_by("title")
+        context["merge_form"] = MergeForm(proposal=proposal, candidates=candidates)
+    response = render(request, "events/program/session.html", context)
+    return _private(response) if request.user.is_authenticated else response
+
+
+@require_POST
+@login_required
+def vote(request, slug, pk):
+    event = _event_or_404(slug, request.user)
+    proposal = _proposal_or_404(event, pk, request.user, organizer=False)
+    proposal.event = event
+    try:
+        if request.POST.get("action") == "withdraw":
+            program.vote_withdraw(proposal=proposal, user=request.user)
+            messages.success(request, f"Your vote for “{proposal.title}” is taken back.")
+        else:
+            program.vote_cast(proposal=proposal, user=request.user)
+            messages.success(request, f"You voted for “{proposal.title}”.")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    return _back(request, proposal)
+
+
+@require_POST
+@login_required
+def star(request, slug, pk):
+    event = _event_or_404(slug, request.user)
+    proposal = _proposal_or_404(event, pk, request.user, organizer=False)
+    proposal.event = event
+    try:
+        if request.POST.get("action") == "unstar":
+            program.star_remove(proposal=proposal, user=request.user)
+            messages.success(request, f"“{proposal.title}” is off your schedule.")
+        else:
+            program.star_add(proposal=proposal, user=request.user)
+            messages.success(request, f"“{proposal.title}” is on your schedule.")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    return _back(request, proposal)
+
+
+def _published_event_or_404(slug: str, user) -> tuple[Event, bool]:
+    """The event of a schedule page: published grids for all, previews for organizers."""
+    event = _event_or_404(slug, user)
+    can_organize = user_can_organize(user=user, event=event)
+    if not can_organize and not (event.schedule_published and event.status != "draft"):
+        raise Http404("The schedule is not published yet.")
+    return event, can_organize
+
+
+@require_safe
+def schedule(request, slug):
+    event, can_organize = _published_event_or_404(slug, request.user)
+    grid = queries.schedule_grid(event, user=request.user)
+    context = {
+        "event": event,
+        "grid": grid,
+        "can_organize": can_organize,
+        "is_preview": not event.schedule_published,
+    }
+    response = render(request, "events/program/schedule.html", context)
+    return _private(response) if request.user.is_authenticated else response
+
+
+@require_safe
+@never_cache
+@login_required
+def my_schedule(request, slug):
+    event, can_organize = _published_event_or_404(slug, request.user)
+    context = {
+        "event": event,
+        "sessions": queries.my_sessions(event, request.user),
+        "can_organize": can_organize,
+        "is_preview": not event.schedule_published,
+    }
+    return render(request, "events/program/my_schedule.html", context)
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+def schedule_ics(request, slug):
+    event = queries.public_event(slug)
+    if event is None or not event.has_program or not event.schedule_published:
+        raise Http404("The schedule is not published.")
+    sessions = queries.schedule_grid(event).sessions
+    body = schedule_calendar_bytes(event, sessions, absolute_url=request.build_absolute_uri)
+    return _ics(body, f"{event.slug}-schedule.ics")
+
+
+@require_safe
+@never_cache
+@login_required
+def my_schedule_ics(request, slug):
+    event = queries.public_event(slug)
+    if event is None or not event.has_program or not event.schedule_published:
+        raise Http404("The schedule is not published.")
+    sessions = queries.my_sessions(event, request.user)
+    body = schedule_calendar_bytes(
+        event, sessions, absolute_url=request.build_absolute_uri, name="My sessions"
+    )
+    response = _ics(body, f"{event.slug}-my-sessions.ics")
+    response["Cache-Control"] = "private, no-store"
+    return response

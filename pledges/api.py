@@ -1,0 +1,719 @@
+"""Pledges and logged hours over the API, under the same rules as the pages.
+
+Reads annotate each pledge with its hours in SQL (`pledges.leaderboards.pledges_with_hours`),
+so a page of pledges costs the same number of queries whatever its length. Every change
+goes through `pledges.services`: its ValidationError (keyed by field) becomes a 400 with
+per-field messages, its PermissionDenied a 403.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from directory.api import HttpUrlField
+from directory.models import ListingStatus, Membership, Organization, Project
+from directory.permissions import MANAGING_ROLES
+from pledges import services
+from pledges.leaderboards import HOURS, ZERO, current_period_filter, pledges_with_hours
+from pledges.models import Contribution, Period, Pledge
+from pledges.periods import period_containing
+from pledges.permissions import user_can_manage_pledge
+from pledges.queries import PeriodProgress, pledge_history
+
+PERIOD_STATUSES = [("met", "met"), ("on track", "on track"), ("behind", "behind")]
+MAX_WORKFORCE = 1_000_000
+HOURS_TOO_MANY = "A day has 24 hours: log at most 24."
+
+# --- Schema --------------------------------------------------------------------------------
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field that is one named enum in the OpenAPI schema.
+
+    drf-spectacular names enums after the field; `kind` and `status` mean different things
+    on organizations, events and pledges, so each gets a name of its own here.
+    """
+
+    def __init__(self, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_choice_field(self.target)
+        schema.pop("x-spec-enum-id", None)
+        component = ResolvedComponent(
+            name=self.target.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            schema=schema,
+            object=self.target.enum_name,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+# --- Who sees what ---------------------------------------------------------------------------
+
+
+def organizations_managed_by(user) -> QuerySet:
+    """Ids of the organizations the user owns or administers (a subquery)."""
+    return Membership.objects.filter(
+        user=user, status=Membership.Status.ACTIVE, role__in=MANAGING_ROLES
+    ).values("organization")
+
+
+def organizations_of_member(user) -> QuerySet:
+    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
+        "organization"
+    )
+
+
+PUBLIC_PLEDGE = Q(public=True, organization__status=ListingStatus.PUBLISHED)
+
+
+def pledges_visible_to(user) -> QuerySet:
+    """Public pledges of published organizations; private ones for their organization's
+    owners and admins; everything for staff."""
+    pledges = Pledge.objects.all()
+    if not user.is_authenticated:
+        return pledges.filter(PUBLIC_PLEDGE)
+    if user.is_staff:
+        return pledges
+    return pledges.filter(PUBLIC_PLEDGE | Q(organization__in=organizations_managed_by(user)))
+
+
+def pledges_open_to_logging_by(user) -> QuerySet:
+    """Pledges a person may name when logging hours: the visible ones, plus every pledge
+    (private too) of an organization they belong to. Membership itself is the service's
+    rule; this only decides which ids exist for the caller."""
+    if user.is_staff:
+        return Pledge.objects.all()
+    return Pledge.objects.filter(
+        PUBLIC_PLEDGE | Q(organization__in=organizations_of_member(user))
+    ).select_related("organization")
+
+
+def pledges_with_progress(pledges: QuerySet, today: date) -> QuerySet:
+    """`pledges` with their hours this period (approved, pending) and all time, their
+    organization and target projects: a constant number of queries for any page."""
+    pending = (
+        Contribution.objects.filter(status=Contribution.Status.PENDING, pledge=OuterRef("pk"))
+        .filter(current_period_filter(today))
+        .values("pledge")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return (
+        pledges_with_hours(pledges, today)
+        .annotate(pending_this_period=Coalesce(Subquery(pending, output_field=HOURS), ZERO))
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "target_projects",
+                queryset=Project.objects.filter(status=ListingStatus.PUBLISHED).order_by("name"),
+            )
+        )
+    )
+
+
+def _service_call(service, **kwargs):
+    """Run a pledges service: a ValidationError becomes a 400 with per-field messages, a
+    PermissionDenied a 403 that says why."""
+    try:
+        return service(**kwargs)
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from error
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            errors = error.message_dict
+            if "__all__" in errors:
+                errors["non_field_errors"] = errors.pop("__all__")
+            raise serializers.ValidationError(errors) from error
+        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
+
+
+# --- Output --------------------------------------------------------------------------------
+
+
+class OrganizationRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+def _hours_field(**kwargs):
+    return serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, **kwargs)
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="The period's last day (inclusive).")
+    label = serializers.CharField(help_text='For example "March 2025", "Q1 2025" or "2025".')
+    pledged = _hours_field(help_text="Hours promised for the period.")
+    approved = _hours_field(help_text="Approved hours: the only ones that count.")
+    pending = _hours_field(help_text="Hours waiting for review (not counted yet).")
+    percent = serializers.IntegerField(help_text="Approved hours as a percentage of the pledge.")
+    status = NamedChoiceField(
+        choices=PERIOD_STATUSES,
+        enum_name="PledgePeriodStatusEnum",
+        help_text="met; on track (approved hours keep pace with the time passed); behind.",
+    )
+
+
+def _period_row(progress: PeriodProgress) -> dict:
+    return {
+        "start": progress.span.start,
+        "end": progress.span.end,
+        "label": progress.span.label,
+        "pledged": progress.pledged,
+        "approved": progress.approved,
+        "pending": progress.pending,
+        "percent": progress.percent,
+        "status": progress.status,
+    }
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+    kind = NamedChoiceField(choices=Pledge.Kind.choices, enum_name="PledgeKindEnum", read_only=True)
+    period = NamedChoiceField(choices=Period.choices, enum_name="PledgePeriodEnum", read_only=True)
+    status = NamedChoiceField(
+        choices=Pledge.Status.choices, enum_name="PledgeStatusEnum", read_only=True
+    )
+    pledged_hours = _hours_field(
+        help_text="Hours promised per period; for a percentage, derived from the workforce."
+    )
+    target_projects = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="Slugs of listed projects."
+    )
+    this_period = serializers.SerializerMethodField(
+        help_text="Progress in the current period; null before the pledge starts or after it ended."
+    )
+    all_time_approved = _hours_field(source="all_time", help_text="Approved hours, all time.")
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id", "organization", "kind", "hours_per_period", "percent", "workforce_size",
+            "pledged_hours", "period", "starts_on", "ends_on", "public", "status",
+            "target_projects", "this_period", "all_time_approved",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(PeriodSerializer(allow_null=True))
+    def get_this_period(self, pledge):
+        today = self.context.get("today") or timezone.localdate()
+        span = period_containing(today, pledge.period)
+        if pledge.starts_on > span.end or (pledge.ends_on and pledge.ends_on < span.start):
+            return None
+        progress = PeriodProgress(
+            span=span,
+            pledged=pledge.pledged_hours,
+            approved=pledge.this_period,
+            pending=pledge.pending_this_period,
+            today=today,
+        )
+        return PeriodSerializer(_period_row(progress)).data
+
+
+class PledgeDetailSerializer(PledgeSerializer):
+    history = serializers.SerializerMethodField(
+        help_text="Every period from the pledge's start to today (or its end), oldest first."
+    )
+
+    class Meta(PledgeSerializer.Meta):
+        fields = [*PledgeSerializer.Meta.fields, "history"]
+        read_only_fields = fields
+
+    @extend_schema_field(PeriodSerializer(many=True))
+    def get_history(self, pledge):
+        today = self.context.get("today") or timezone.localdate()
+        rows = [_period_row(progress) for progress in pledge_history(pledge, today)]
+        return PeriodSerializer(rows, many=True).data
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name", help_text="May be empty.")
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    pledge = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = OrganizationRefSerializer(source="pledge.organization", read_only=True)
+    contributor = PersonRefSerializer(read_only=True)
+    project = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="A listed project's slug, or null."
+    )
+    project_name = serializers.CharField(
+        source="project_label", read_only=True, help_text="The project's name, or its address."
+    )
+    status = NamedChoiceField(
+        choices=Contribution.Status.choices, enum_name="ContributionStatusEnum", read_only=True
+    )
+    reviewed_by = serializers.SerializerMethodField(help_text="Who approved or rejected it.")
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id", "pledge", "organization", "contributor", "date", "hours", "project",
+            "project_url", "project_name", "description", "link", "status", "rejection_reason",
+            "reviewed_by", "reviewed_at", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(PersonRefSerializer(allow_null=True))
+    def get_reviewed_by(self, contribution):
+        reviewer = contribution.reviewed_by
+        return None if reviewer is None else PersonRefSerializer(reviewer).data
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+
+class PledgeInputSerializer(serializers.Serializer):
+    """A pledge's terms; `organization` only when creating (a pledge stays with it)."""
+
+    organization = serializers.SlugField(
+        max_length=180, help_text="Slug of an organization you own or administer."
+    )
+    kind = NamedChoiceField(
+        choices=Pledge.Kind.choices, enum_name="PledgeKindEnum", default=Pledge.Kind.HOURS
+    )
+    hours_per_period = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        min_value=Pledge._meta.get_field("hours_per_period").validators[0].limit_value,
+        required=False,
+        allow_null=True,
+        help_text="For kind=hours.",
+    )
+    percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Pledge._meta.get_field("percent").validators[0].limit_value,
+        max_value=Pledge._meta.get_field("percent").validators[1].limit_value,
+        required=False,
+        allow_null=True,
+        help_text="For kind=percent: the share of working hours given.",
+    )
+    workforce_size = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_WORKFORCE,
+        required=False,
+        allow_null=True,
+        help_text="For kind=percent: how many people work at the organization.",
+    )
+    period = NamedChoiceField(choices=Period.choices, enum_name="PledgePeriodEnum", default="month")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, help_text="Null: no end.")
+    public = serializers.BooleanField(default=True)
+    target_projects = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Project.objects.published(),
+        many=True,
+        required=False,
+        help_text="Slugs of listed projects; replaces the pledge's target projects.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            del self.fields["organization"]
+
+    def validate_organization(self, slug: str) -> Organization:
+        user = self.context["request"].user
+        organization = (
+            Organization.objects.filter(slug=slug)
+            .filter(Q(status=ListingStatus.PUBLISHED) | Q(pk__in=organizations_of_member(user)))
+            .first()
+        )
+        # An unpublished organization stays unseen by those who do not belong to it.
+        if organization is None:
+            raise serializers.ValidationError("No organization has this slug.")
+        return organization
+
+    def validate(self, attrs):
+        starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts_on and ends_on and ends_on < starts_on:
+            raise serializers.ValidationError({"ends_on": "A pledge cannot end before it starts."})
+        return attrs
+
+
+class PledgeUpdateInputSerializer(PledgeInputSerializer):
+    """The same terms without the organization: documented apart so the schema is honest."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("instance", Pledge())
+        super().__init__(*args, **kwargs)
+
+
+class PledgeEndInputSerializer(serializers.Serializer):
+    ends_on = serializers.DateField(required=False, help_text="The last day; today by default.")
+
+
+class ContributionInputSerializer(serializers.Serializer):
+    pledge = serializers.IntegerField(
+        min_value=1, help_text="The id of your organization's pledge (see /api/v1/pledges/)."
+    )
+    date = serializers.DateField(help_text="The day you did the work: today or earlier.")
+    hours = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        min_value=Contribution._meta.get_field("hours").validators[0].limit_value,
+        max_value=services.HOURS_PER_DAY,
+        help_text="Quarter hours are fine: 1.25, 2.5…",
+        error_messages={
+            "min_value": "Log at least a quarter of an hour (0.25).",
+            "max_value": HOURS_TOO_MANY,
+            "max_digits": HOURS_TOO_MANY,
+            "max_whole_digits": HOURS_TOO_MANY,
+            "max_decimal_places": "Use at most two decimals, for example 1.25.",
+        },
+    )
+    project = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Project.objects.published(),
+        required=False,
+        allow_null=True,
+        help_text="A listed project's slug; or give project_url instead.",
+        error_messages={"does_not_exist": "No listed project has this slug."},
+    )
+    project_url = HttpUrlField(help_text="For a project that is not in the directory.")
+    description = serializers.CharField(
+        max_length=Contribution._meta.get_field("description").max_length
+    )
+    link = HttpUrlField(help_text="A pull request, an issue, a talk…")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kwargs.get("partial"):
+            # A log stays under its pledge.
+            del self.fields["pledge"]
+
+    def validate_pledge(self, pk: int) -> Pledge:
+        user = self.context["request"].user
+        pledge = pledges_open_to_logging_by(user).filter(pk=pk).first()
+        if pledge is None:
+            raise serializers.ValidationError("No pledge has this id.")
+        return pledge
+
+
+class ContributionUpdateInputSerializer(ContributionInputSerializer):
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class RejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why: the person reads it and corrects the log."
+    )
+
+
+class PledgeFilterSerializer(serializers.Serializer):
+    organization = serializers.SlugField(required=False, help_text="An organization's slug.")
+
+
+class ContributionFilterSerializer(serializers.Serializer):
+    pledge = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="A pledge's id: all its logs when you administer its organization, "
+        "otherwise your own logs under it.",
+    )
+    status = NamedChoiceField(
+        choices=Contribution.Status.choices,
+        enum_name="ContributionStatusEnum",
+        required=False,
+        read_only=False,
+    )
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Per-field messages."),
+    401: OpenApiResponse(description="Not signed in: send a token or a session cookie."),
+    403: OpenApiResponse(description="Not allowed: the `detail` says why."),
+    404: OpenApiResponse(description="No such object, or not one you may see."),
+}
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Pledges and their progress",
+        description=(
+            "Public pledges for everyone; private ones too for their organization's owners "
+            "and admins, and for staff. Only approved hours count."
+        ),
+        parameters=[PledgeFilterSerializer],
+    ),
+    retrieve=extend_schema(
+        summary="One pledge, with its history per period",
+        responses={200: PledgeDetailSerializer, **_errors(404)},
+    ),
+    create=extend_schema(
+        summary="Make a pledge for an organization you own or administer",
+        request=PledgeInputSerializer,
+        responses={201: PledgeDetailSerializer, **_errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Change a pledge (its organization's owners and admins)",
+        request=PledgeUpdateInputSerializer,
+        responses={200: PledgeDetailSerializer, **_errors(400, 401, 403, 404)},
+    ),
+)
+class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Organizations' promises of open source hours, and how much of them was given."""
+
+    serializer_class = PledgeSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        pledges = pledges_visible_to(self.request.user)
+        if self.action == "list":
+            filters = PledgeFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            if "organization" in filters.validated_data:
+                pledges = pledges.filter(organization__slug=filters.validated_data["organization"])
+        return pledges_with_progress(pledges, self.today).order_by(
+            "status", "-this_period", "organization__name", "pk"
+        )
+
+    @property
+    def today(self) -> date:
+        # One "today" per request, so every pledge of a page is judged on the same day.
+        if not hasattr(self, "_today"):
+            self._today = timezone.localdate()
+        return self._today
+
+    def get_serializer_class(self):
+        return PledgeSerializer if self.action == "list" else PledgeDetailSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": self.today}
+
+    def _reloaded(self, pledge: Pledge) -> dict:
+        pledge = pledges_with_progress(Pledge.objects.filter(pk=pledge.pk), self.today).get()
+        return PledgeDetailSerializer(pledge, context=self.get_serializer_context()).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = PledgeInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organization = data.pop("organization")
+        target_projects = data.pop("target_projects", None)
+        pledge = _service_call(
+            services.pledge_create,
+            organization=organization,
+            actor=request.user,
+            data=data,
+            target_projects=target_projects,
+        )
+        return Response(self._reloaded(pledge), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        pledge = self.get_object()
+        serializer = PledgeInputSerializer(
+            instance=pledge, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        target_projects = data.pop("target_projects", None)
+        pledge = _service_call(
+            services.pledge_update,
+            pledge=pledge,
+            actor=request.user,
+            data=data,
+            target_projects=target_projects,
+        )
+        return Response(self._reloaded(pledge))
+
+    @extend_schema(
+        summary="End a pledge (its organization's owners and admins)",
+        description="It takes no more hours from then on; its history stays.",
+        request=PledgeEndInputSerializer,
+        responses={200: PledgeDetailSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        pledge = self.get_object()
+        serializer = PledgeEndInputSerializer(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        pledge = _service_call(
+            services.pledge_end,
+            pledge=pledge,
+            actor=request.user,
+            ends_on=serializer.validated_data.get("ends_on"),
+        )
+        return Response(self._reloaded(pledge))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your logged hours (or a pledge's, for its admins)",
+        description=(
+            "Your own logs, newest first. With `pledge`, every log under that pledge when you "
+            "own or administer its organization (or are staff); otherwise your own under it."
+        ),
+        parameters=[ContributionFilterSerializer],
+        responses={200: ContributionSerializer(many=True), **_errors(400, 401)},
+    ),
+    retrieve=extend_schema(
+        summary="One log: yours, or under a pledge you administer",
+        responses={200: ContributionSerializer, **_errors(401, 404)},
+    ),
+    create=extend_schema(
+        summary="Log hours under your organization's pledge",
+        description=(
+            "Only members of the pledging organization log hours under its pledge; at most 24 "
+            "hours per person per day across all logs; no future dates; dates inside the "
+            "pledge. The log waits for review (`status` pending)."
+        ),
+        request=ContributionInputSerializer,
+        responses={201: ContributionSerializer, **_errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Change your log while it waits for review",
+        request=ContributionUpdateInputSerializer,
+        responses={200: ContributionSerializer, **_errors(400, 401, 403, 404)},
+    ),
+    destroy=extend_schema(
+        summary="Withdraw your log while it waits for review",
+        description="The log stays, with status withdrawn, and no longer counts.",
+        responses={204: OpenApiResponse(description="Withdrawn."), **_errors(400, 401, 403, 404)},
+    ),
+)
+class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Hours people gave to open source under their organization's pledge, and their review."""
+
+    serializer_class = ContributionSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator, no request
+            return Contribution.objects.none()
+        user = self.request.user
+        logs = Contribution.objects.select_related(
+            "pledge__organization", "project", "contributor", "reviewed_by"
+        ).order_by("-date", "-pk")
+        if self.action == "list":
+            return self._listed(logs, user)
+        if user.is_staff:
+            return logs
+        readable = Q(contributor=user) | Q(pledge__organization__in=organizations_managed_by(user))
+        if self.action == "retrieve":
+            return logs.filter(readable)
+        # Changes reach the services, which say why they refuse (403) rather than hide the
+        # log; logs under private pledges stay unseen (404) by those outside.
+        return logs.filter(readable | Q(pledge__public=True))
+
+    def _listed(self, logs: QuerySet, user) -> QuerySet:
+        filters = ContributionFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        if "pledge" in wanted:
+            pledge = Pledge.objects.select_related("organization").filter(pk=wanted["pledge"])
+            pledge = pledge.first()
+            logs = logs.filter(pledge_id=wanted["pledge"])
+            if pledge is None or not user_can_manage_pledge(user=user, pledge=pledge):
+                logs = logs.filter(contributor=user)
+        else:
+            logs = logs.filter(contributor=user)
+        if "status" in wanted:
+            logs = logs.filter(status=wanted["status"])
+        return logs
+
+    def _log(self, pk) -> Contribution:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _output(self, contribution: Contribution, code=status.HTTP_200_OK) -> Response:
+        contribution = Contribution.objects.select_related(
+            "pledge__organization", "project", "contributor", "reviewed_by"
+        ).get(pk=contribution.pk)
+        return Response(ContributionSerializer(contribution).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = ContributionInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        pledge = data.pop("pledge")
+        contribution = _service_call(
+            services.contribution_log, pledge=pledge, user=request.user, data=data
+        )
+        return self._output(contribution, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None, *args, **kwargs):
+        contribution = self._log(pk)
+        serializer = ContributionUpdateInputSerializer(
+            data=request.data, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        contribution = _service_call(
+            services.contribution_update,
+            contribution=contribution,
+            user=request.user,
+            data=dict(serializer.validated_data),
+        )
+        return self._output(contribution)
+
+    def destroy(self, request, pk=None, *args, **kwargs):
+        contribution = self._log(pk)
+        _service_call(services.contribution_withdraw, contribution=contribution, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Approve a log (the pledging organization's owners and admins)",
+        description="Approving an approved log changes nothing. Approved hours count.",
+        request=None,
+        responses={200: ContributionSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        contribution = self._log(pk)
+        _service_call(services.contribution_approve, contribution=contribution, actor=request.user)
+        return self._output(contribution)
+
+    @extend_schema(
+        summary="Reject a log, saying why (the pledging organization's owners and admins)",
+        request=RejectInputSerializer,
+        responses={200: ContributionSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        contribution = self._log(pk)
+        serializer = RejectInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _service_call(
+            services.contribution_reject,
+            contribution=contribution,
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return self._output(contribution)

@@ -1,0 +1,190 @@
+"""Pledge pages' forms: they check the shape of the input; the services check the rules."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Exists, OuterRef
+
+from directory.models import Project
+from pledges.models import Contribution, Period, Pledge, web_url
+
+QUARTER_HOUR = Decimal("0.25")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PledgeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What do you pledge?",
+        choices=Pledge.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Pledge.Kind.HOURS,
+    )
+    hours_per_period = forms.DecimalField(
+        label="Hours per period",
+        required=False,
+        max_digits=9,
+        decimal_places=2,
+        min_value=QUARTER_HOUR,
+        help_text="For a number of hours: how many hours each period.",
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+    )
+    percent = forms.DecimalField(
+        label="Percent of working hours",
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        help_text="For a percentage: 2.5 means 2.5% of everyone's working hours.",
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    workforce_size = forms.IntegerField(
+        label="People in the workforce",
+        required=False,
+        min_value=1,
+        max_value=10_000_000,
+        help_text="For a percentage: how many people work at the organization.",
+    )
+    period = forms.ChoiceField(label="Period", choices=Period.choices, initial=Period.MONTH)
+    starts_on = forms.DateField(label="Starts on", widget=DateInput)
+    ends_on = forms.DateField(
+        label="Ends on", required=False, widget=DateInput, help_text="Leave empty for no end date."
+    )
+    target_projects = forms.ModelMultipleChoiceField(
+        label="Target projects",
+        queryset=Project.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional: the listed projects the pledge supports. People may still log "
+        "hours on any open source project.",
+    )
+    public = forms.BooleanField(
+        label="Public: show this pledge and its progress on the hub's pages",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_projects"].queryset = Project.objects.published().order_by("name")
+        self.fields["percent"].help_text += (
+            f" The hub counts {settings.HUB_WORKING_HOURS_PER_MONTH} working hours per person "
+            "a month and shows the hours it comes to once you save."
+        )
+
+    @classmethod
+    def initial_from(cls, pledge: Pledge) -> dict:
+        initial = {field: getattr(pledge, field) for field in cls.base_fields}
+        initial["target_projects"] = list(pledge.target_projects.all())
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Pledge.Kind.HOURS:
+            if data.get("hours_per_period") is None and "hours_per_period" not in self.errors:
+                self.add_error("hours_per_period", "How many hours a period?")
+        elif data.get("kind") == Pledge.Kind.PERCENT:
+            if data.get("percent") is None and "percent" not in self.errors:
+                self.add_error("percent", "What percentage of working hours?")
+            if data.get("workforce_size") is None and "workforce_size" not in self.errors:
+                self.add_error("workforce_size", "How many people work at the organization?")
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "A pledge cannot end before it starts.")
+        return data
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "target_projects"}
+
+
+class ContributionForm(forms.Form):
+    """Logging (or changing) hours under a pledge."""
+
+    date = forms.DateField(label="Date", widget=DateInput)
+    hours = forms.DecimalField(
+        label="Hours",
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(QUARTER_HOUR), MaxValueValidator(Decimal("24"))],
+        help_text="Quarter hours are fine: 1.25, 2.5…",
+        widget=forms.NumberInput(
+            attrs={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"}
+        ),
+    )
+    project = forms.ModelChoiceField(
+        label="Project",
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label="— Not listed: give its address below —",
+    )
+    project_url = forms.URLField(
+        label="Or the project's address",
+        required=False,
+        max_length=200,
+        validators=[web_url],
+        assume_scheme="https",
+        help_text="For a project that is not in the directory: https://…",
+    )
+    description = forms.CharField(
+        label="What did you do?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    link = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=200,
+        validators=[web_url],
+        assume_scheme="https",
+        help_text="Optional: a pull request, an issue, a talk…",
+    )
+
+    def __init__(self, *args, pledge: Pledge, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = Pledge.target_projects.through.objects.filter(
+            pledge_id=pledge.pk, project_id=OuterRef("pk")
+        )
+        projects = Project.objects.published().annotate(is_target=Exists(targets))
+        field = self.fields["project"]
+        field.queryset = projects
+        # One query builds both groups: the pledge's target projects first.
+        rows = list(projects.order_by("-is_target", "name").values_list("pk", "name", "is_target"))
+        targeted = [(pk, name) for pk, name, is_target in rows if is_target]
+        others = [(pk, name) for pk, name, is_target in rows if not is_target]
+        choices = [("", field.empty_label)]
+        if targeted:
+            choices.append(("This pledge's projects", targeted))
+            choices.append(("Other listed projects", others))
+        else:
+            choices += others
+        field.choices = choices
+
+    @classmethod
+    def initial_from(cls, contribution: Contribution) -> dict:
+        return {field: getattr(contribution, field) for field in cls.base_fields}
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("project")
+            and not data.get("project_url")
+            and "project_url" not in self.errors
+        ):
+            self.add_error("project", "Choose a listed project or give the project's address.")
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why? The person sees this.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
