@@ -10,7 +10,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
@@ -30,6 +29,7 @@ from rest_framework.response import Response
 from directory.models import ListingStatus
 from events import services
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
+from events.queries import seats_taken_subquery
 from hub.markdown import render_markdown
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
@@ -270,12 +270,8 @@ def public_events():
     return (
         Event.objects.filter(status__in=PUBLIC_STATUSES)
         .select_related("organization")
-        .annotate(
-            seats_taken_count=Count(
-                "registrations",
-                filter=Q(registrations__status__in=Registration.SEAT_HOLDING),
-            )
-        )
+        # A correlated subquery: only the page's events get their seats counted.
+        .annotate(seats_taken_count=seats_taken_subquery())
     )
 
 

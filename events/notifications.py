@@ -1,16 +1,15 @@
-"""E-mails about events, rendered from templates and sent from a worker."""
+"""E-mails about events: rendered from templates, sent from a worker, each at most once
+(hub.notifications keeps the ledger)."""
 
 import io
 
 import segno
-from django.conf import settings
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events.models import Event, Registration, ScheduleChange, Star
+from hub.notifications import build_message, send_once
 
 
 def ticket_qr_png(ticket_code: str) -> bytes:
@@ -27,80 +26,92 @@ def ticket_qr_svg(ticket_code: str) -> bytes:
     return buffer.getvalue()
 
 
-def _context(**extra) -> dict:
-    return {
-        "hub_name": settings.HUB_NAME,
-        "hub_postal_address": settings.HUB_POSTAL_ADDRESS,
-        "site_url": settings.HUB_SITE_URL,
-        **extra,
-    }
-
-
-def _message(template: str, context: dict, to: list[str]) -> EmailMultiAlternatives:
-    subject = render_to_string(f"events/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"events/email/{template}.txt", context)
-    return EmailMultiAlternatives(subject=subject, body=body, to=to)
+def _registration_message(kind: str, template: str, registration: Registration, **context):
+    attachments = []
+    if registration.holds_seat:
+        attachments.append(("ticket-qr.png", ticket_qr_png(registration.ticket_code), "image/png"))
+    return build_message(
+        kind=kind,
+        user=registration.user,
+        template=f"events/email/{template}",
+        context={"registration": registration, "event": registration.event, **context},
+        attachments=attachments,
+    )
 
 
 def send_ticket(registration_id: int) -> None:
+    """The ticket (or waitlist place) right after registering; once per registration."""
     registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
     if registration.status == Registration.Status.CANCELLED:
         return
-    message = _message(
-        "ticket",
-        _context(registration=registration, event=registration.event),
-        [registration.user.email],
+    send_once(
+        kind="ticket",
+        user=registration.user,
+        key=f"registration-{registration.pk}",
+        build=lambda: _registration_message("ticket", "ticket", registration),
     )
-    if registration.holds_seat:
-        message.attach("ticket-qr.png", ticket_qr_png(registration.ticket_code), "image/png")
-    message.send()
 
 
 def send_promotion(registration_id: int) -> None:
+    """ "You are in": once per registration that moved up from the waitlist."""
     registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
     if not registration.holds_seat:
         return
-    message = _message(
-        "promoted",
-        _context(registration=registration, event=registration.event),
-        [registration.user.email],
+    send_once(
+        kind="waitlist_promotion",
+        user=registration.user,
+        key=f"registration-{registration.pk}",
+        build=lambda: _registration_message("waitlist_promotion", "promoted", registration),
     )
-    message.attach("ticket-qr.png", ticket_qr_png(registration.ticket_code), "image/png")
-    message.send()
 
 
-def send_event_cancelled(event_id: int, reason: str) -> None:
+def send_event_cancelled(event_id: int, reason: str) -> int:
     event = Event.objects.get(pk=event_id)
     registrations = event.registrations.exclude(status=Registration.Status.CANCELLED)
-    _send_to_each(registrations, "cancelled", {"event": event, "reason": reason})
-
-
-def send_event_message(event_id: int, subject: str, body: str) -> None:
-    event = Event.objects.get(pk=event_id)
-    registrations = event.registrations.holding_seats()
-    _send_to_each(
-        registrations, "organizer_message", {"event": event, "subject": subject, "text": body}
+    return _send_to_each(
+        registrations, "cancelled", key=f"event-{event.pk}-cancelled", reason=reason
     )
 
 
-def _send_to_each(registrations, template: str, context: dict) -> None:
-    """One SMTP connection for the whole batch."""
-    messages = [
-        _message(
-            template, _context(registration=registration, **context), [registration.user.email]
-        )
-        for registration in registrations.select_related("user")
-    ]
+def send_event_message(event_id: int, message_key: str, subject: str, body: str) -> int:
+    """The organizers' message to every confirmed attendee; `message_key` tells one
+    message from another, so each reaches each person once."""
+    event = Event.objects.get(pk=event_id)
+    return _send_to_each(
+        event.registrations.holding_seats(),
+        "organizer_message",
+        key=f"event-{event.pk}-message-{message_key}",
+        subject=subject,
+        text=body,
+    )
+
+
+def _send_to_each(registrations, template: str, *, key: str, **context) -> int:
+    """One SMTP connection for all of them; each person at most once per key."""
+    sent = 0
     with mail.get_connection() as connection:
-        connection.send_messages(messages)
+        for registration in registrations.select_related("user", "event"):
+            sent += send_once(
+                kind="event_update",
+                user=registration.user,
+                key=key,
+                build=lambda r=registration: build_message(
+                    kind="event_update",
+                    user=r.user,
+                    template=f"events/email/{template}",
+                    context={"registration": r, "event": r.event, **context},
+                ),
+                connection=connection,
+            )
+    return sent
 
 
 def send_schedule_changes(event_id: int) -> int:
     """One e-mail per person who starred a session that moved or left the grid, listing
     every change not announced yet; returns how many were sent.
 
-    The changes are locked and marked as announced in the same transaction that sends, so a
-    second run (or a second task of the same batch) finds nothing left to tell.
+    The changes are locked and marked as announced in the same transaction; the ledger
+    key names the changes, so a retry after a crash sends nobody the same news twice.
     """
     with transaction.atomic():
         changes = list(
@@ -120,22 +131,23 @@ def send_schedule_changes(event_id: int) -> int:
         for star in stars.order_by("user_id", "proposal_id"):
             person, listed = per_person.setdefault(star.user_id, (star.user, []))
             listed.extend(by_proposal[star.proposal_id])
-        messages = [
-            _message(
-                "schedule_changed",
-                _context(
-                    person=person,
-                    event=event,
-                    changes=sorted(listed, key=lambda c: (c.created_at, c.pk)),
-                ),
-                [person.email],
-            )
-            for person, listed in per_person.values()
-        ]
-        if messages:
-            with mail.get_connection() as connection:
-                connection.send_messages(messages)
+        sent = 0
+        with mail.get_connection() as connection:
+            for person, listed in per_person.values():
+                listed = sorted(listed, key=lambda c: (c.created_at, c.pk))
+                sent += send_once(
+                    kind="schedule_change",
+                    user=person,
+                    key=f"schedule-{event.pk}-" + "-".join(str(c.pk) for c in listed)[:150],
+                    build=lambda p=person, changes=listed: build_message(
+                        kind="schedule_change",
+                        user=p,
+                        template="events/email/schedule_changed",
+                        context={"person": p, "event": event, "changes": changes},
+                    ),
+                    connection=connection,
+                )
         ScheduleChange.objects.filter(pk__in=[c.pk for c in changes]).update(
             notified_at=timezone.now()
         )
-    return len(messages)
+    return sent

@@ -4,8 +4,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from directory.models import Organization
@@ -24,13 +33,22 @@ def public_events() -> QuerySet:
     return Event.objects.filter(status__in=PUBLIC_STATUSES)
 
 
+def seats_taken_subquery():
+    """Seats held for the outer event: a correlated subquery, so the database counts the
+    registrations of the rows it returns (one page), not of every event before paginating."""
+    taken = (
+        Registration.objects.filter(event=OuterRef("pk"), status__in=Registration.SEAT_HOLDING)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+
+
 def with_seats_taken(queryset: QuerySet) -> QuerySet:
     """Annotate `seats_taken` in the same query, so a list costs one query however long."""
-    return queryset.annotate(
-        seats_taken=Count(
-            "registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING)
-        )
-    )
+    return queryset.annotate(seats_taken=seats_taken_subquery())
 
 
 def parse_month(value: str | None) -> tuple[datetime, datetime] | None:

@@ -316,11 +316,14 @@ def event_message_attendees(*, event: Event, actor: User, subject: str, body: st
     recipients = event.registrations.holding_seats().count()
     if not recipients:
         raise ValidationError("Nobody holds a seat yet, so there is nobody to write to.")
-    audit_record(
+    entry = audit_record(
         actor=actor,
         action="event.message",
         target=event,
         detail={"subject": subject, "recipients": recipients},
     )
-    enqueue_on_commit(send_event_message_task, event.pk, subject.strip(), body.strip())
+    # The audit row's id tells this message from any other with the same text.
+    enqueue_on_commit(
+        send_event_message_task, event.pk, str(entry.pk), subject.strip(), body.strip()
+    )
     return recipients

@@ -31,8 +31,8 @@ def send_event_cancelled_task(event_id: int, reason: str) -> None:
 
 
 @shared_task(**RETRY)
-def send_event_message_task(event_id: int, subject: str, body: str) -> None:
-    notifications.send_event_message(event_id, subject, body)
+def send_event_message_task(event_id: int, message_key: str, subject: str, body: str) -> None:
+    notifications.send_event_message(event_id, message_key, subject, body)
 
 
 @shared_task(**RETRY)

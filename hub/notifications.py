@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,13 +161,11 @@ def build_message(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
-        to=[user.email],
-        headers=headers,
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    body = render_to_string(f"{template}.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers=headers)
+    # Mail without its own HTML template gets its text, with links made clickable.
+    html = select_template([f"{template}.html", "hub/email/from_text.html"])
+    message.attach_alternative(html.render({**context, "text": body}), "text/html")
     for attachment in attachments:
         message.attach(*attachment)
     return message

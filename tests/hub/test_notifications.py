@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from events import notifications as event_mail
 from events import services
 from hub import digest, notifications, reminders
 from hub.models import NotificationSetting, SentNotification
@@ -173,3 +174,31 @@ def test_people_who_switched_reminders_off_get_none(mail_over_smtp):
     services.registration_create(event=soon, user=person, notify=False)
     assert reminders.send_event_reminders().sent == 0
     assert mail.outbox == [] and mail_over_smtp.messages == []
+
+
+# --- Every event job can run twice ----------------------------------------------------------
+
+
+def test_event_jobs_run_twice_send_each_message_once(mail_over_smtp, staff_user):
+    event = EventFactory(capacity=1)
+    holder = services.registration_create(event=event, user=UserFactory(), notify=False)
+    waiting = services.registration_create(event=event, user=UserFactory(), notify=False)
+    for _ in range(2):
+        event_mail.send_ticket(holder.registration.pk)
+        event_mail.send_ticket(waiting.registration.pk)
+    assert len(mail_over_smtp.messages) == 2
+
+    services.registration_cancel(registration=holder.registration, actor=holder.registration.user)
+    mail_over_smtp.reset()
+    for _ in range(2):
+        event_mail.send_promotion(waiting.registration.pk)
+        event_mail.send_event_message(event.pk, "note-1", "Doors at six", "See you there.")
+    subjects = sorted(m["Subject"] for m in mail_over_smtp.messages)
+    assert len(subjects) == 2 and subjects[0].endswith("Doors at six")
+    assert all(m.get_body(("html",)) is not None for m in mail_over_smtp.messages)
+
+    mail_over_smtp.reset()
+    for _ in range(2):
+        event_mail.send_event_cancelled(event.pk, "The venue flooded.")
+    assert [m["To"] for m in mail_over_smtp.messages] == [waiting.registration.user.email]
+    assert "List-Unsubscribe" not in mail_over_smtp.messages[0]  # transactional: no opt-out
