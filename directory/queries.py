@@ -1,9 +1,12 @@
 """Read side of the directory: what the public may see, searched and faceted."""
 
+import hashlib
 import re
-from dataclasses import dataclass, fields, replace
+import time
+from dataclasses import astuple, dataclass, fields, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
@@ -16,6 +19,36 @@ from events.models import Event
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+", re.UNICODE)
+
+# Cached numbers of the directory page (facets, result counts, page order). Their keys carry
+# a version that every change to what the public sees bumps (directory/services.py, on
+# commit); the timeout bounds how long a change made around the services (the admin's
+# change form, a shell) can take to show.
+VERSION_KEY = "directory:listings:version"
+CACHE_SECONDS = 300
+
+
+def directory_cache_invalidate() -> None:
+    """Every cached directory number is stale from now on (their keys carry the version)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Not 1: should the key ever be evicted, entries built under an old version must
+        # not come back to life.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def _cache_key(name: str, query, *extra) -> str:
+    digest = hashlib.sha256(repr((astuple(query), extra)).encode()).hexdigest()[:40]
+    return f"directory:{name}:{_version()}:{connection.vendor}:{digest}"
 
 
 def clean_query(q: str | None) -> str:
@@ -235,11 +268,19 @@ def _counts(queryset: QuerySet, field: str) -> list[tuple[str, int]]:
 
 
 def directory_facets(query: DirectoryQuery, *, tag_limit: int = 25) -> dict:
-    """Counts for each facet value within the current result.
+    """Counts for each facet value within the current result, cached until a listing
+    changes (the tab and the sort order change no count).
 
     A facet's own selection is left out of its counts, so the other values stay
     reachable (pick "company", still see how many labs there are).
     """
+    key = _cache_key("facets", query.without("tab", "sort"), tag_limit)
+    return cache.get_or_set(
+        key, lambda: _directory_facets(query, tag_limit=tag_limit), timeout=CACHE_SECONDS
+    )
+
+
+def _directory_facets(query: DirectoryQuery, *, tag_limit: int) -> dict:
     tag_counts: dict[str, list] = {}
     tag_query = query.without("tags") if not query.tags else query
     for matching in (organizations_matching(tag_query), projects_matching(tag_query)):
@@ -292,9 +333,58 @@ def directory_results(query: DirectoryQuery) -> tuple[QuerySet, QuerySet]:
     return organizations, projects
 
 
+def directory_counts(query: DirectoryQuery) -> tuple[int, int]:
+    """How many organizations and projects the current tab shows, cached until a listing
+    changes."""
+
+    def count() -> tuple[int, int]:
+        organizations, projects = directory_results(query)
+        return (
+            organizations.count() if query.wants_organizations else 0,
+            projects.count() if query.wants_projects else 0,
+        )
+
+    return cache.get_or_set(
+        _cache_key("counts", query.without("sort")), count, timeout=CACHE_SECONDS
+    )
+
+
 def directory_page_rows(query: DirectoryQuery, offset: int, limit: int) -> list:
     """One page of the mixed result (organizations and projects together) in a constant
-    number of queries: a union of ids in page order, then each model's rows with tags."""
+    number of queries: a union of ids in page order (cached until a listing changes), then
+    each model's rows with tags."""
+    keys = cache.get_or_set(
+        _cache_key("page", query, offset, limit),
+        lambda: _directory_page_keys(query, offset, limit),
+        timeout=CACHE_SECONDS,
+    )
+    org_ids = [pk for pk, kind in keys if kind == "organization"]
+    project_ids = [pk for pk, kind in keys if kind == "project"]
+    by_key = {}
+    # published() again: a page order from the cache never brings back a listing that
+    # stopped being public.
+    if org_ids:
+        by_key.update(
+            {
+                ("organization", o.pk): o
+                for o in Organization.objects.published()
+                .filter(pk__in=org_ids)
+                .prefetch_related("tags")
+            }
+        )
+    if project_ids:
+        by_key.update(
+            {
+                ("project", p.pk): p
+                for p in Project.objects.published()
+                .filter(pk__in=project_ids)
+                .prefetch_related("tags")
+            }
+        )
+    return [by_key[(kind, pk)] for pk, kind in keys if (kind, pk) in by_key]
+
+
+def _directory_page_keys(query: DirectoryQuery, offset: int, limit: int) -> list:
     organizations = organizations_matching(query)
     projects = projects_matching(query)
     if not query.wants_organizations:
@@ -324,25 +414,7 @@ def directory_page_rows(query: DirectoryQuery, offset: int, limit: int) -> list:
         union = union.order_by("-sort_rank", "sort_name", "pk")
     else:
         union = union.order_by("-featured", "sort_name", "pk")
-    keys = list(union[offset : offset + limit])
-    org_ids = [pk for pk, *_, kind in keys if kind == "organization"]
-    project_ids = [pk for pk, *_, kind in keys if kind == "project"]
-    by_key = {}
-    if org_ids:
-        by_key.update(
-            {
-                ("organization", o.pk): o
-                for o in Organization.objects.filter(pk__in=org_ids).prefetch_related("tags")
-            }
-        )
-    if project_ids:
-        by_key.update(
-            {
-                ("project", p.pk): p
-                for p in Project.objects.filter(pk__in=project_ids).prefetch_related("tags")
-            }
-        )
-    return [by_key[(kind, pk)] for pk, *_, kind in keys]
+    return [(pk, kind) for pk, *_, kind in union[offset : offset + limit]]
 
 
 def organization_project_roles(organization: Organization) -> QuerySet:

@@ -18,6 +18,7 @@ from directory.models import (
     Tag,
 )
 from directory.permissions import listing_can_manage, member_can_manage
+from directory.queries import directory_cache_invalidate
 from directory.search import search_vector_refresh
 from hub.audit import audit_record
 from hub.models import User
@@ -128,6 +129,7 @@ def listing_publish(*, listing: Organization | Project, actor: User) -> None:
     listing.rejection_reason = ""
     listing.published_at = listing.published_at or timezone.now()
     listing.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
+    transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="listing.publish", target=listing)
     _notify_submitter(
         listing,
@@ -146,6 +148,7 @@ def listing_reject(*, listing: Organization | Project, actor: User, reason: str)
     listing.status = ListingStatus.REJECTED
     listing.rejection_reason = reason.strip()
     listing.save(update_fields=["status", "rejection_reason", "updated_at"])
+    transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="listing.reject", target=listing, detail={"reason": reason})
     _notify_submitter(
         listing,
@@ -160,6 +163,7 @@ def listing_archive(*, listing: Organization | Project, actor: User) -> None:
     listing = type(listing).objects.select_for_update().get(pk=listing.pk)
     listing.status = ListingStatus.ARCHIVED
     listing.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="listing.archive", target=listing)
 
 
@@ -174,6 +178,7 @@ def organization_set_flags(*, organization: Organization, actor: User, **flags: 
     for name, value in flags.items():
         setattr(organization, name, value)
     organization.save(update_fields=[*flags, "updated_at"])
+    transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="organization.flags", target=organization, detail=flags)
 
 
@@ -195,6 +200,7 @@ def listing_change_slug(*, listing: Organization | Project, actor: User, new_slu
     SlugRedirect.objects.create(old_slug=listing.slug, **{field: listing})
     old_slug, listing.slug = listing.slug, new_slug
     listing.save(update_fields=["slug", "updated_at"])
+    transaction.on_commit(directory_cache_invalidate)
     audit_record(
         actor=actor,
         action="listing.slug",
@@ -231,6 +237,7 @@ def organization_merge(*, keep: Organization, duplicate: Organization, actor: Us
     SlugRedirect.objects.filter(organization=duplicate).update(organization=keep)
     duplicate_slug, duplicate_name = duplicate.slug, duplicate.name
     duplicate.delete()
+    transaction.on_commit(directory_cache_invalidate)
     SlugRedirect.objects.create(old_slug=duplicate_slug, organization=keep)
     search_vector_refresh(keep)
     audit_record(
@@ -400,6 +407,7 @@ def listing_edit(
             listing.status = ListingStatus.PENDING  # fixed up: back into the review queue
         _save_listing(listing, data, fields, tags)
         if listing.status == ListingStatus.PUBLISHED:
+            transaction.on_commit(directory_cache_invalidate)
             ListingRevision.objects.create(
                 data=revision_data,
                 status=ListingRevision.Status.APPLIED,
@@ -435,6 +443,7 @@ def revision_approve(*, revision: ListingRevision, actor: User) -> None:
     revision.decided_by = actor
     revision.decided_at = timezone.now()
     revision.save(update_fields=["status", "decided_by", "decided_at"])
+    transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="revision.approve", target=listing)
 
 

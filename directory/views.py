@@ -41,15 +41,31 @@ class UnionPage:
         return queries.directory_page_rows(self.query, window.start, window.stop - window.start)
 
 
+class CountedRows:
+    """A queryset whose count is already known (cached): the Paginator does not count again."""
+
+    def __init__(self, queryset, total):
+        self.queryset, self.total = queryset, total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window: slice):
+        return self.queryset[window]
+
+
 def index(request):
     query = queries.DirectoryQuery.from_querydict(request.GET)
-    organizations, projects = queries.directory_results(query)
-    organization_count = organizations.count() if query.wants_organizations else 0
-    project_count = projects.count() if query.wants_projects else 0
+    organization_count, project_count = queries.directory_counts(query)
     if query.tab == "organizations":
-        rows, total = organizations, organization_count
+        organizations, _ = queries.directory_results(query)
+        rows, total = CountedRows(organizations, organization_count), organization_count
     elif query.tab == "projects":
-        rows, total = projects, project_count
+        _, projects = queries.directory_results(query)
+        rows, total = CountedRows(projects, project_count), project_count
     else:
         total = organization_count + project_count
         rows = UnionPage(query, total)

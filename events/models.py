@@ -13,9 +13,20 @@ from directory.models import Organization
 ANSWER_MAX_LENGTH = 500
 
 
+# No look-alikes (0/O, 1/I/L): codes are read out and typed at the door.
+TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
 def new_ticket_code() -> str:
-    """An unguessable ticket code, short enough to read out at the door."""
-    return secrets.token_urlsafe(12)
+    """An unguessable ticket code (about 59 bits), easy to read out: XXXX-XXXX-XXXX."""
+    groups = ("".join(secrets.choice(TICKET_ALPHABET) for _ in range(4)) for _ in range(3))
+    return "-".join(groups)
+
+
+def normalize_ticket_code(text: str) -> str:
+    """What someone typed at the door, as stored: upper case, hyphens, no spaces."""
+    letters = "".join(ch for ch in text.upper() if ch in TICKET_ALPHABET)
+    return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
 class Event(models.Model):

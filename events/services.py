@@ -13,7 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from events.models import ANSWER_MAX_LENGTH, Event, Registration
+from events.models import ANSWER_MAX_LENGTH, Event, Registration, normalize_ticket_code
 from events.permissions import user_can_organize
 from events.tasks import (
     send_event_cancelled_task,
@@ -270,7 +270,7 @@ def registration_check_in(*, event: Event, actor: User, ticket_code: str) -> Che
         raise ValidationError("This event was cancelled; nobody can be checked in.")
     registration = (
         Registration.objects.select_for_update()
-        .filter(event=event, ticket_code=ticket_code.strip())
+        .filter(event=event, ticket_code=normalize_ticket_code(ticket_code))
         .first()
     )
     if registration is None:

@@ -4,11 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
+from directory import queries as directory_queries
 from directory.models import ListingStatus
+from pledges import leaderboards
 from pledges.leaderboards import ZERO, pledges_with_hours
 from pledges.models import Contribution, Period, Pledge
 from pledges.periods import PeriodSpan, period_containing, periods_between
@@ -26,6 +29,37 @@ def public_pledges(today: date | None = None) -> QuerySet:
         .select_related("organization")
         .order_by("status", "-this_period", "organization__name")
     )
+
+
+class CachedPublicPledges:
+    """`public_pledges(today)` for a Paginator: the count and each page's rows come from the
+    cache. They hold only public pledges of published organizations, and their keys carry
+    the leaderboards' version (pledges and approvals bump it) and the directory's
+    (an organization published, renamed, archived or merged bumps it)."""
+
+    def __init__(self, today: date):
+        self.today = today
+
+    def _key(self, *parts) -> str:
+        versions = f"{leaderboards._version()}:{directory_queries._version()}"
+        return ":".join(["pledges:public", versions, self.today.isoformat(), *map(str, parts)])
+
+    def count(self) -> int:
+        return cache.get_or_set(
+            self._key("count"),
+            lambda: public_pledges(self.today).count(),
+            timeout=directory_queries.CACHE_SECONDS,
+        )
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        return cache.get_or_set(
+            self._key("rows", window.start, window.stop),
+            lambda: list(public_pledges(self.today)[window]),
+            timeout=directory_queries.CACHE_SECONDS,
+        )
 
 
 def pledges_of_organization(organization, *, include_private: bool) -> QuerySet:

@@ -65,7 +65,9 @@ def _safe_next(request, fallback: str) -> str:
 @require_safe
 def index(request):
     today = timezone.localdate()
-    page = Paginator(queries.public_pledges(today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.CachedPublicPledges(today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     page.object_list = charts.attach_progress(page.object_list, today)
     context = {"page": page, "boards": leaderboards(), "today": today}
     return render(request, "pledges/index.html", context)

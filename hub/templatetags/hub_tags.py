@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from hub.markdown import render_markdown
@@ -8,3 +10,12 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str):
     return render_markdown(text)
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours as people write them: 2.5, 10, 1,250.25 (no trailing zeros)."""
+    if value in (None, ""):
+        return "0"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    return f"{amount:,.2f}".rstrip("0").rstrip(".")

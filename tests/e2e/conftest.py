@@ -97,3 +97,60 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/me/")
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Sign `user` in for this page's browser context without the login form (fast)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def add_session(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return add_session
+
+
+def scrolls_sideways(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const text = (el.getAttribute('aria-label') || el.innerText || el.value || '').trim();
+    return {
+        tag: el.tagName.toLowerCase(),
+        text: text.replace(/\\s+/g, ' '),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+        shadow: style.boxShadow !== 'none',
+    };
+}"""
+
+
+def tab_to(page, name: str, *, limit: int = 80) -> dict | None:
+    """On a freshly loaded page, press Tab until the focused element's text starts with
+    `name`; what is focused then (tag, text, whether focus is visible), or None."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused and focused["text"].startswith(name):
+            focused["visible"] = focused["outline"] or focused["shadow"]
+            return focused
+    return None
+
+
+def message_link(message, prefix: str) -> str:
+    """The first line of a (plain text) e-mail that is a link containing `prefix`."""
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    for line in body.splitlines():
+        line = line.strip()
+        if line.startswith("http") and prefix in line:
+            return line
+    raise AssertionError(f"no link with {prefix!r} in:\n{body}")

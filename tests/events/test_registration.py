@@ -186,3 +186,13 @@ def test_cancelling_an_event_tells_everyone_registered(
     assert len(mail.outbox) == 2
     assert all("The venue flooded." in m.body for m in mail.outbox)
     assert Event.objects.get(pk=event.pk).status == "cancelled"
+
+
+def test_ticket_codes_are_easy_to_read_out_and_forgive_case_and_spaces(staff_user):
+    event = EventFactory()
+    registration = register(event).registration
+    assert len(registration.ticket_code) == 14 and registration.ticket_code.count("-") == 2
+    assert not set(registration.ticket_code) & set("01OIL")
+    typed = " " + registration.ticket_code.lower().replace("-", " ") + " "
+    result = services.registration_check_in(event=event, actor=staff_user, ticket_code=typed)
+    assert result.registration.pk == registration.pk and not result.already

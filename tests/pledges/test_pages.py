@@ -336,7 +336,7 @@ def test_the_chart_and_its_table_carry_the_same_numbers(client, people, pledge):
     assert '<svg class="chart__svg"' in html and 'role="img"' in html
     assert 'aria-labelledby="chart-title chart-desc"' in html
     assert '<desc id="chart-desc">' in html
-    assert '12.50 h <span class="hint">(31%)</span>' in html
+    assert '12.5 h <span class="hint">(31%)</span>' in html
     assert "style=" not in html and "<script" not in html
 
 

@@ -173,8 +173,8 @@ def test_the_leaderboard_changes_after_an_approval(
     client.logout()
     after = client.get("/pledges/").content.decode()
     assert "Harbor Maps" in after
-    assert "7.50 h" in after
-    assert "<dd>7.50</dd>" in after  # hours given this year
+    assert "7.5 h" in after
+    assert "<dd>7.5</dd>" in after  # hours given this year
 
 
 def test_private_hours_stay_off_the_boards(client, org, member, admin):
