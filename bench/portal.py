@@ -145,3 +145,22 @@ def count_queries(paths: list[str]) -> dict[str, dict]:
     request_log.disabled = False
     cache.clear()
     return counts
+
+
+def prepare_digest(*, subscribers: int) -> int:
+    """`subscribers` people who opted in to the weekly digest (bulk inserts)."""
+    from hub.models import NotificationSetting
+
+    users = []
+    for start in range(0, subscribers, BATCH):
+        users += User.objects.bulk_create(
+            [
+                User(email=f"digest-reader-{n}@bench.example", display_name=f"Reader {n}")
+                for n in range(start, min(start + BATCH, subscribers))
+            ]
+        )
+    NotificationSetting.objects.bulk_create(
+        [NotificationSetting(user=user, kind="weekly_digest", enabled=True) for user in users],
+        batch_size=BATCH,
+    )
+    return NotificationSetting.objects.filter(kind="weekly_digest", enabled=True).count()

@@ -11,8 +11,8 @@
 5. One table, the targets with PASS/FAIL, and bench/RESULTS.md. Exit status 1 when a target
    failed only with --strict.
 
-Sections are independent steps in `main`; one more (the weekly digest through an SMTP sink,
-issue 8) is a step and a row of its own when the digest exists.
+Sections are independent steps in `main`, the last one the weekly digest through a local
+SMTP sink.
 """
 
 import argparse
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import stack  # noqa: E402
+from bench import digest, stack  # noqa: E402
 from bench.report import Report, Target, ms, rate, render  # noqa: E402
 
 COMMON_WORD = "data"  # in organization names, descriptions and project summaries of the seed
@@ -40,6 +40,7 @@ WARM_RATIO_TARGET = 0.5
 SEARCH_P95_TARGET_MS = 80.0
 RUSH_RATE_TARGET = 150.0
 DIGEST_RATE_TARGET = 200.0
+DIGEST_SUBSCRIBERS = 10_000
 
 
 def parse_args(argv=None):
@@ -325,10 +326,17 @@ def main(argv=None) -> int:  # noqa: C901 - one step after the other, on purpose
             f"({_span(outcome['positions'])})"
             + (f"; {errors_note(rush)}" if rush["errors"] else ""),
         ])  # fmt: skip
-        # The weekly digest (issue 8) gets its own step and row once it exists.
-        report.rows.append(
-            ["weekly digest (10,000 subscribers)", *["-"] * 9, "digest: not implemented yet"]
-        )
+        say(f"\n== weekly digest to {DIGEST_SUBSCRIBERS:,} subscribers")
+        subscribers = portal.prepare_digest(subscribers=DIGEST_SUBSCRIBERS)
+        digest_run = digest.run_digest(env=env, root=ROOT)
+        say(digest_run["summary"])
+        report.rows.append([
+            f"weekly digest ({subscribers:,} subscribers, local SMTP sink)",
+            "-", "-", "-", rate(digest_run["rate"]), "-", "-", "-", "-", "-",
+            f"{digest_run['messages']:,} messages in {digest_run['seconds']:.1f} s, "
+            f"{digest_run['connections']} SMTP connections, peak memory of the digest "
+            f"process {digest_run['peak_mib']:.0f} MiB",
+        ])  # fmt: skip
 
         # --- The targets ---------------------------------------------------------------------
         report.targets.append(Target(
@@ -353,8 +361,10 @@ def main(argv=None) -> int:  # noqa: C901 - one step after the other, on purpose
         ))  # fmt: skip
         report.targets.append(Target(
             f"weekly digest >= {DIGEST_RATE_TARGET:.0f} messages/s",
-            None,
-            "not measured: the digest is not implemented yet (issue 8)",
+            digest_run["rate"] >= DIGEST_RATE_TARGET
+            and digest_run["messages"] == subscribers,
+            f"{digest_run['rate']:.0f} messages/s, {digest_run['messages']:,} of "
+            f"{subscribers:,} delivered",
         ))  # fmt: skip
         report.notes += [
             "cold: the Redis cache database flushed before each request, one request at a "
@@ -369,7 +379,9 @@ def main(argv=None) -> int:  # noqa: C901 - one step after the other, on purpose
             "against the same database, cache empty / filled; they must not grow with --scale.",
             f"pages measured: organization {organization}, event {event}; search word "
             f"'{COMMON_WORD}'.",
-            "digest: not implemented yet (issue 8); its row and target come with it.",
+            "digest: `manage.py send_digest` in its own process (as a worker runs it), "
+            "batches of HUB_DIGEST_BATCH_SIZE with one SMTP connection each; peak memory is "
+            "that process's maximum RSS.",
         ]
         if errors_in_log.strip():
             report.notes.append("gunicorn error log (tail): " + errors_in_log[-500:])

@@ -1,3 +1,5 @@
+import resource
+
 from django.core.management.base import BaseCommand
 
 from hub.digest import send_digest
@@ -16,10 +18,12 @@ class Command(BaseCommand):
         run = send_digest(dry_run=dry_run, batch_size=batch_size, progress=self.progress)
         self.stderr.write("")
         verb = "Would send" if dry_run else "Sent"
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} the digest to {run.sent} of {run.recipients} subscribers "
-                f"({run.skipped} already had it, {run.failed} failed) in {run.batches} batches."
+                f"({run.skipped} already had it, {run.failed} failed) in {run.batches} batches; "
+                f"peak memory {peak_mib:.0f} MiB."
             )
         )
         for failure in run.failures:
