@@ -9,7 +9,7 @@ moderation fields read-only for that reason: the actions are the way to change t
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, IntegerField, OrderBy, Value, When
 from django.template.response import TemplateResponse
@@ -31,6 +31,7 @@ from directory.models import (
     Tag,
 )
 from directory.search import search_vector_refresh
+from hub.admin_tools import ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
 from hub.models import AuditEntry
 
@@ -43,16 +44,6 @@ def pending_first(pending_value: str) -> OrderBy:
     return Case(
         When(status=pending_value, then=Value(0)), default=Value(1), output_field=IntegerField()
     ).asc()
-
-
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (many or singular + 's')}"
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 class ReasonForm(forms.Form):
@@ -165,7 +156,7 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
     form = ListingForm
     ordering = [pending_first(ListingStatus.PENDING), "-created_at"]
     search_fields = ["name", "slug", "description"]
@@ -218,28 +209,18 @@ class ListingAdmin(admin.ModelAdmin):
         # Tags are saved only now, and they are part of the search document.
         search_vector_refresh(form.instance)
 
-    def run_each(self, request, queryset, service, done: str, **kwargs) -> int:
-        """Call `service` for each selected listing; report failures, count successes."""
-        count = 0
-        for listing in queryset:
-            try:
-                service(listing=listing, actor=request.user, **kwargs)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{listing}: {error_text(error)}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            noun = self.model._meta.verbose_name
-            self.message_user(
-                request,
-                f"{plural(count, noun, self.model._meta.verbose_name_plural)} {done}.",
-                messages.SUCCESS,
-            )
-        return count
+    def run_service(self, request, queryset, service, done: str, **kwargs) -> int:
+        """Call the listing `service` for each selected listing, as the staff member."""
+        return self.run_each(
+            request,
+            queryset,
+            lambda listing: service(listing=listing, actor=request.user, **kwargs),
+            done,
+        )
 
     @admin.action(description="Publish selected listings")
     def publish_selected(self, request, queryset):
-        self.run_each(
+        self.run_service(
             request,
             queryset.exclude(status=ListingStatus.PUBLISHED),
             services.listing_publish,
@@ -255,14 +236,14 @@ class ListingAdmin(admin.ModelAdmin):
             action="reject_selected",
             title="Reject listings",
             intro="These listings will be hidden. The reason is sent to each submitter.",
-            apply=lambda reason: self.run_each(
+            apply=lambda reason: self.run_service(
                 request, queryset, services.listing_reject, "rejected", reason=reason
             ),
         )
 
     @admin.action(description="Archive selected listings")
     def archive_selected(self, request, queryset):
-        self.run_each(
+        self.run_service(
             request,
             queryset.exclude(status=ListingStatus.ARCHIVED),
             services.listing_archive,
@@ -331,7 +312,7 @@ class OrganizationAdmin(ListingAdmin):
     ]
 
     def set_flag(self, request, queryset, flag: str, value: bool, done: str):
-        self.run_each(
+        self.run_service(
             request,
             queryset.exclude(**{flag: value}),
             lambda listing, actor: services.organization_set_flags(
@@ -453,7 +434,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceActionsMixin, admin.ModelAdmin):
     form = MembershipForm
     ordering = [pending_first(Membership.Status.PENDING), "-created_at"]
     list_display = ["user", "organization", "role", "status", "created_at", "decided_by"]
@@ -514,23 +495,13 @@ class MembershipAdmin(admin.ModelAdmin):
         obj.pk = membership.pk
         obj.refresh_from_db()
 
-    def run_each(self, request, queryset, service, done: str) -> None:
-        count = 0
-        for membership in queryset.select_related("organization", "user"):
-            try:
-                service(membership)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{membership}: {error_text(error)}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{plural(count, 'membership')} {done}.", messages.SUCCESS)
-
     @admin.action(description="Approve selected memberships")
     def approve_selected(self, request, queryset):
         self.run_each(
             request,
-            queryset.filter(status=Membership.Status.PENDING),
+            queryset.filter(status=Membership.Status.PENDING).select_related(
+                "organization", "user"
+            ),
             lambda membership: services.membership_decide(
                 membership=membership, actor=request.user, approve=True
             ),

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from directory.admin import audit_trail_html, error_text, plural
+from directory.admin import audit_trail_html
 from events import program, services
 from events.manage_forms import formfield_https
 from events.models import (
@@ -31,6 +31,7 @@ from events.models import (
     Vote,
 )
 from events.services import event_check_times
+from hub.admin_tools import ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
 
 CANCEL_TEMPLATE = "admin/events/cancel_events.html"
@@ -227,7 +228,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
     """Registrations are made by people and changed by the services: read-only here, with
     check-in and cancelling as actions."""
 
@@ -259,23 +260,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
-    def run_each(self, request, queryset, service, done: str) -> None:
-        count = 0
-        for registration in queryset.select_related("event", "user"):
-            try:
-                service(registration)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{registration}: {error_text(error)}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{plural(count, 'registration')} {done}.", messages.SUCCESS)
-
     @admin.action(description="Check in selected registrations")
     def check_in_selected(self, request, queryset):
         self.run_each(
             request,
-            queryset.filter(status=Registration.Status.CONFIRMED),
+            queryset.filter(status=Registration.Status.CONFIRMED).select_related("event", "user"),
             lambda registration: services.registration_check_in(
                 event=registration.event, actor=request.user, ticket_code=registration.ticket_code
             ),
@@ -286,7 +275,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     def cancel_selected(self, request, queryset):
         self.run_each(
             request,
-            queryset.exclude(status=Registration.Status.CANCELLED),
+            queryset.exclude(status=Registration.Status.CANCELLED).select_related("event", "user"),
             lambda registration: services.registration_cancel(
                 registration=registration, actor=request.user
             ),

@@ -15,8 +15,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from directory.admin import ask_for_reason, audit_trail_html, error_text, pending_first, plural
+from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from directory.models import ListingStatus, Project
+from hub.admin_tools import error_text, plural
 from hub.audit import audit_record
 from pledges import services
 from pledges.leaderboards import leaderboards_invalidate
