@@ -10,12 +10,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import mail
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from directory.models import Organization, Project
 from events.models import Event, Registration
 from hub.models import SentNotification, User
-from hub.notifications import build_message, users_who_want
+from hub.notifications import build_message, hub_context, users_who_want
 from pledges.leaderboards import leaderboards
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,16 @@ def digest_content(now=None) -> dict:
     }
 
 
+def digest_news(content: dict) -> dict:
+    """The digest's news as text and HTML, rendered once per run: only a small wrapper
+    (greeting, footer, unsubscribe link) is rendered per person."""
+    context = {**hub_context(), **content}
+    return {
+        "news_text": render_to_string("hub/email/digest_news.txt", context),
+        "news_html": render_to_string("hub/email/digest_news.html", context),
+    }
+
+
 @dataclass
 class DigestRun:
     recipients: int = 0
@@ -80,7 +91,7 @@ def send_digest(
     now = now or timezone.now()
     batch_size = batch_size or settings.HUB_DIGEST_BATCH_SIZE
     key = digest_key(timezone.localdate(now))
-    content = digest_content(now)
+    news = digest_news(digest_content(now))
     subscribers = users_who_want(KIND).order_by("pk")
     run = DigestRun(recipients=subscribers.count())
     last_pk = 0
@@ -101,13 +112,13 @@ def send_digest(
             run.sent += len(batch) - len(already)
             run.skipped += len(already)
         else:
-            _send_batch(batch, key, content, run)
+            _send_batch(batch, key, news, run)
         if progress:
             progress(run.sent + run.skipped + run.failed, run.recipients)
     return run
 
 
-def _send_batch(batch: list[User], key: str, content: dict, run: DigestRun) -> None:
+def _send_batch(batch: list[User], key: str, news: dict, run: DigestRun) -> None:
     token = uuid.uuid4().hex
     SentNotification.objects.bulk_create(
         [SentNotification(kind=KIND, recipient=user, key=key, claim_token=token) for user in batch],
@@ -119,15 +130,22 @@ def _send_batch(batch: list[User], key: str, content: dict, run: DigestRun) -> N
         )
     )
     run.skipped += len(batch) - len(mine)
+    if not mine:
+        return
     sent, bounced, unsent = [], [], []
-    with mail.get_connection() as connection:
-        run.connections += 1
+    connection = mail.get_connection()
+    try:
+        connection.open()
+    except Exception:
+        # The server is away and nothing went out: the next run may send the whole batch.
+        SentNotification.objects.filter(kind=KIND, key=key, claim_token=token).delete()
+        raise
+    run.connections += 1
+    with connection:
         for user in batch:
             if user.pk not in mine:
                 continue
-            message = build_message(
-                kind=KIND, user=user, template="hub/email/digest", context=content
-            )
+            message = build_message(kind=KIND, user=user, template="hub/email/digest", context=news)
             message.connection = connection
             try:
                 message.send()

@@ -138,20 +138,22 @@ def unsubscribe_url(user: User, kind: str) -> str:
     return f"{settings.HUB_SITE_URL}{path}"
 
 
+def hub_context() -> dict:
+    """What every e-mail template may use besides its own context."""
+    return {
+        "hub_name": settings.HUB_NAME,
+        "hub_postal_address": settings.HUB_POSTAL_ADDRESS,
+        "site_url": settings.HUB_SITE_URL,
+    }
+
+
 def build_message(
     *, kind: str, user: User, template: str, context: dict, attachments: Iterable = ()
 ) -> EmailMultiAlternatives:
     """A plain-text and an HTML part from `<template>.txt/.html` and `_subject.txt`, the
     hub's name and address in the footer, and RFC 8058 one-click unsubscribe headers for
     mail people can switch off."""
-    context = {
-        "user": user,
-        "hub_name": settings.HUB_NAME,
-        "hub_postal_address": settings.HUB_POSTAL_ADDRESS,
-        "site_url": settings.HUB_SITE_URL,
-        "kind": KINDS[kind],
-        **context,
-    }
+    context = {"user": user, **hub_context(), "kind": KINDS[kind], **context}
     headers = {}
     if not KINDS[kind].transactional:
         link = unsubscribe_url(user, kind)

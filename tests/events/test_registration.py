@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -38,6 +39,20 @@ def test_seats_go_first_then_the_waitlist_in_order(django_capture_on_commit_call
     ]
     assert results[0].registration.ticket_code in mail.outbox[0].body
     assert mail.outbox[0].attachments[0][0] == "ticket-qr.png"
+
+
+def test_subjects_and_text_say_an_ampersand_as_it_is(django_capture_on_commit_callbacks):
+    event = EventFactory(title="Code & Coffee <Baltimore>")
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event)
+    [message] = mail.outbox
+    assert message.subject == "Your ticket for Code & Coffee <Baltimore>"
+    assert "Code & Coffee <Baltimore>" in message.body
+    html = message.alternatives[0].content
+    assert "Code &amp; Coffee &lt;Baltimore&gt;" in html
+    assert "<Baltimore>" not in html
+    # Links in the text still become links.
+    assert f'href="{settings.HUB_SITE_URL}/events/{event.slug}/' in html
 
 
 def test_registering_twice_returns_the_same_registration():

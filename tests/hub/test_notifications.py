@@ -34,6 +34,7 @@ def test_the_digest_goes_to_subscribers_once_even_when_run_twice(mail_over_smtp)
     first = digest.send_digest()
     second = digest.send_digest()
     assert (first.sent, second.sent, second.skipped) == (3, 0, 3)
+    assert second.connections == 0  # nobody left to send to: no SMTP connection either
     assert sorted(m["To"] for m in mail_over_smtp.messages) == sorted(u.email for u in readers)
 
 
