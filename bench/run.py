@@ -57,8 +57,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--workers",
         type=int,
-        default=min(4, max(2, cores + 1)),
-        help="gunicorn workers, 2 to 4 (default: cores + 1)",
+        default=min(4, max(2, cores * 2)),
+        help="gunicorn workers, 2 to 4 (default: twice the cores, at most 4)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     parser.add_argument("--keep", action="store_true", help="keep the hub_bench database")

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -30,8 +31,11 @@ from directory.queries import (
     SORTS,
     DirectoryQuery,
     directory_results,
+    directory_tab_count,
+    directory_tab_page,
 )
 from hub.markdown import render_markdown
+from hub.pagecache import cache_anonymous_page
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 MAX_TEXT_LENGTH = 20_000
@@ -316,20 +320,46 @@ def _query_parameters(*names: str) -> list[OpenApiParameter]:
 
 def organizations_with_related(queryset: QuerySet) -> QuerySet:
     """Organizations with their tags and published projects, in a constant number of queries."""
-    roles = ProjectRole.objects.filter(project__status=ListingStatus.PUBLISHED).select_related(
-        "project"
+    roles = (
+        ProjectRole.objects.filter(project__status=ListingStatus.PUBLISHED)
+        .select_related("project")
+        # What ProjectOfOrganizationSerializer shows, not each project's texts.
+        .only("role", "organization_id", "project__slug", "project__name")
     )
     return queryset.prefetch_related("tags", Prefetch("project_roles", queryset=roles))
 
 
 def projects_with_related(queryset: QuerySet) -> QuerySet:
     """Projects with their tags and published organizations, in a constant number of queries."""
-    roles = ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED).select_related(
-        "organization"
+    roles = (
+        ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED)
+        .select_related("organization")
+        .only("role", "project_id", "organization__slug", "organization__name")
     )
     return queryset.prefetch_related("tags", Prefetch("roles", queryset=roles))
 
 
+class CachedListing:
+    """A list request's rows for the paginator: counted, and paged, from the directory's
+    cache (until a listing changes) rather than by a count and a ranking of every match."""
+
+    def __init__(self, query: DirectoryQuery, listings: QuerySet):
+        self.query, self.listings = query, listings
+
+    def count(self) -> int:
+        return directory_tab_count(self.query)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        return directory_tab_page(
+            self.query, self.listings, window.start, window.stop - window.start
+        )
+
+
+@method_decorator(cache_anonymous_page, name="list")
+@method_decorator(cache_anonymous_page, name="retrieve")
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     """What the organization and project endpoints share."""
 
@@ -348,19 +378,24 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     def with_related(self, queryset: QuerySet) -> QuerySet:
         raise NotImplementedError
 
+    def list_query(self) -> DirectoryQuery:
+        # Facets of the other listing type do not apply here: ignore them rather than
+        # answer with nothing.
+        query = DirectoryQuery.from_querydict(self.request.query_params)
+        return replace(query.without(*self.ignored_facets), tab=self.tab)
+
     def get_queryset(self):
         if self.action == "list":
-            # Facets of the other listing type do not apply here: ignore them rather
-            # than answer with nothing.
-            query = DirectoryQuery.from_querydict(self.request.query_params)
-            query = replace(query.without(*self.ignored_facets), tab=self.tab)
-            organizations, projects = directory_results(query)
+            organizations, projects = directory_results(self.list_query())
             queryset = organizations if self.model is Organization else projects
         elif self.request.method in ("GET", "HEAD", "OPTIONS"):
             queryset = self.model.objects.published()
         else:
             queryset = self.model.objects.all()
         return self.with_related(queryset)
+
+    def paginate_queryset(self, queryset):
+        return super().paginate_queryset(CachedListing(self.list_query(), queryset))
 
     def get_object(self):
         listing = get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,7 +111,23 @@ class Organization(Listing):
     )
 
     class Meta(Listing.Meta):
-        pass
+        indexes = [
+            # The directory's default order (featured first, then by name), read from the
+            # index a page at a time.
+            models.Index(
+                models.F("featured").desc(),
+                Lower("name"),
+                models.F("id"),
+                condition=models.Q(status=ListingStatus.PUBLISHED),
+                name="organization_published_order",
+            ),
+            # The facet counts of the whole directory, without reading the table.
+            models.Index(
+                fields=["kind", "city", "innersource", "id"],
+                condition=models.Q(status=ListingStatus.PUBLISHED),
+                name="organization_published_facets",
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("directory:organization", kwargs={"slug": self.slug})
@@ -147,7 +164,20 @@ class Project(Listing):
     )
 
     class Meta(Listing.Meta):
-        pass
+        indexes = [
+            # The directory's default and name order (projects are never featured).
+            models.Index(
+                Lower("name"),
+                models.F("id"),
+                condition=models.Q(status=ListingStatus.PUBLISHED),
+                name="project_published_order",
+            ),
+            models.Index(
+                fields=["license", "seeking_contributors", "id"],
+                condition=models.Q(status=ListingStatus.PUBLISHED),
+                name="project_published_facets",
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("directory:project", kwargs={"slug": self.slug})

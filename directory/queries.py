@@ -2,20 +2,32 @@
 
 import hashlib
 import re
-import time
 from dataclasses import astuple, dataclass, fields, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directory.licenses import spdx_ids_by_lowercase, spdx_licenses
-from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole
+from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole, Tag
 from directory.search import SEARCH_CONFIG
 from events.models import Event
+from hub import cache_versions
+from hub.pagecache import public_pages_changed
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -29,21 +41,14 @@ CACHE_SECONDS = 300
 
 
 def directory_cache_invalidate() -> None:
-    """Every cached directory number is stale from now on (their keys carry the version)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    """Every cached directory number is stale from now on (their keys carry the version);
+    so are the cached pages, as merges move rows with update(), which sends no signal."""
+    cache_versions.bump(VERSION_KEY)
+    public_pages_changed()
 
 
 def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Not 1: should the key ever be evicted, entries built under an old version must
-        # not come back to life.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY, 0)
-    return version
+    return cache_versions.current(VERSION_KEY)
 
 
 def _cache_key(name: str, query, *extra) -> str:
@@ -226,20 +231,32 @@ def _ordered(queryset: QuerySet, query: DirectoryQuery) -> QuerySet:
     return queryset.order_by("-featured", Lower("name"), "pk")
 
 
+def _facet_filters(query: DirectoryQuery, facets: tuple[str, ...]) -> dict[str, Q]:
+    """The filters of the values chosen among `facets`, by facet."""
+    filters = {
+        "kind": Q(kind=query.kind),
+        "city": Q(city__iexact=query.city),
+        "innersource": Q(innersource=True),
+        "license": Q(license=query.license),
+        "seeking": Q(seeking_contributors=True),
+    }
+    return {facet: filters[facet] for facet in facets if getattr(query, facet)}
+
+
+def _tagged_and_searched(queryset: QuerySet, query: DirectoryQuery) -> QuerySet:
+    for slug in query.tags:
+        queryset = queryset.filter(tags__slug=slug)
+    return text_search(queryset, query.q)
+
+
 def organizations_matching(query: DirectoryQuery) -> QuerySet:
     """Published organizations for `query` (ignoring tabs), filtered, unordered."""
     if query.license or query.seeking:
         return Organization.objects.none()
-    queryset = Organization.objects.published()
-    if query.kind:
-        queryset = queryset.filter(kind=query.kind)
-    if query.city:
-        queryset = queryset.filter(city__iexact=query.city)
-    if query.innersource:
-        queryset = queryset.filter(innersource=True)
-    for slug in query.tags:
-        queryset = queryset.filter(tags__slug=slug)
-    return text_search(queryset, query.q)
+    queryset = Organization.objects.published().filter(
+        *_facet_filters(query, ORGANIZATION_ONLY_FACETS).values()
+    )
+    return _tagged_and_searched(queryset, query)
 
 
 def projects_matching(query: DirectoryQuery) -> QuerySet:
@@ -247,24 +264,187 @@ def projects_matching(query: DirectoryQuery) -> QuerySet:
     queryset = Project.objects.published().annotate(featured=Value(False))
     if query.kind or query.city or query.innersource:
         return queryset.none()
-    if query.license:
-        queryset = queryset.filter(license=query.license)
-    if query.seeking:
-        queryset = queryset.filter(seeking_contributors=True)
-    for slug in query.tags:
-        queryset = queryset.filter(tags__slug=slug)
-    return text_search(queryset, query.q)
+    queryset = queryset.filter(*_facet_filters(query, PROJECT_ONLY_FACETS).values())
+    return _tagged_and_searched(queryset, query)
 
 
-def _counts(queryset: QuerySet, field: str) -> list[tuple[str, int]]:
-    rows = (
-        queryset.order_by()
-        .exclude(**{field: ""})
-        .values(field)
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("-n", field)
+# The column each facet counts. Kind, city and license count the listings per value; the
+# flags count the listings that have them.
+FACET_COLUMNS = {
+    "kind": "kind",
+    "city": "city",
+    "innersource": "innersource",
+    "license": "license",
+    "seeking": "seeking_contributors",
+}
+FLAG_FACETS = ("innersource", "seeking")
+LISTING_FACETS = {
+    Organization: (organizations_matching, ORGANIZATION_ONLY_FACETS),
+    Project: (projects_matching, PROJECT_ONLY_FACETS),
+}
+# How many of a search's first rows in page order its counts come with: the first pages of
+# the mixed result then need no query of their own, and no second search.
+FIRST_ROWS = 100
+# What the rows of the mixed result are ordered by, besides their id.
+PAGE_COLUMNS = ["published_at", "featured", "sort_rank", "sort_name"]
+
+
+def _page_order(query: DirectoryQuery) -> tuple[str, ...]:
+    """The order of the mixed result, over the columns of its rows (`order_by()` style)."""
+    if query.sort == "name":
+        return ("sort_name", "pk")
+    if query.sort == "newest":
+        return ("-published_at", "-pk")
+    if query.q:
+        return ("-sort_rank", "sort_name", "pk")
+    return ("-featured", "sort_name", "pk")
+
+
+def _directory_numbers(query: DirectoryQuery) -> dict:
+    """Totals, facet and tag counts of both listing types for `query` (tab and sort
+    aside), cached until a listing changes."""
+    key = _cache_key("numbers", query.without("tab", "sort"))
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers, first_rows = _count_directory(query)
+        cache.set(key, numbers, timeout=CACHE_SECONDS)
+        if first_rows is not None:
+            cache.set(_cache_key("first-rows", query), first_rows, timeout=CACHE_SECONDS)
+    return numbers
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """One listing type's matches before the facet filters: a common table of the
+    counting statement, with a column per facet and per filter in use ("in_<facet>")."""
+
+    model: type
+    facets: tuple[str, ...]
+    chosen: tuple[str, ...]
+    columns: tuple[str, ...]
+    sql: str
+
+    @property
+    def table(self) -> str:
+        return f"{self.model._meta.model_name}_matches"
+
+
+def _count_directory(query: DirectoryQuery) -> tuple[dict, list | None]:
+    """The numbers of `_directory_numbers` in one statement, and for a search on the mixed
+    tab the keys of its FIRST_ROWS first rows in page order (every match is ranked by then).
+
+    Each facet counts the listings that pass the other facets' filters, its own choice
+    left out (pick "company", still see how many labs there are); the totals and the tags
+    count those that pass them all. The listings that match the words and tags are found
+    once per type, and every count reads them, rather than searching once per facet.
+    """
+    numbers = {facet: 0 if facet in FLAG_FACETS else [] for facet in FACET_COLUMNS}
+    numbers |= {"organization": 0, "project": 0, "tags": []}
+    ordered = bool(query.q) and query.tab == "all"
+    all_candidates, params = [], []
+    for model, (matching, facets) in LISTING_FACETS.items():
+        listings = matching(query.without(*facets))
+        if listings.query.is_empty():
+            continue
+        chosen = {
+            f"in_{facet}": ExpressionWrapper(condition, output_field=BooleanField())
+            for facet, condition in _facet_filters(query, facets).items()
+        }
+        fields = [FACET_COLUMNS[facet] for facet in facets]
+        if ordered:
+            listings = listings.annotate(sort_rank=F("rank"), sort_name=Lower("name"))
+            fields += PAGE_COLUMNS
+        sql, listing_params = (
+            listings.order_by().annotate(**chosen).values("pk", *fields, *chosen).query
+        ).sql_with_params()
+        columns = ("id", *facets, *(PAGE_COLUMNS if ordered else ()), *chosen)
+        all_candidates.append(_Candidates(model, facets, tuple(chosen), columns, sql))
+        params += listing_params
+    if not all_candidates:
+        return numbers, [] if ordered else None
+    first_rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(_counting_sql(all_candidates, _page_order(query) if ordered else ()), params)
+        for facet, value, label, n, _position in cursor.fetchall():
+            if facet == "page":
+                first_rows.append((n, value))
+            elif facet == "tags":
+                numbers["tags"].append((value, label, n))
+            elif isinstance(numbers[facet], list):
+                numbers[facet].append((value, n))
+            else:  # a flag or a total
+                numbers[facet] = n
+    return numbers, first_rows if ordered else None
+
+
+def _counting_sql(all_candidates: list[_Candidates], order: tuple[str, ...]) -> str:
+    """The statement of `_count_directory`, of (facet, value, label, n, position) rows.
+
+    SQL names come from the models and the facets; values are only in the candidates'
+    parameters.
+    """
+    tables = [f"{c.table} ({', '.join(c.columns)}) AS ({c.sql})" for c in all_candidates]
+    counts = [sql for candidates in all_candidates for sql in _counts_sql(candidates)]
+    if order:
+        # First in the union: its position column decides that column's type.
+        counts.insert(0, _first_rows_sql(all_candidates, order))
+    return f"WITH {', '.join(tables)} {' UNION ALL '.join(counts)} ORDER BY 1, 5, 4 DESC, 2"
+
+
+def _where(conditions) -> str:
+    return f"WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def _counts_sql(candidates: _Candidates) -> list[str]:
+    """A row per value of each facet, a total (the model's name as the facet), and a "tags"
+    row per tag with its slug and name as the value and the label."""
+    table, chosen = candidates.table, candidates.chosen
+    counts = []
+    for facet in candidates.facets:
+        others = [condition for condition in chosen if condition != f"in_{facet}"]
+        if facet in FLAG_FACETS:
+            value, group_by, others = "NULL", "", [*others, facet]
+        else:
+            value, group_by, others = facet, f"GROUP BY {facet}", [*others, f"{facet} <> ''"]
+        counts.append(
+            f"SELECT '{facet}', {value}, NULL, COUNT(*), NULL "  # noqa: S608
+            f"FROM {table} {_where(others)} {group_by}"
+        )
+    model = candidates.model._meta.model_name
+    counts.append(
+        f"SELECT '{model}', NULL, NULL, COUNT(*), NULL FROM {table} {_where(chosen)}"  # noqa: S608
     )
-    return [(row[field], row["n"]) for row in rows]
+    qn = connection.ops.quote_name
+    link = candidates.model.tags.through._meta
+    link_listing = qn(link.get_field(model).column)
+    link_tag = qn(link.get_field("tag").column)
+    counts.append(
+        f"SELECT 'tags', tag.slug, tag.name, tagged.n, NULL FROM ("  # noqa: S608
+        f"SELECT link.{link_tag} AS tag_id, COUNT(*) AS n FROM {qn(link.db_table)} link "
+        f"JOIN {table} ON {table}.id = link.{link_listing} {_where(chosen)} "
+        f"GROUP BY link.{link_tag}"
+        f") tagged JOIN {qn(Tag._meta.db_table)} tag ON tag.id = tagged.tag_id"
+    )
+    return counts
+
+
+def _first_rows_sql(all_candidates: list[_Candidates], order: tuple[str, ...]) -> str:
+    """A "page" row per first row of the mixed result: its type as the value, its id as n,
+    its position."""
+    terms = []
+    for name in order:
+        column = name.removeprefix("-")
+        terms.append(f"{'id' if column == 'pk' else column} {'DESC' if name != column else 'ASC'}")
+    by = ", ".join(terms)
+    rows = " UNION ALL ".join(
+        f"SELECT '{c.model._meta.model_name}' AS listing_type, id, "  # noqa: S608
+        f"{', '.join(PAGE_COLUMNS)} FROM {c.table} {_where(c.chosen)}"
+        for c in all_candidates
+    )
+    return (
+        f"SELECT 'page', listing_type, NULL, id, ROW_NUMBER() OVER (ORDER BY {by}) "  # noqa: S608
+        f"FROM ({rows} ORDER BY {by} LIMIT {FIRST_ROWS}) first_rows"
+    )
 
 
 def directory_facets(query: DirectoryQuery, *, tag_limit: int = 25) -> dict:
@@ -274,47 +454,24 @@ def directory_facets(query: DirectoryQuery, *, tag_limit: int = 25) -> dict:
     A facet's own selection is left out of its counts, so the other values stay
     reachable (pick "company", still see how many labs there are).
     """
-    key = _cache_key("facets", query.without("tab", "sort"), tag_limit)
-    return cache.get_or_set(
-        key, lambda: _directory_facets(query, tag_limit=tag_limit), timeout=CACHE_SECONDS
-    )
-
-
-def _directory_facets(query: DirectoryQuery, *, tag_limit: int) -> dict:
+    numbers = _directory_numbers(query)
     tag_counts: dict[str, list] = {}
-    tag_query = query.without("tags") if not query.tags else query
-    for matching in (organizations_matching(tag_query), projects_matching(tag_query)):
-        rows = (
-            matching.order_by()
-            .filter(tags__isnull=False)
-            .values("tags__slug", "tags__name")
-            .annotate(n=Count("pk", distinct=True))
-        )
-        for row in rows:
-            entry = tag_counts.setdefault(row["tags__slug"], [row["tags__name"], 0])
-            entry[1] += row["n"]
+    for slug, name, n in numbers["tags"]:
+        entry = tag_counts.setdefault(slug, [name, 0])
+        entry[1] += n
     tags = sorted(tag_counts.items(), key=lambda item: (-item[1][1], item[1][0].lower()))
+    kinds = dict(Organization.Kind.choices)
     licenses = dict(spdx_licenses())
     return {
-        "kind": [
-            (value, dict(Organization.Kind.choices)[value], n)
-            for value, n in _counts(organizations_matching(query.without("kind")), "kind")
-        ],
-        "city": [
-            (value, value, n)
-            for value, n in _counts(organizations_matching(query.without("city")), "city")
-        ],
+        "kind": [(value, kinds[value], n) for value, n in numbers["kind"]],
+        "city": [(value, value, n) for value, n in numbers["city"]],
         "license": [
             (value, licenses.get(value, {}).get("name", value), n)
-            for value, n in _counts(projects_matching(query.without("license")), "license")
+            for value, n in numbers["license"]
         ],
         "tag": [(slug, name, n) for slug, (name, n) in tags[:tag_limit]],
-        "seeking": projects_matching(query.without("seeking"))
-        .filter(seeking_contributors=True)
-        .count(),
-        "innersource": organizations_matching(query.without("innersource"))
-        .filter(innersource=True)
-        .count(),
+        "seeking": numbers["seeking"],
+        "innersource": numbers["innersource"],
     }
 
 
@@ -336,17 +493,36 @@ def directory_results(query: DirectoryQuery) -> tuple[QuerySet, QuerySet]:
 def directory_counts(query: DirectoryQuery) -> tuple[int, int]:
     """How many organizations and projects the current tab shows, cached until a listing
     changes."""
-
-    def count() -> tuple[int, int]:
-        organizations, projects = directory_results(query)
-        return (
-            organizations.count() if query.wants_organizations else 0,
-            projects.count() if query.wants_projects else 0,
-        )
-
-    return cache.get_or_set(
-        _cache_key("counts", query.without("sort")), count, timeout=CACHE_SECONDS
+    numbers = _directory_numbers(query)
+    return (
+        numbers["organization"] if query.wants_organizations else 0,
+        numbers["project"] if query.wants_projects else 0,
     )
+
+
+def directory_tab_count(query: DirectoryQuery) -> int:
+    """How many listings the organizations or projects tab shows, cached until a listing
+    changes: a plain count, for readers that need no facets (the API)."""
+    organizations, projects = directory_results(query)
+    listings = organizations if query.tab == "organizations" else projects
+    return cache.get_or_set(
+        _cache_key("count", query.without("sort")), listings.count, timeout=CACHE_SECONDS
+    )
+
+
+def directory_tab_page(query: DirectoryQuery, listings: QuerySet, offset: int, limit: int) -> list:
+    """One page of `listings`, the ordered result of `query`'s organizations or projects
+    tab (with whatever it prefetches); its ids are cached until a listing changes, and a
+    page read again fetches its rows by id instead of ranking every match."""
+    key = _cache_key("tab-page", query, offset, limit)
+    ids = cache.get(key)
+    if ids is None:
+        rows = list(listings[offset : offset + limit])
+        cache.set(key, [row.pk for row in rows], timeout=CACHE_SECONDS)
+        return rows
+    # The same filters again: a cached page never shows a listing that stopped matching.
+    by_pk = {row.pk: row for row in listings.order_by().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def directory_page_rows(query: DirectoryQuery, offset: int, limit: int) -> list:
@@ -385,36 +561,40 @@ def directory_page_rows(query: DirectoryQuery, offset: int, limit: int) -> list:
 
 
 def _directory_page_keys(query: DirectoryQuery, offset: int, limit: int) -> list:
-    organizations = organizations_matching(query)
-    projects = projects_matching(query)
-    if not query.wants_organizations:
-        organizations = organizations.none()
-    if not query.wants_projects:
-        projects = projects.none()
-    rank = F("rank") if query.q else Value(0.0)
-    org_rows = organizations.order_by().annotate(
-        type=Value("organization"), sort_rank=rank, sort_name=Lower("name")
-    )
-    project_rows = projects.order_by().annotate(
-        type=Value("project"), sort_rank=rank, sort_name=Lower("name")
-    )
-    union = org_rows.values_list(
-        "pk", "sort_name", "published_at", "featured", "sort_rank", "type"
-    ).union(
-        project_rows.values_list(
-            "pk", "sort_name", "published_at", "featured", "sort_rank", "type"
-        ),
-        all=True,
-    )
-    if query.sort == "name":
-        union = union.order_by("sort_name", "pk")
-    elif query.sort == "newest":
-        union = union.order_by("-published_at", "-pk")
-    elif query.q:
-        union = union.order_by("-sort_rank", "sort_name", "pk")
+    first_rows = cache.get(_cache_key("first-rows", query))
+    if first_rows is not None and (
+        offset + limit <= len(first_rows) or len(first_rows) < FIRST_ROWS
+    ):
+        return first_rows[offset : offset + limit]
+    order = _page_order(query)
+    # Only the sides the tab shows: a side emptied by the other side's facets has no rank.
+    sides = [
+        matching(query)
+        .order_by()
+        .annotate(
+            type=Value(kind),
+            sort_rank=F("rank") if query.q else Value(0.0),
+            sort_name=Lower("name"),
+        )
+        .values_list("pk", *PAGE_COLUMNS, "type")
+        for wanted, matching, kind in (
+            (query.wants_organizations, organizations_matching, "organization"),
+            (query.wants_projects, projects_matching, "project"),
+        )
+        if wanted
+    ]
+    if not sides or not limit:
+        return []
+    if len(sides) == 1:
+        rows = sides[0].order_by(*order)
+    elif connection.features.supports_slicing_ordering_in_compound:
+        # The page is among each side's first offset + limit rows in page order, which an
+        # index gives when there are no words to rank, instead of sorting every row.
+        organizations, projects = (side.order_by(*order)[: offset + limit] for side in sides)
+        rows = organizations.union(projects, all=True).order_by(*order)
     else:
-        union = union.order_by("-featured", "sort_name", "pk")
-    return [(pk, kind) for pk, *_, kind in union[offset : offset + limit]]
+        rows = sides[0].union(sides[1], all=True).order_by(*order)
+    return [(pk, kind) for pk, *_, kind in rows[offset : offset + limit]]
 
 
 def organization_project_roles(organization: Organization) -> QuerySet:

@@ -19,6 +19,7 @@ from directory.forms import (
 from directory.licenses import spdx_licenses
 from directory.models import Membership, Organization, Project, SlugRedirect, Tag
 from directory.templatetags.directory_tags import querystring_with
+from hub.pagecache import cache_anonymous_page
 from pledges import charts as pledge_charts
 from pledges import queries as pledge_queries
 
@@ -57,6 +58,7 @@ class CountedRows:
         return self.queryset[window]
 
 
+@cache_anonymous_page
 def index(request):
     query = queries.DirectoryQuery.from_querydict(request.GET)
     organization_count, project_count = queries.directory_counts(query)
@@ -132,6 +134,7 @@ def _viewable(model, slug: str, user):
     return listing if permissions.listing_can_manage(user=user, listing=listing) else None
 
 
+@cache_anonymous_page
 def organization_detail(request, slug):
     try:
         organization = queries.organization_detail(slug)
@@ -161,6 +164,7 @@ def organization_detail(request, slug):
     return render(request, "directory/organization_detail.html", context)
 
 
+@cache_anonymous_page
 def project_detail(request, slug):
     try:
         project = queries.project_detail(slug)

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +32,7 @@ from events import services
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.queries import seats_taken_subquery
 from hub.markdown import render_markdown
+from hub.pagecache import cache_anonymous_page
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
@@ -155,23 +157,28 @@ class EventSerializer(serializers.ModelSerializer):
         return {"slug": organization.slug, "name": organization.name}
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class RegistrationSerializer(serializers.Serializer):
+    """A person's registration, read-only. Fields are declared rather than taken from the
+    model: this runs once per registration in a rush, and a ModelSerializer builds its
+    fields from the model every time it is created."""
+
+    event = serializers.CharField(
+        source="event.slug", read_only=True, help_text="The event's slug."
+    )
+    status = NamedChoiceField(
+        choices=Registration.Status.choices, enum_name="RegistrationStatusEnum", read_only=True
+    )
+    waitlist_position = serializers.IntegerField(read_only=True, allow_null=True)
+    ticket_code = serializers.CharField(read_only=True)
+    accessibility_needs = serializers.CharField(read_only=True)
+    dietary_requirements = serializers.CharField(read_only=True)
+    answers = serializers.JSONField(read_only=True)
     online_url = serializers.SerializerMethodField(
         help_text="The event's online link; only while the registration holds a seat."
     )
-    status = NamedChoiceField(
-        choices=Registration.Status.choices, enum_name="RegistrationStatusEnum"
-    )
-
-    class Meta:
-        model = Registration
-        fields = [
-            "event", "status", "waitlist_position", "ticket_code", "accessibility_needs",
-            "dietary_requirements", "answers", "online_url", "created_at", "confirmed_at",
-            "checked_in_at",
-        ]  # fmt: skip
-        read_only_fields = fields
+    created_at = serializers.DateTimeField(read_only=True)
+    confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_online_url(self, registration) -> str | None:
@@ -308,6 +315,8 @@ REGISTRATION_ERRORS = {
     ),
     retrieve=extend_schema(summary="One published or cancelled event"),
 )
+@method_decorator(cache_anonymous_page, name="list")
+@method_decorator(cache_anonymous_page, name="retrieve")
 class EventViewSet(viewsets.ReadOnlyModelViewSet):
     """The region's summits, unconferences, meetups, workshops and hackathons."""
 
@@ -316,6 +325,9 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
+        if self.action == "registration":
+            # Registration locks and re-reads the event itself; no seat count needed here.
+            return Event.objects.filter(status__in=PUBLIC_STATUSES)
         queryset = public_events()
         if self.action != "list":
             return queryset

@@ -15,6 +15,7 @@ from events.calendar import CONTENT_TYPE, schedule_calendar_bytes
 from events.models import Event, SessionProposal
 from events.permissions import user_can_organize
 from events.program_forms import MergeForm, ProposalForm
+from hub.pagecache import cache_anonymous_page
 
 
 def _event_or_404(slug: str, user) -> Event:
@@ -66,6 +67,7 @@ def _board_context(request, event: Event) -> dict:
 
 
 @require_safe
+@cache_anonymous_page
 def sessions(request, slug):
     event = _event_or_404(slug, request.user)
     sort = "new" if request.GET.get("sort") == "new" else "votes"
@@ -108,6 +110,7 @@ def propose(request, slug):
 
 
 @require_safe
+@cache_anonymous_page
 def session(request, slug, pk):
     event = _event_or_404(slug, request.user)
     can_organize = user_can_organize(user=request.user, event=event)
@@ -176,6 +179,7 @@ def _published_event_or_404(slug: str, user) -> tuple[Event, bool]:
 
 
 @require_safe
+@cache_anonymous_page
 def schedule(request, slug):
     event, can_organize = _published_event_or_404(slug, request.user)
     grid = queries.schedule_grid(event, user=request.user)

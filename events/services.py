@@ -8,8 +8,8 @@ lock, so concurrent requests queue up instead of overbooking.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -75,9 +75,9 @@ def registration_create(
     (demo data, imports) sends no ticket e-mail.
     """
     event = lock_event(event.pk)
-    existing = event.registrations.active().filter(user=user).first()
-    if existing is not None:
-        return RegistrationResult(existing, created=False)
+    numbers = _registration_numbers(event, user)
+    if numbers["mine"]:
+        return RegistrationResult(event.registrations.active().get(user=user), created=False)
     reason = registration_closed_reason(event)
     if reason:
         raise ValidationError(reason, code="registration_closed")
@@ -89,12 +89,12 @@ def registration_create(
         answers=_clean_answers(event, answers or {}),
     )
     registration.full_clean(exclude=["event", "user", "status", "ticket_code"])
-    if event.capacity is None or seats_taken(event) < event.capacity:
+    if event.capacity is None or numbers["taken"] < event.capacity:
         registration.status = Registration.Status.CONFIRMED
         registration.confirmed_at = timezone.now()
     else:
         registration.status = Registration.Status.WAITLISTED
-        registration.waitlist_position = _next_waitlist_position(event)
+        registration.waitlist_position = (numbers["last_position"] or 0) + 1
     registration.save()
     audit_record(actor=user, action=f"registration.{registration.status}", target=registration)
     if notify:
@@ -116,11 +116,34 @@ def _clean_answers(event: Event, answers: dict) -> dict:
     return {question: text.strip() for question, text in answers.items() if text.strip()}
 
 
-def _next_waitlist_position(event: Event) -> int:
-    last = event.registrations.filter(status=Registration.Status.WAITLISTED).aggregate(
-        last=Max("waitlist_position")
-    )["last"]
-    return (last or 0) + 1
+def _registration_numbers(event: Event, user: User) -> dict:
+    """Seats taken, the waitlist's last position (None when empty) and whether `user` is
+    registered already, in one query.
+
+    Plain SQL: this runs while the event is locked, once per registration of a rush, and
+    building the same aggregate through the ORM costs more than running it.
+    """
+    seat_holding = list(Registration.SEAT_HOLDING)
+    placeholders = ", ".join(["%s"] * len(seat_holding))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COUNT(CASE WHEN status IN ({placeholders}) THEN 1 END),
+                   MAX(CASE WHEN status = %s THEN waitlist_position END),
+                   COUNT(CASE WHEN user_id = %s AND status <> %s THEN 1 END)
+            FROM {Registration._meta.db_table}
+            WHERE event_id = %s
+            """,  # noqa: S608 - the table name and placeholders are ours, values are parameters
+            [
+                *seat_holding,
+                Registration.Status.WAITLISTED,
+                user.pk,
+                Registration.Status.CANCELLED,
+                event.pk,
+            ],
+        )
+        taken, last_position, mine = cursor.fetchone()
+    return {"taken": taken, "last_position": last_position, "mine": mine}
 
 
 def _close_waitlist_gap(event: Event, position: int) -> None:

@@ -17,11 +17,13 @@ from events.forms import RegistrationForm
 from events.models import Event, Registration
 from events.notifications import ticket_qr_svg
 from events.permissions import user_can_organize
+from hub.pagecache import cache_anonymous_page
 
 PAGE_SIZE = 20
 
 
 @require_safe
+@cache_anonymous_page
 def index(request):
     query = queries.EventListQuery.from_querydict(request.GET)
     now = timezone.now()
@@ -98,6 +100,7 @@ def _detail_context(request, event: Event, form: RegistrationForm | None = None)
 
 
 @require_safe
+@cache_anonymous_page
 def detail(request, slug):
     event = _event_or_404(slug, request.user)
     response = render(request, "events/detail.html", _detail_context(request, event))

@@ -20,16 +20,21 @@ def enqueue_on_commit(task: Task, *args) -> None:
     away the request still succeeds and `outbox_flush` sends the job later.
     """
     job = OutboxJob.objects.create(task_name=task.name, args=list(args))
-    transaction.on_commit(lambda: outbox_dispatch(job.pk))
+    # The job was written by this very transaction: no need to read it back.
+    transaction.on_commit(lambda: _hand_over(job))
 
 
 def outbox_dispatch(job_id: int) -> bool:
     """Hand one job to the broker; True when it went. Errors are recorded, never raised."""
-    from hub.celery import app
-
     job = OutboxJob.objects.filter(pk=job_id, dispatched_at__isnull=True).first()
     if job is None:
         return False
+    return _hand_over(job)
+
+
+def _hand_over(job: OutboxJob) -> bool:
+    from hub.celery import app
+
     try:
         app.tasks[job.task_name].apply_async(args=job.args)
     except Exception as error:  # noqa: BLE001 - the broker is away: keep the job for later

@@ -188,6 +188,9 @@ HUB_POSTAL_ADDRESS = env.str(
 HUB_WORKING_HOURS_PER_MONTH = env.int("HUB_WORKING_HOURS_PER_MONTH", default=160)
 HUB_EVENT_REMINDER_HOURS = env.int("HUB_EVENT_REMINDER_HOURS", default=24)
 HUB_DIGEST_BATCH_SIZE = env.int("HUB_DIGEST_BATCH_SIZE", default=500)
+# Public pages are served to anonymous visitors from the cache (hub/pagecache.py): any change
+# to a public row makes them stale at once; this bounds what only time changes. 0: off.
+HUB_PAGE_CACHE_SECONDS = env.int("HUB_PAGE_CACHE_SECONDS", default=60)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 ACCOUNT_ADAPTER = "hub.adapters.AccountAdapter"

@@ -10,11 +10,13 @@ from events import queries as event_queries
 from hub import queries, services
 from hub.forms import ProfileForm
 from hub.health import health_report
+from hub.pagecache import cache_anonymous_page
 from pledges import queries as pledge_queries
 
 MY_LOGS_LIMIT = 100
 
 
+@cache_anonymous_page
 def home(request):
     context = {
         "featured_organizations": directory_queries.featured_organizations(limit=6),

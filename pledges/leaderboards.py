@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hub import cache_versions
 from pledges.models import MONTHS_PER_PERIOD, Contribution, Period, Pledge
 from pledges.periods import period_containing
 
@@ -34,14 +35,11 @@ HOURS = DecimalField(max_digits=12, decimal_places=2)
 
 def leaderboards_invalidate() -> None:
     """Every cached board is stale from now on (their keys carry the version)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    cache_versions.bump(VERSION_KEY)
 
 
 def _version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    return cache_versions.current(VERSION_KEY)
 
 
 def public_contributions():

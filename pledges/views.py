@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from directory.models import Organization
 from directory.permissions import member_can_manage
+from hub.pagecache import cache_anonymous_page
 from pledges import charts, exports, queries, services
 from pledges.forms import ContributionForm, PledgeForm, RejectForm
 from pledges.leaderboards import leaderboards
@@ -63,6 +64,7 @@ def _safe_next(request, fallback: str) -> str:
 
 
 @require_safe
+@cache_anonymous_page
 def index(request):
     today = timezone.localdate()
     page = Paginator(queries.CachedPublicPledges(today), PAGE_SIZE).get_page(
@@ -74,6 +76,7 @@ def index(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cache_anonymous_page
 def detail(request, pk):
     pledge, can = _visible_pledge(request, pk)
     form = None

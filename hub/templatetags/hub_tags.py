@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from hub.markdown import render_markdown
+from hub.markdown import markdown_excerpt, render_markdown
 
 register = template.Library()
 
@@ -10,6 +10,11 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str):
     return render_markdown(text)
+
+
+@register.filter(name="markdown_excerpt")
+def markdown_excerpt_filter(text: str, words: int = 30):
+    return markdown_excerpt(text, int(words))
 
 
 @register.filter

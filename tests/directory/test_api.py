@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from directory import services
+from directory import queries, services
 from directory.models import (
     ListingRevision,
     ListingStatus,
@@ -23,7 +23,7 @@ from tests.directory.factories import (
     ProjectFactory,
     TagFactory,
 )
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -264,19 +264,46 @@ def test_api_list_query_count_does_not_grow_with_rows(endpoint, django_assert_ma
         for _ in range(n):
             organization = OrganizationFactory(tags=tags)
             ProjectFactory(tags=tags, organizations=[organization])
+        # What the services do on commit (the factories go around them): count afresh.
+        queries.directory_cache_invalidate()
 
     def queries_for_list():
         with CaptureQueriesContext(connection) as captured:
-            assert api_as().get(f"/api/v1/{endpoint}/", {"tag": tags[0].slug}).status_code == 200
-        return len(captured)
+            response = api_as().get(f"/api/v1/{endpoint}/", {"tag": tags[0].slug})
+        assert response.status_code == 200
+        return len(captured), response.json()["count"]
 
     make(1)
-    one_row = queries_for_list()
+    one_row, count = queries_for_list()
+    assert count == 1
     make(19)
     with django_assert_max_num_queries(4):
-        response = api_as().get(f"/api/v1/{endpoint}/", {"tag": tags[0].slug})
-    assert response.json()["count"] == 20
-    assert queries_for_list() == one_row
+        assert queries_for_list() == (one_row, 20)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_api_list_counts_and_ranks_once_until_a_listing_changes(
+    endpoint, django_capture_on_commit_callbacks
+):
+    OrganizationFactory(name="Harbor Labs")
+    ProjectFactory(name="Harbor Toolkit")
+    with CaptureQueriesContext(connection) as first:
+        first_page = api_as().get(f"/api/v1/{endpoint}/", {"q": "harbor"}).json()
+    with CaptureQueriesContext(connection) as again:
+        assert api_as().get(f"/api/v1/{endpoint}/", {"q": "harbor"}).json() == first_page
+    # Tags, roles and the page's rows by id: no count, no search.
+    assert len(again) == len(first) - 1
+    assert not any("COUNT(" in query["sql"] for query in again.captured_queries)
+    staff = StaffFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        for listing in (
+            OrganizationFactory(name="Harbor Newcomers", pending=True),
+            ProjectFactory(name="Harbor Newcomer Kit", pending=True),
+        ):
+            services.listing_publish(listing=listing, actor=staff)
+    response = api_as().get(f"/api/v1/{endpoint}/", {"q": "harbor"}).json()
+    assert response["count"] == 2
+    assert len(response["results"]) == 2
 
 
 # --- Writing: permissions --------------------------------------------------------------------

@@ -123,7 +123,8 @@ def test_publishing_sets_the_date_audits_and_tells_the_submitter_after_commit(
     organization.refresh_from_db()
     assert organization.status == ListingStatus.PUBLISHED
     assert organization.published_at is not None
-    assert len(callbacks) == 2  # the e-mail job, and the directory cache made stale
+    # the e-mail job, the directory's cached numbers and the cached pages made stale
+    assert len(callbacks) == 3
     [message] = mail.outbox
     assert message.to == [user.email]
     assert "Chesapeake Civic Tech is published" in message.subject

@@ -44,6 +44,12 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def cached_anonymous_pages(settings):
+    """The journeys run as in production: anonymous pages come from the page cache."""
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Open pages on the live server: new_page(viewport=PHONE, javascript=False)."""

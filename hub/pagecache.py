@@ -1,0 +1,116 @@
+"""Whole pages cached for anonymous visitors.
+
+Most of the hub's traffic is people and crawlers without an account reading the directory,
+the events and the pledge boards: for them a public page is the same for everyone, so it is
+rendered once and served from the cache until something public changes. Anyone signed in
+(a session cookie or an API token) always gets a freshly rendered page.
+
+Freshness: every cached page's key carries one version number that is bumped when a
+transaction that saved or deleted a row of a public app commits (the signal handlers in
+`connect_signals`), plus by the services that write with bulk queries. Time-dependent parts
+("registration opens at 10:00", "upcoming") are bounded by HUB_PAGE_CACHE_SECONDS.
+"""
+
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+from hub import cache_versions
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "pages:version"
+# Rows of these apps are what anonymous pages show.
+PUBLIC_APPS = frozenset({"directory", "events", "pledges"})
+
+
+def public_pages_changed() -> None:
+    """Every cached anonymous page is stale from now on."""
+    cache_versions.bump(VERSION_KEY)
+
+
+def public_pages_changed_on_commit() -> None:
+    transaction.on_commit(public_pages_changed)
+
+
+def _row_changed(sender, **kwargs) -> None:
+    if sender._meta.app_label in PUBLIC_APPS:
+        public_pages_changed_on_commit()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_row_changed, dispatch_uid=f"hub.pagecache.{signal}")
+
+
+def _is_anonymous_read(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _is_storable(request, response) -> bool:
+    """Only a plain page that is the same for every visitor: no CSRF token, no session
+    write, no message in it."""
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not len(messages.get_messages(request))
+    )
+
+
+def _page_key(request) -> str:
+    # Accept is part of the key: the API negotiates its format from it.
+    what = "\n".join(
+        (request.get_host(), request.get_full_path(), request.META.get("HTTP_ACCEPT", ""))
+    )
+    digest = hashlib.sha256(what.encode()).hexdigest()[:40]
+    return f"page:{cache_versions.current(VERSION_KEY)}:{digest}"
+
+
+def cache_anonymous_page(view):
+    """Serve `view` from the cache to anonymous readers (see the module's docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.HUB_PAGE_CACHE_SECONDS
+        if not seconds or not _is_anonymous_read(request):
+            return view(request, *args, **kwargs)
+        try:
+            key = _page_key(request)
+            stored = cache.get(key)
+        except Exception as error:  # noqa: BLE001 - without its cache the page is still served
+            logger.warning("Page cache unavailable: %s", error)
+            return view(request, *args, **kwargs)
+        if stored is not None:
+            content, headers = stored
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+
+        def store(rendered):
+            if _is_storable(request, rendered):
+                try:
+                    cache.set(key, (rendered.content, dict(rendered.headers)), timeout=seconds)
+                except Exception as error:  # noqa: BLE001 - storing the page is a bonus
+                    logger.warning("Page cache unavailable: %s", error)
+
+        if getattr(response, "is_rendered", True):
+            store(response)
+        else:
+            response.add_post_render_callback(store)
+        return response
+
+    return wrapper
