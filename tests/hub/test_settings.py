@@ -1,3 +1,5 @@
+from django.db import connection
+
 from tests.conftest import run_django
 
 
@@ -53,3 +55,10 @@ def test_full_stack_variables_switch_to_postgres_redis_and_smtp():
         "mail",
         "1025",
     ], result.stderr
+
+
+def test_postgresql_plans_for_data_in_memory(postgres):
+    """Selective searches use the full-text index rather than scanning whole tables."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
