@@ -30,6 +30,7 @@ from directory.queries import (
     PROJECT_ONLY_FACETS,
     SORTS,
     DirectoryQuery,
+    PagedRows,
     directory_results,
     directory_tab_count,
     directory_tab_page,
@@ -339,25 +340,6 @@ def projects_with_related(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related("tags", Prefetch("roles", queryset=roles))
 
 
-class CachedListing:
-    """A list request's rows for the paginator: counted, and paged, from the directory's
-    cache (until a listing changes) rather than by a count and a ranking of every match."""
-
-    def __init__(self, query: DirectoryQuery, listings: QuerySet):
-        self.query, self.listings = query, listings
-
-    def count(self) -> int:
-        return directory_tab_count(self.query)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list:
-        return directory_tab_page(
-            self.query, self.listings, window.start, window.stop - window.start
-        )
-
-
 @method_decorator(cache_anonymous_page, name="list")
 @method_decorator(cache_anonymous_page, name="retrieve")
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
@@ -395,7 +377,12 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
         return self.with_related(queryset)
 
     def paginate_queryset(self, queryset):
-        return super().paginate_queryset(CachedListing(self.list_query(), queryset))
+        query = self.list_query()
+        rows = PagedRows(
+            directory_tab_count(query),
+            lambda offset, limit: directory_tab_page(query, queryset, offset, limit),
+        )
+        return super().paginate_queryset(rows)
 
     def get_object(self):
         listing = get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, fields, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
@@ -498,6 +499,23 @@ def directory_counts(query: DirectoryQuery) -> tuple[int, int]:
         numbers["organization"] if query.wants_organizations else 0,
         numbers["project"] if query.wants_projects else 0,
     )
+
+
+class PagedRows:
+    """Just enough of a Paginator's object list: a count already known and a way to fetch
+    one window of rows, so the Paginator neither counts nor slices a queryset itself."""
+
+    def __init__(self, total: int, fetch: Callable[[int, int], list]):
+        self.total, self.fetch = total, fetch
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list:
+        return self.fetch(window.start, window.stop - window.start)
 
 
 def directory_tab_count(query: DirectoryQuery) -> int:

@@ -26,54 +26,26 @@ from pledges import queries as pledge_queries
 PAGE_SIZE = 20
 
 
-class UnionPage:
-    """Just enough of a Paginator's object list to page through a mixed result."""
-
-    def __init__(self, query, total):
-        self.query, self.total = query, total
-
-    def count(self):
-        return self.total
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, window: slice):
-        return queries.directory_page_rows(self.query, window.start, window.stop - window.start)
-
-
-class CountedRows:
-    """A queryset whose count is already known (cached): the Paginator does not count again."""
-
-    def __init__(self, queryset, total):
-        self.queryset, self.total = queryset, total
-
-    def count(self):
-        return self.total
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, window: slice):
-        return self.queryset[window]
-
-
 @cache_anonymous_page
 def index(request):
     query = queries.DirectoryQuery.from_querydict(request.GET)
     organization_count, project_count = queries.directory_counts(query)
-    if query.tab == "organizations":
-        organizations, _ = queries.directory_results(query)
-        rows, total = CountedRows(organizations, organization_count), organization_count
-    elif query.tab == "projects":
-        _, projects = queries.directory_results(query)
-        rows, total = CountedRows(projects, project_count), project_count
-    else:
+    if query.tab == "all":
         total = organization_count + project_count
-        rows = UnionPage(query, total)
+        rows = queries.PagedRows(
+            total, lambda offset, limit: queries.directory_page_rows(query, offset, limit)
+        )
+    else:
+        organizations, projects = queries.directory_results(query)
+        listings = organizations if query.tab == "organizations" else projects
+        total = organization_count if query.tab == "organizations" else project_count
+        rows = queries.PagedRows(
+            total,
+            lambda offset, limit: queries.directory_tab_page(
+                query, listings.prefetch_related("tags"), offset, limit
+            ),
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    if query.tab != "all":
-        page.object_list = list(page.object_list.prefetch_related("tags"))
     context = {
         "query": query,
         "page": page,

@@ -36,13 +36,9 @@ def public_pages_changed() -> None:
     cache_versions.bump(VERSION_KEY)
 
 
-def public_pages_changed_on_commit() -> None:
-    transaction.on_commit(public_pages_changed)
-
-
 def _row_changed(sender, **kwargs) -> None:
     if sender._meta.app_label in PUBLIC_APPS:
-        public_pages_changed_on_commit()
+        transaction.on_commit(public_pages_changed)
 
 
 def connect_signals() -> None:

@@ -4,6 +4,7 @@ public can see (through directory/services.py) makes them stale on commit."""
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from directory import queries, services
@@ -141,3 +142,26 @@ def test_invalidation_needs_no_version_in_the_cache():
     first = queries._version()
     queries.directory_cache_invalidate()
     assert queries._version() != first
+
+
+@pytest.mark.parametrize("tab", ["organizations", "projects"])
+def test_a_single_type_tab_pages_from_cached_ids_and_never_shows_a_listing_that_left(client, tab):
+    """The organizations and projects tabs keep their page order in the cache too: a page
+    read again fetches its rows by id, as published ones only."""
+    factory = OrganizationFactory if tab == "organizations" else ProjectFactory
+    model = factory._meta.model
+    for n in range(3):
+        factory(name=f"Harbor Listing {n}")
+    gone = factory(name="Gone Missing")
+    url = f"/directory/?tab={tab}&sort=name"
+    _, first = queries_of(client, url)
+    query = queries.DirectoryQuery.from_querydict(QueryDict(f"tab={tab}&sort=name"))
+    expected = list(model.objects.order_by("name").values_list("pk", flat=True))
+    # The paginator asks for the whole (short) page: offset 0, as many rows as there are.
+    assert cache.get(queries._cache_key("tab-page", query, 0, len(expected))) == expected
+    _, second = queries_of(client, url)
+    assert second == first
+    model.objects.filter(pk=gone.pk).update(status=ListingStatus.PENDING)
+    _, after = queries_of(client, url)
+    assert "Gone Missing" not in after
+    assert "Harbor Listing 2" in after
