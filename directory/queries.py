@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -288,6 +289,9 @@ LISTING_FACETS = {
 FIRST_ROWS = 100
 # What the rows of the mixed result are ordered by, besides their id.
 PAGE_COLUMNS = ["published_at", "featured", "sort_rank", "sort_name"]
+# The listings' own array of tag ids, which PostgreSQL keeps by trigger (directory
+# migration 0004); elsewhere tags are counted through the link tables.
+TAG_IDS = "tag_ids"
 
 
 def _page_order(query: DirectoryQuery) -> tuple[str, ...]:
@@ -342,6 +346,7 @@ def _count_directory(query: DirectoryQuery) -> tuple[dict, list | None]:
     numbers = {facet: 0 if facet in FLAG_FACETS else [] for facet in FACET_COLUMNS}
     numbers |= {"organization": 0, "project": 0, "tags": []}
     ordered = bool(query.q) and query.tab == "all"
+    tag_ids = TAG_IDS if connection.vendor == "postgresql" else ""
     all_candidates, params = [], []
     for model, (matching, facets) in LISTING_FACETS.items():
         listings = matching(query.without(*facets))
@@ -355,10 +360,21 @@ def _count_directory(query: DirectoryQuery) -> tuple[dict, list | None]:
         if ordered:
             listings = listings.annotate(sort_rank=F("rank"), sort_name=Lower("name"))
             fields += PAGE_COLUMNS
+        if tag_ids:
+            table = connection.ops.quote_name(model._meta.db_table)
+            # A column Django does not know (it is the database's own); names only.
+            listings = listings.annotate(**{tag_ids: RawSQL(f"{table}.{tag_ids}", ())})  # noqa: S611
+            fields.append(tag_ids)
         sql, listing_params = (
             listings.order_by().annotate(**chosen).values("pk", *fields, *chosen).query
         ).sql_with_params()
-        columns = ("id", *facets, *(PAGE_COLUMNS if ordered else ()), *chosen)
+        columns = (
+            "id",
+            *facets,
+            *(PAGE_COLUMNS if ordered else ()),
+            *([tag_ids] if tag_ids else ()),
+            *chosen,
+        )
         all_candidates.append(_Candidates(model, facets, tuple(chosen), columns, sql))
         params += listing_params
     if not all_candidates:
@@ -416,14 +432,18 @@ def _counts_sql(candidates: _Candidates) -> list[str]:
         f"SELECT '{model}', NULL, NULL, COUNT(*), NULL FROM {table} {_where(chosen)}"  # noqa: S608
     )
     qn = connection.ops.quote_name
-    link = candidates.model.tags.through._meta
-    link_listing = qn(link.get_field(model).column)
-    link_tag = qn(link.get_field("tag").column)
+    if TAG_IDS in candidates.columns:
+        tag_ids = f"SELECT unnest({TAG_IDS}) AS tag_id FROM {table} {_where(chosen)}"  # noqa: S608
+    else:
+        link = candidates.model.tags.through._meta
+        tag_ids = (
+            f"SELECT link.{qn(link.get_field('tag').column)} AS tag_id "  # noqa: S608
+            f"FROM {qn(link.db_table)} link JOIN {table} "
+            f"ON {table}.id = link.{qn(link.get_field(model).column)} {_where(chosen)}"
+        )
     counts.append(
         f"SELECT 'tags', tag.slug, tag.name, tagged.n, NULL FROM ("  # noqa: S608
-        f"SELECT link.{link_tag} AS tag_id, COUNT(*) AS n FROM {qn(link.db_table)} link "
-        f"JOIN {table} ON {table}.id = link.{link_listing} {_where(chosen)} "
-        f"GROUP BY link.{link_tag}"
+        f"SELECT tag_id, COUNT(*) AS n FROM ({tag_ids}) listing_tags GROUP BY tag_id"
         f") tagged JOIN {qn(Tag._meta.db_table)} tag ON tag.id = tagged.tag_id"
     )
     return counts

@@ -15,6 +15,14 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Anything Markdown might turn into markup or an entity: inline syntax, HTML, entities, a
+# line that starts a block (heading, quote, list, definition, code, rule), a hard line
+# break, a no-break space. Prose without any of it renders to itself, word for word.
+MARKDOWN_SYNTAX = re.compile(
+    r"[\\`*_\[\]<>&#|~{}\u00a0]|^\s*(?:[-+=:]|\d+[.)])|^(?: {4}|\t)| {2}$", re.MULTILINE
+)
+# A paragraph that is a heading: "# Title", or a line underlined with === or ---.
+HEADING = re.compile(r"\A\s{0,3}#|^\s*(?:=+|-+)\s*\Z", re.MULTILINE)
 
 # Building a Markdown converter (extensions, patterns) costs more than converting a short
 # text; one per thread is reused, reset between texts.
@@ -48,18 +56,24 @@ def render_markdown(text: str) -> SafeString:
 
 
 def markdown_excerpt(text: str, words: int) -> SafeString:
-    """The first `words` words of the text as plain text (for cards and meta descriptions).
+    """The lead of the text, as plain text of at most `words` words (for cards and meta
+    descriptions): its first paragraph with words, headings skipped.
 
-    Only the paragraphs the excerpt needs are rendered: a long description costs no more
-    than a short one.
+    A list or a second paragraph run into the first one reads as one garbled sentence; and
+    only the lead is rendered, so a long description costs no more than a short one.
     """
-    needed, wanted = [], 0
+    lead = ""
     for paragraph in PARAGRAPH_BREAK.split(text or ""):
-        needed.append(paragraph)
-        wanted += len(paragraph.split())
-        if wanted > words:
+        if HEADING.search(paragraph):
+            continue
+        lead = paragraph
+        if MARKDOWN_SYNTAX.search(lead):
+            # Sanitised HTML without its tags: text whose entities stay escaped, as
+            # `striptags` keeps them.
+            lead = strip_tags(render_markdown(lead))
+        if lead.strip():
             break
-    # Sanitised HTML without its tags: text whose entities stay escaped, as `striptags` keeps
-    # them.
-    plain = strip_tags(render_markdown("\n\n".join(needed)))
-    return mark_safe(Truncator(plain).words(words, truncate=" …"))  # noqa: S308
+    excerpt = Truncator(lead).words(words, truncate=" …")
+    # No tag and no bare & or < is left; quotes are escaped too, as the excerpt also goes
+    # into attributes (<meta name="description" content="...">).
+    return mark_safe(excerpt.replace('"', "&quot;").replace("'", "&#x27;"))  # noqa: S308

@@ -5,12 +5,13 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 from django.http import QueryDict
 from django.utils import timezone
 
-from directory import queries
-from directory.models import Tag
+from directory import queries, services
+from directory.models import Project, Tag
 from tests.directory.factories import OrganizationFactory, ProjectFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,43 @@ def test_words_with_an_organization_only_facet_show_the_organizations(client, di
     html = client.get("/directory/?q=harbor&kind=company").content.decode()
     assert "Harbor Data Co" in html and "Harbor Mapping" in html
     assert "Harbor Tides" not in html and "Open Harbor Labs" not in html
+
+
+def stored_tag_ids(listing) -> list[int]:
+    with connection.cursor() as cursor:
+        table = listing._meta.db_table
+        cursor.execute(f"SELECT tag_ids FROM {table} WHERE id = %s", [listing.pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def linked_tag_ids(listing) -> list[int]:
+    return sorted(listing.tags.values_list("pk", flat=True))
+
+
+def test_postgresql_keeps_each_listings_tag_ids_whatever_changes_its_tags(postgres, staff_user):
+    python, gis, civic = (TagFactory(name=name) for name in ("Python", "GIS", "Civic tech"))
+    organization = OrganizationFactory(tags=[python, gis])
+    project = ProjectFactory(tags=[civic])
+    assert stored_tag_ids(organization) == sorted([python.pk, gis.pk])
+    assert stored_tag_ids(project) == [civic.pk]
+
+    organization.tags.add(civic)
+    organization.tags.remove(python)
+    assert stored_tag_ids(organization) == sorted([gis.pk, civic.pk])
+    assert linked_tag_ids(organization) == sorted([gis.pk, civic.pk])
+    project.tags.set([python, gis])
+    assert stored_tag_ids(project) == sorted([python.pk, gis.pk])
+    gis.delete()
+    assert stored_tag_ids(organization) == [civic.pk]
+    assert stored_tag_ids(project) == [python.pk]
+    project.tags.clear()
+    assert stored_tag_ids(project) == []
+    # Bulk inserts (the demo seed) and moved links (merges) too.
+    Project.tags.through.objects.bulk_create(
+        [Project.tags.through(project=project, tag=tag) for tag in (python, civic)]
+    )
+    assert stored_tag_ids(project) == sorted([python.pk, civic.pk])
+    duplicate = OrganizationFactory(tags=[python])
+    services.organization_merge(keep=organization, duplicate=duplicate, actor=staff_user)
+    assert stored_tag_ids(organization) == linked_tag_ids(organization)
+    assert python.pk in stored_tag_ids(organization)
