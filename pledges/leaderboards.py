@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from directory.models import Project
 from hub import cache_versions
 from pledges.models import MONTHS_PER_PERIOD, Contribution, Period, Pledge
 from pledges.periods import period_containing
@@ -132,37 +133,48 @@ def _percent(part: Decimal, whole: Decimal | None) -> int:
 
 
 def _projects(contributions) -> list[dict]:
-    rows = (
-        contributions.values("project__slug", "project__name", "project_url")
+    # Grouped by id, named afterwards: grouping 100k+ logs by the project's name and slug
+    # sorted them as text, twice as slow. Equal hours at the cut go by id.
+    rows = list(
+        contributions.values("project", "project_url")
         .annotate(hours=Sum("hours"), people=Count("contributor", distinct=True))
-        .order_by("-hours", "project__name", "project_url")[:LIMIT]
+        .order_by("-hours", "project", "project_url")[:LIMIT]
     )
-    return [
-        {
-            "slug": row["project__slug"],
-            "name": row["project__name"] or row["project_url"],
-            "url": row["project_url"],
-            "hours": row["hours"],
-            "people": row["people"],
-        }
-        for row in rows
-    ]
+    projects = Project.objects.in_bulk([row["project"] for row in rows if row["project"]])
+    board = []
+    for row in rows:
+        project = projects.get(row["project"])
+        board.append(
+            {
+                "slug": project.slug if project else None,
+                "name": project.name if project else row["project_url"],
+                "url": row["project_url"],
+                "hours": row["hours"],
+                "people": row["people"],
+            }
+        )
+    return sorted(board, key=lambda row: (-row["hours"], row["name"], row["url"]))
 
 
 def _totals(today: date) -> dict:
-    this_year = public_contributions().filter(date__year=today.year)
-    totals = this_year.aggregate(
-        hours=Coalesce(Sum("hours"), ZERO), people=Count("contributor", distinct=True)
+    this_year = Q(date__year=today.year)
+    # One pass over the approved hours for this year's and all time's figures.
+    figures = public_contributions().aggregate(
+        year_hours=Coalesce(Sum("hours", filter=this_year), ZERO),
+        year_people=Count("contributor", distinct=True, filter=this_year),
+        all_time_hours=Coalesce(Sum("hours"), ZERO),
     )
+    totals = {
+        "hours": figures["year_hours"],
+        "people": figures["year_people"],
+        "all_time_hours": figures["all_time_hours"],
+    }
     totals["organizations"] = (
         Pledge.objects.filter(public=True, status=Pledge.Status.ACTIVE)
         .values("organization")
         .distinct()
         .count()
     )
-    totals["all_time_hours"] = public_contributions().aggregate(hours=Coalesce(Sum("hours"), ZERO))[
-        "hours"
-    ]
     return totals
 
 

@@ -173,6 +173,14 @@ class Contribution(models.Model):
         indexes = [
             models.Index(fields=["contributor", "date"]),
             models.Index(fields=["pledge", "status", "date"]),
+            # The boards and totals sum approved hours by pledge and date: PostgreSQL
+            # answers them from this index alone, without visiting the table.
+            models.Index(
+                fields=["pledge", "date"],
+                include=["hours", "contributor", "project", "project_url"],
+                condition=Q(status="approved"),
+                name="contribution_approved_hours",
+            ),
         ]
 
     def __str__(self):
