@@ -289,6 +289,9 @@ LISTING_FACETS = {
 FIRST_ROWS = 100
 # What the rows of the mixed result are ordered by, besides their id.
 PAGE_COLUMNS = ["published_at", "featured", "sort_rank", "sort_name"]
+# Undated listings go last, as on the single-type tabs (PostgreSQL puts NULL first when
+# descending). Only here: NULLS LAST on the others would keep the indexes from ordering.
+NULLABLE_PAGE_COLUMNS = {"published_at"}
 # The listings' own array of tag ids, which PostgreSQL keeps by trigger (directory
 # migration 0004); elsewhere tags are counted through the link tables.
 TAG_IDS = "tag_ids"
@@ -455,7 +458,10 @@ def _first_rows_sql(all_candidates: list[_Candidates], order: tuple[str, ...]) -
     terms = []
     for name in order:
         column = name.removeprefix("-")
-        terms.append(f"{'id' if column == 'pk' else column} {'DESC' if name != column else 'ASC'}")
+        direction = "ASC" if name == column else "DESC"
+        if column in NULLABLE_PAGE_COLUMNS:
+            direction += " NULLS LAST"
+        terms.append(f"{'id' if column == 'pk' else column} {direction}")
     by = ", ".join(terms)
     rows = " UNION ALL ".join(
         f"SELECT '{c.model._meta.model_name}' AS listing_type, id, "  # noqa: S608
@@ -623,6 +629,12 @@ def _directory_page_keys(query: DirectoryQuery, offset: int, limit: int) -> list
     ]
     if not sides or not limit:
         return []
+    order = [
+        F(name.removeprefix("-")).desc(nulls_last=True)
+        if name.removeprefix("-") in NULLABLE_PAGE_COLUMNS
+        else name
+        for name in order
+    ]
     if len(sides) == 1:
         rows = sides[0].order_by(*order)
     elif connection.features.supports_slicing_ordering_in_compound:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from directory import queries as directory_queries
 from directory.models import ListingStatus
+from hub import cache_versions
 from pledges import leaderboards
 from pledges.leaderboards import ZERO, pledges_with_hours
 from pledges.models import Contribution, Period, Pledge
@@ -41,7 +42,10 @@ class CachedPublicPledges:
         self.today = today
 
     def _key(self, *parts) -> str:
-        versions = f"{leaderboards._version()}:{directory_queries._version()}"
+        versions = ":".join(
+            str(cache_versions.current(key))
+            for key in (leaderboards.VERSION_KEY, directory_queries.VERSION_KEY)
+        )
         return ":".join(["pledges:public", versions, self.today.isoformat(), *map(str, parts)])
 
     def count(self) -> int:

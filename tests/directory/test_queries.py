@@ -233,3 +233,18 @@ def test_postgresql_keeps_each_listings_tag_ids_whatever_changes_its_tags(postgr
     services.organization_merge(keep=organization, duplicate=duplicate, actor=staff_user)
     assert stored_tag_ids(organization) == linked_tag_ids(organization)
     assert python.pk in stored_tag_ids(organization)
+
+
+def test_newest_first_puts_undated_listings_last_on_every_tab(directory):
+    undated = OrganizationFactory(name="Undated Harbor Data")
+    type(undated).objects.filter(pk=undated.pk).update(published_at=None)
+    queries.directory_cache_invalidate()
+    mixed = queries._directory_page_keys(queries.DirectoryQuery(sort="newest"), 0, 100)
+    searched = queries._directory_page_keys(
+        queries.DirectoryQuery(q="harbor", sort="newest"), 0, 100
+    )
+    organizations, _ = queries.directory_results(
+        queries.DirectoryQuery(sort="newest", tab="organizations")
+    )
+    assert mixed[-1] == searched[-1] == (undated.pk, "organization")
+    assert list(organizations)[-1] == undated
