@@ -504,3 +504,24 @@ def test_only_the_author_edits_or_withdraws_a_log_and_only_while_it_is_pending()
     services.contribution_withdraw(contribution=pending, user=author)
     pending.refresh_from_db()
     assert pending.status == Contribution.Status.WITHDRAWN
+
+
+def test_the_projects_board_names_listed_projects_and_links_and_sorts_equal_hours_by_name():
+    pledge = make_pledge()
+    admin = admin_of(pledge)
+    first, second = member_of(pledge.organization), member_of(pledge.organization)
+    zeta, alpha = ProjectFactory(name="Zeta Maps"), ProjectFactory(name="Alpha Budgets")
+    url = "https://codeberg.org/example/tool"
+    for person, hours, where in [
+        (first, "3", {"project": zeta}),
+        (first, "1.5", {"project": alpha}),
+        (second, "1.5", {"project": alpha}),
+        (second, "4", {"project": None, "project_url": url}),
+    ]:
+        services.contribution_approve(contribution=log(pledge, person, hours, **where), actor=admin)
+    board = compute_leaderboards(TODAY)["projects_all_time"]
+    assert [(row["slug"], row["name"], row["hours"], row["people"]) for row in board] == [
+        (None, url, Decimal("4"), 1),
+        (alpha.slug, "Alpha Budgets", Decimal("3"), 2),
+        (zeta.slug, "Zeta Maps", Decimal("3"), 1),
+    ]
