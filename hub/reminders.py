@@ -113,7 +113,7 @@ def send_pledge_reminders(*, today=None) -> JobReport:
 
 
 def send_pending_review_reminders(*, today=None) -> JobReport:
-    """Tell organization admins, once a week, about logs waiting more than a week."""
+    """Tell organization admins, once a week, about others' logs waiting more than a week."""
     today = today or timezone.localdate()
     cutoff = timezone.now() - timedelta(days=PENDING_REVIEW_AFTER_DAYS)
     waiting = defaultdict(list)
@@ -131,12 +131,16 @@ def send_pending_review_reminders(*, today=None) -> JobReport:
                 role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
             ).select_related("user")
             for membership in admins:
+                # Nobody reviews their own hours: an admin hears only of the others' logs.
+                theirs = [c for c in contributions if c.contributor_id != membership.user_id]
+                if not theirs:
+                    continue
                 report.considered += 1
                 report.sent += send_once(
                     kind="pending_review",
                     user=membership.user,
                     key=f"pending-{organization.pk}-{year}-W{week:02d}",
-                    build=lambda m=membership, o=organization, c=contributions: build_message(
+                    build=lambda m=membership, o=organization, c=theirs: build_message(
                         kind="pending_review",
                         user=m.user,
                         template="hub/email/pending_review",

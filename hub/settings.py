@@ -196,6 +196,8 @@ HUB_POSTAL_ADDRESS = env.str(
 # working hours per person per month (quarter: x3, year: x12).
 HUB_WORKING_HOURS_PER_MONTH = env.int("HUB_WORKING_HOURS_PER_MONTH", default=160)
 HUB_EVENT_REMINDER_HOURS = env.int("HUB_EVENT_REMINDER_HOURS", default=24)
+# Hours are logged for a day within this many days back (staff may correct older ones in admin).
+HUB_LOG_WINDOW_DAYS = env.int("HUB_LOG_WINDOW_DAYS", default=90)
 HUB_DIGEST_BATCH_SIZE = env.int("HUB_DIGEST_BATCH_SIZE", default=500)
 # Public pages are served to anonymous visitors from the cache (hub/pagecache.py): any change
 # to a public row makes them stale at once; this bounds what only time changes. 0: off.

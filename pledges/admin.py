@@ -12,11 +12,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
-from directory.models import ListingStatus, Project
+from directory.models import ListingStatus, Membership, Project
+from directory.permissions import MANAGING_ROLES
 from hub.admin_tools import error_text, plural
 from hub.audit import audit_record
 from pledges import services
@@ -41,6 +43,11 @@ class PledgeAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         # The same questions the services ask, shown as form errors instead of a failure.
+        organization = cleaned.get("organization")
+        if organization is not None and organization.status != ListingStatus.PUBLISHED:
+            self.add_error(
+                "organization", "Pledges are made for published organizations: publish it first."
+            )
         kind = cleaned.get("kind")
         if kind == Pledge.Kind.HOURS and not cleaned.get("hours_per_period"):
             self.add_error("hours_per_period", "How many hours a period?")
@@ -206,6 +213,32 @@ class ContributionAdminForm(forms.ModelForm):
         return cleaned
 
 
+class WaitingForStaffFilter(admin.SimpleListFilter):
+    """Pending logs nobody at the organization may review: their author is its only owner or
+    admin, and nobody approves their own hours."""
+
+    title = "reviewer"
+    parameter_name = "reviewer"
+
+    def lookups(self, request, model_admin):
+        return [("staff", "Waiting for hub staff"), ("organization", "The organization's admins")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("staff", "organization"):
+            return queryset
+        other_reviewer = Exists(
+            Membership.objects.filter(
+                organization=OuterRef("pledge__organization"),
+                status=Membership.Status.ACTIVE,
+                role__in=MANAGING_ROLES,
+            ).exclude(user=OuterRef("contributor"))
+        )
+        pending = queryset.filter(status=Contribution.Status.PENDING)
+        if self.value() == "staff":
+            return pending.filter(~other_reviewer)
+        return pending.filter(other_reviewer)
+
+
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
     form = ContributionAdminForm
@@ -214,7 +247,7 @@ class ContributionAdmin(admin.ModelAdmin):
         "reviewed_at",
     ]  # fmt: skip
     list_filter = [
-        "status", ("pledge__organization", admin.RelatedOnlyFieldListFilter),
+        "status", WaitingForStaffFilter, ("pledge__organization", admin.RelatedOnlyFieldListFilter),
         "date",
     ]  # fmt: skip
     search_fields = [
@@ -283,8 +316,8 @@ class ContributionAdmin(admin.ModelAdmin):
         except (ValidationError, PermissionDenied) as error:
             self.message_user(request, error_text(error), messages.ERROR)
             return
-        skipped = len(queryset) - len(pending)
-        note = f" ({plural(skipped, 'log')} not waiting for review left as they were)"
+        skipped = len(queryset) - count
+        note = f" ({plural(skipped, 'log')} not waiting for review, or your own, left as they were)"
         self.message_user(
             request,
             f"{plural(count, 'log')} approved{note if skipped else ''}.",

@@ -1,6 +1,6 @@
 """Pledges and logged hours over the API, under the same rules as the pages.
 
-Reads annotate each pledge with its hours in SQL (`pledges.leaderboards.pledges_with_hours`),
+Reads annotate each pledge with its hours in SQL (`pledges.queries.pledges_with_hours`),
 so a page of pledges costs the same number of queries whatever its length. Every change
 goes through `pledges.services`: its ValidationError (keyed by field) becomes a 400 with
 per-field messages, its PermissionDenied a 403.
@@ -28,14 +28,22 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from directory.api import HttpUrlField
-from directory.models import ListingStatus, Membership, Organization, Project
-from directory.permissions import MANAGING_ROLES
+from directory.models import ListingStatus, Organization, Project
 from pledges import services
-from pledges.leaderboards import HOURS, ZERO, current_period_filter, pledges_with_hours
-from pledges.models import Contribution, Period, Pledge
+from pledges.models import Contribution, Period, Pledge, validate_quarter_hours
 from pledges.periods import period_containing
 from pledges.permissions import user_can_manage_pledge
-from pledges.queries import PeriodProgress, pledge_history
+from pledges.queries import (
+    HOURS,
+    ZERO,
+    PeriodProgress,
+    contributions_readable_by,
+    current_period_filter,
+    organizations_of_member,
+    pledge_history,
+    pledges_visible_to,
+    pledges_with_hours,
+)
 
 PERIOD_STATUSES = [("met", "met"), ("on track", "on track"), ("behind", "behind")]
 MAX_WORKFORCE = 1_000_000
@@ -72,45 +80,13 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
         return component.ref
 
 
-# --- Who sees what ---------------------------------------------------------------------------
-
-
-def organizations_managed_by(user) -> QuerySet:
-    """Ids of the organizations the user owns or administers (a subquery)."""
-    return Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE, role__in=MANAGING_ROLES
-    ).values("organization")
-
-
-def organizations_of_member(user) -> QuerySet:
-    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
-        "organization"
-    )
-
-
-PUBLIC_PLEDGE = Q(public=True, organization__status=ListingStatus.PUBLISHED)
-
-
-def pledges_visible_to(user) -> QuerySet:
-    """Public pledges of published organizations; private ones for their organization's
-    owners and admins; everything for staff."""
-    pledges = Pledge.objects.all()
-    if not user.is_authenticated:
-        return pledges.filter(PUBLIC_PLEDGE)
-    if user.is_staff:
-        return pledges
-    return pledges.filter(PUBLIC_PLEDGE | Q(organization__in=organizations_managed_by(user)))
+# --- Who sees what (the rules are pledges.queries') -----------------------------------------
 
 
 def pledges_open_to_logging_by(user) -> QuerySet:
-    """Pledges a person may name when logging hours: the visible ones, plus every pledge
-    (private too) of an organization they belong to. Membership itself is the service's
-    rule; this only decides which ids exist for the caller."""
-    if user.is_staff:
-        return Pledge.objects.all()
-    return Pledge.objects.filter(
-        PUBLIC_PLEDGE | Q(organization__in=organizations_of_member(user))
-    ).select_related("organization")
+    """Pledges a person may name when logging hours: the ones they see. Membership itself
+    is the service's rule; this only decides which ids exist for the caller."""
+    return pledges_visible_to(user).select_related("organization")
 
 
 def pledges_with_progress(pledges: QuerySet, today: date) -> QuerySet:
@@ -381,7 +357,8 @@ class ContributionInputSerializer(serializers.Serializer):
         decimal_places=2,
         min_value=Contribution._meta.get_field("hours").validators[0].limit_value,
         max_value=services.HOURS_PER_DAY,
-        help_text="Quarter hours are fine: 1.25, 2.5…",
+        validators=[validate_quarter_hours],
+        help_text="In quarter hours: 1.25, 2.5…",
         error_messages={
             "min_value": "Log at least a quarter of an hour (0.25).",
             "max_value": HOURS_TOO_MANY,
@@ -620,19 +597,16 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema generator, no request
             return Contribution.objects.none()
         user = self.request.user
-        logs = Contribution.objects.select_related(
-            "pledge__organization", "project", "contributor", "reviewed_by"
-        ).order_by("-date", "-pk")
+        related = ("pledge__organization", "project", "contributor", "reviewed_by")
         if self.action == "list":
+            logs = Contribution.objects.select_related(*related).order_by("-date", "-pk")
             return self._listed(logs, user)
-        if user.is_staff:
-            return logs
-        readable = Q(contributor=user) | Q(pledge__organization__in=organizations_managed_by(user))
-        if self.action == "retrieve":
-            return logs.filter(readable)
-        # Changes reach the services, which say why they refuse (403) rather than hide the
-        # log; logs under private pledges stay unseen (404) by those outside.
-        return logs.filter(readable | Q(pledge__public=True))
+        logs = contributions_readable_by(user)
+        if self.action != "retrieve":
+            # Changes reach the services, which say why they refuse (403) rather than hide
+            # the log: logs under pledges the caller sees exist for them; others stay 404.
+            logs = logs | Contribution.objects.filter(pledge__in=pledges_visible_to(user))
+        return logs.select_related(*related).order_by("-date", "-pk")
 
     def _listed(self, logs: QuerySet, user) -> QuerySet:
         filters = ContributionFilterSerializer(data=self.request.query_params)

@@ -250,21 +250,26 @@ def _create_pledge(row, organization, actor, projects, today, now) -> Pledge:
         data["hours_per_period"] = Decimal(row["amount"])
     else:
         data["percent"], data["workforce_size"] = Decimal(row["amount"][0]), row["amount"][1]
-    data["starts_on"] = _months_back(today, row["months_ago"])
     pledge = services.pledge_create(
         organization=organization,
         actor=actor,
-        data=data,
+        data={**data, "starts_on": today},
         target_projects=[projects[slug] for slug in row["projects"] if slug in projects],
     )
-    created_at = _at(data["starts_on"], 9) - timedelta(days=10)
-    Pledge.objects.filter(pk=pledge.pk).update(created_at=min(created_at, now))
+    # The pledge was made back then, ten days before it started: its start is as far back
+    # as the one-year rule allowed on that day.
+    starts_on = _months_back(today, row["months_ago"])
+    created_at = min(_at(starts_on, 9) - timedelta(days=10), now)
+    Pledge.objects.filter(pk=pledge.pk).update(starts_on=starts_on, created_at=created_at)
+    pledge.refresh_from_db()
     return pledge
 
 
 def _log_history(rng, pledge, row, team, reviewer, projects, busy, today, now) -> int:
     """About one log a week per person while the pledge runs: history in bulk, the last two
-    weeks through the services (they wait for review)."""
+    weeks through the services (they wait for review). Nobody reviews their own hours: the
+    reviewer's own were reviewed by hub staff."""
+    staff = User.objects.filter(is_staff=True).order_by("pk").first()
     last = today
     if row["ended_months_ago"] is not None:
         last = _months_back(today, row["ended_months_ago"]) - timedelta(days=1)
@@ -276,6 +281,10 @@ def _log_history(rng, pledge, row, team, reviewer, projects, busy, today, now) -
             day = week + timedelta(days=rng.randrange(7))
             week += timedelta(days=7)
             if rng.random() > row["activity"] or day > last or day < pledge.starts_on:
+                continue
+            reviewed_by = staff if person == reviewer else reviewer
+            recent_day = (today - day).days < RECENT_DAYS and pledge.is_active
+            if reviewed_by is None and not recent_day:
                 continue
             hours = _quarter_hours(rng, 0.75, 6)
             if busy[(person.pk, day)] + hours > services.HOURS_PER_DAY:
@@ -290,10 +299,10 @@ def _log_history(rng, pledge, row, team, reviewer, projects, busy, today, now) -
                 "link": "",
             }
             busy[(person.pk, day)] += hours
-            if (today - day).days < RECENT_DAYS and pledge.is_active:
+            if recent_day:
                 recent.append((person, values))
             else:
-                history.append(_reviewed(rng, pledge, person, reviewer, values, now))
+                history.append(_reviewed(rng, pledge, person, reviewed_by, values, now))
     Contribution.objects.bulk_create(history, batch_size=BATCH_SIZE)
     _audit_history(history)
     for person, values in recent:
@@ -349,6 +358,7 @@ def _audit_history(logs: list[Contribution]) -> None:
 # --- Scale ----------------------------------------------------------------------------------
 
 SCALE_TEAM = 10  # people per generated pledge
+SCALE_ROLES = [Membership.Role.OWNER, Membership.Role.ADMIN]  # the first two of each team
 SCALE_LOGS_PER_PLEDGE = 200
 
 
@@ -417,9 +427,11 @@ def _scale_logs(rng, pledge: Pledge, team: list[int], project_ids, busy, today, 
         taken.add((person, day))
         roll = rng.random()
         recent = (today - day).days < RECENT_DAYS and pledge.status == Pledge.Status.ACTIVE
+        # The team's first person reviews; their own logs, the second one (or nobody yet).
+        reviewer = team[0] if person != team[0] else (team[1] if len(team) > 1 else None)
         status = (
             Contribution.Status.PENDING
-            if recent or roll < 0.08
+            if recent or roll < 0.08 or reviewer is None
             else Contribution.Status.REJECTED
             if roll < 0.13
             else Contribution.Status.APPROVED
@@ -440,7 +452,7 @@ def _scale_logs(rng, pledge: Pledge, team: list[int], project_ids, busy, today, 
                 status=status,
                 rejection_reason=REJECTIONS[0] if status == Contribution.Status.REJECTED else "",
                 created_at=logged_at,
-                reviewed_by_id=team[0] if reviewed else None,
+                reviewed_by_id=reviewer if reviewed else None,
                 reviewed_at=min(logged_at + timedelta(days=2), now) if reviewed else None,
             )
         )
@@ -451,7 +463,8 @@ def seed_pledges_scale(*, scale: int, seed: int, write=print) -> dict[str, int]:
     """About scale x 10 pledges and scale x 2,000 logged hours, deterministic for `seed`.
 
     The pledging organizations are the first scale x 10 published ones by slug that have no
-    pledge; each gets a team of fictional members, the first one its admin and reviewer.
+    pledge; each gets a team of fictional members, the first one its owner and reviewer, the
+    second an admin who reviews the owner's logs.
     Re-running with the same arguments adds nothing: those organizations have a pledge now.
     """
     rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose
@@ -503,7 +516,9 @@ def seed_pledges_scale(*, scale: int, seed: int, write=print) -> dict[str, int]:
             Membership(
                 user_id=person,
                 organization_id=pledge.organization_id,
-                role=Membership.Role.ADMIN if position == 0 else Membership.Role.MEMBER,
+                role=SCALE_ROLES[position]
+                if position < len(SCALE_ROLES)
+                else Membership.Role.MEMBER,
                 status=Membership.Status.ACTIVE,
                 decided_at=now,
             )

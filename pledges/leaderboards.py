@@ -1,37 +1,31 @@
-"""Public leaderboards and the hub's totals: computed by the database, cached, and
-invalidated whenever an approval (or a pledge) changes them."""
+"""Public leaderboards, the hub's totals and the public list of pledges: computed by the
+database from `pledges.queries`' public rules, cached, and stale whenever an approval, a
+pledge or the directory (an organization published, archived, renamed) changes them."""
 
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from directory import queries as directory_queries
 from directory.models import Project
 from hub import cache_versions
-from pledges.models import MONTHS_PER_PERIOD, Contribution, Period, Pledge
+from pledges.models import Period, Pledge
 from pledges.periods import period_containing
+from pledges.queries import (
+    ZERO,
+    pledges_with_hours,
+    public_contributions,
+    public_pledges,
+    public_pledges_with_hours,
+)
 
 VERSION_KEY = "pledges:leaderboards:version"
 CACHE_SECONDS = 3600
 LIMIT = 10
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
-HOURS = DecimalField(max_digits=12, decimal_places=2)
 
 
 def leaderboards_invalidate() -> None:
@@ -39,68 +33,15 @@ def leaderboards_invalidate() -> None:
     cache_versions.bump(VERSION_KEY)
 
 
-def _version() -> int:
-    return cache_versions.current(VERSION_KEY)
-
-
-def public_contributions():
-    """Approved hours under public pledges: the only hours the public boards count."""
-    return Contribution.objects.filter(status=Contribution.Status.APPROVED, pledge__public=True)
-
-
-def pledged_hours_expression(prefix: str = ""):
-    """Hours a pledge promises per period, computed in SQL (see Pledge.pledged_hours)."""
-    months = Case(
-        *[
-            When(**{f"{prefix}period": period, "then": Value(n)})
-            for period, n in MONTHS_PER_PERIOD.items()
-        ],
-        default=Value(1),
-    )
-    per_person = ExpressionWrapper(
-        Value(settings.HUB_WORKING_HOURS_PER_MONTH) * months, output_field=HOURS
-    )
-    return Case(
-        When(**{f"{prefix}kind": Pledge.Kind.HOURS, "then": F(f"{prefix}hours_per_period")}),
-        default=ExpressionWrapper(
-            F(f"{prefix}percent")
-            * F(f"{prefix}workforce_size")
-            * per_person
-            / Value(Decimal("100")),
-            output_field=HOURS,
-        ),
-        output_field=HOURS,
-    )
-
-
-def current_period_filter(today: date) -> Q:
-    """Logs dated inside their own pledge's current period (month, quarter or year)."""
-    condition = Q()
-    for period in Period.values:
-        span = period_containing(today, period)
-        condition |= Q(pledge__period=period, date__gte=span.start, date__lte=span.end)
-    return condition
-
-
-def _hours_subquery(contributions):
-    total = contributions.filter(pledge=OuterRef("pk")).values("pledge").annotate(t=Sum("hours"))
-    return Coalesce(Subquery(total.values("t"), output_field=HOURS), ZERO)
-
-
-def pledges_with_hours(pledges, today: date):
-    """`pledges` annotated in SQL with their promised hours per period and their approved
-    hours in their current period and all time (subqueries: no join fan-out)."""
-    approved = Contribution.objects.filter(status=Contribution.Status.APPROVED)
-    return pledges.annotate(
-        pledged=pledged_hours_expression(),
-        this_period=_hours_subquery(approved.filter(current_period_filter(today))),
-        all_time=_hours_subquery(approved),
+def _versions() -> str:
+    return ":".join(
+        str(cache_versions.current(key)) for key in (VERSION_KEY, directory_queries.VERSION_KEY)
     )
 
 
 def _organizations(today: date) -> dict:
     pledges = pledges_with_hours(
-        Pledge.objects.filter(public=True, status=Pledge.Status.ACTIVE), today
+        public_pledges().filter(status=Pledge.Status.ACTIVE), today
     ).values("organization__slug", "organization__name", "pledged", "this_period", "all_time")
     by_organization: dict[str, dict] = {}
     for pledge in pledges:
@@ -170,7 +111,8 @@ def _totals(today: date) -> dict:
         "all_time_hours": figures["all_time_hours"],
     }
     totals["organizations"] = (
-        Pledge.objects.filter(public=True, status=Pledge.Status.ACTIVE)
+        public_pledges()
+        .filter(status=Pledge.Status.ACTIVE)
         .values("organization")
         .distinct()
         .count()
@@ -194,5 +136,34 @@ def compute_leaderboards(today: date) -> dict:
 def leaderboards() -> dict:
     """The boards for today, from the cache when nothing changed since they were built."""
     today = timezone.localdate()
-    key = f"pledges:leaderboards:{_version()}:{today.isoformat()}"
+    key = f"pledges:leaderboards:{_versions()}:{today.isoformat()}"
     return cache.get_or_set(key, lambda: compute_leaderboards(today), timeout=CACHE_SECONDS)
+
+
+class CachedPublicPledges:
+    """`public_pledges_with_hours(today)` for a Paginator: the count and each page's rows
+    come from the cache, under the same versions as the boards."""
+
+    def __init__(self, today: date):
+        self.today = today
+
+    def _key(self, *parts) -> str:
+        return ":".join(["pledges:public", _versions(), self.today.isoformat(), *map(str, parts)])
+
+    def _rows(self) -> QuerySet:
+        return public_pledges_with_hours(self.today)
+
+    def count(self) -> int:
+        return cache.get_or_set(
+            self._key("count"), lambda: self._rows().count(), timeout=CACHE_SECONDS
+        )
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        return cache.get_or_set(
+            self._key("rows", window.start, window.stop),
+            lambda: list(self._rows()[window]),
+            timeout=CACHE_SECONDS,
+        )

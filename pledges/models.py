@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +11,14 @@ from django.utils import timezone
 from directory.models import Organization, Project
 
 web_url = URLValidator(schemes=["http", "https"])
+QUARTER_HOUR = Decimal("0.25")
+QUARTER_HOURS_ONLY = "Log whole quarter hours: 0.25, 0.5, 0.75, 1, 1.25…"
+
+
+def validate_quarter_hours(value: Decimal) -> None:
+    """Hours come in quarter hours, the same answer on the page, in the API and in admin."""
+    if value is not None and value % QUARTER_HOUR:
+        raise ValidationError(QUARTER_HOURS_ONLY, code="quarter_hours")
 
 
 class Period(models.TextChoices):
@@ -137,8 +146,12 @@ class Contribution(models.Model):
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
-        help_text="Quarter hours are fine: 1.25, 2.5…",
+        validators=[
+            MinValueValidator(QUARTER_HOUR),
+            MaxValueValidator(Decimal("24")),
+            validate_quarter_hours,
+        ],
+        help_text="In quarter hours: 1.25, 2.5…",
     )
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"

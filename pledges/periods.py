@@ -54,9 +54,17 @@ def period_containing(day: date, kind: str) -> PeriodSpan:
     return PeriodSpan(start=start, end=date.fromordinal(end.toordinal() - 1), kind=kind)
 
 
-def periods_between(first: date, last: date, kind: str) -> list[PeriodSpan]:
-    """Every period from the one holding `first` to the one holding `last`, in order."""
+def periods_between(
+    first: date, last: date, kind: str, *, limit: int | None = None
+) -> list[PeriodSpan]:
+    """Every period from the one holding `first` to the one holding `last`, in order; with
+    `limit`, only the last `limit` of them."""
     spans = []
+    if limit is not None:
+        back = -(limit - 1) * MONTHS_PER_PERIOD[kind]
+        earliest = period_containing(last, kind).start
+        if earliest.year * 12 + earliest.month - 1 + back >= 12:  # stays after year 1
+            first = max(first, _add_months(earliest, back))
     span = period_containing(first, kind)
     while span.start <= last:
         spans.append(span)

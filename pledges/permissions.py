@@ -1,8 +1,13 @@
-"""Who may do what with pledges: the one place for these rules."""
+"""Who may do what with pledges: the one place for these rules (pages, API, admin, services).
 
-from directory.models import ListingStatus, Membership, Organization
-from directory.permissions import member_can_manage
-from pledges.models import Pledge
+Which pledges and logs a person may see is decided by `pledges.queries` (querysets);
+the checks here judge one loaded object by the same rules.
+"""
+
+from directory.models import Membership, Organization
+from directory.permissions import MANAGING_ROLES, member_can_manage
+from pledges.models import Contribution, Pledge
+from pledges.queries import pledge_is_public
 
 
 def user_is_member(*, user, organization: Organization) -> bool:
@@ -20,12 +25,34 @@ def user_can_manage_pledge(*, user, pledge: Pledge) -> bool:
 
 
 def user_can_view_pledge(*, user, pledge: Pledge) -> bool:
-    """Public pledges of published organizations for everyone; private ones for the
-    organization's admins and staff."""
-    if pledge.public and pledge.organization.status == ListingStatus.PUBLISHED:
+    """`queries.pledges_visible_to` for one pledge: public ones for everyone, every pledge
+    of an organization for its people, everything for staff."""
+    if pledge_is_public(pledge) or (user.is_authenticated and user.is_staff):
         return True
-    return user_can_manage_pledge(user=user, pledge=pledge)
+    return user_is_member(user=user, organization=pledge.organization)
 
 
 def user_can_log_hours(*, user, pledge: Pledge) -> bool:
     return user_is_member(user=user, organization=pledge.organization)
+
+
+def has_other_reviewer(*, organization_id: int, contributor_id: int) -> bool:
+    """Whether an owner or admin of the organization other than the contributor can review
+    their logs; when not, hub staff review them (the queue in admin)."""
+    return (
+        Membership.objects.filter(
+            organization_id=organization_id,
+            status=Membership.Status.ACTIVE,
+            role__in=MANAGING_ROLES,
+        )
+        .exclude(user_id=contributor_id)
+        .exists()
+    )
+
+
+def user_can_review(*, user, contribution: Contribution) -> bool:
+    """Nobody reviews their own hours: the organization's other owners and admins do, and
+    hub staff."""
+    if not user.is_authenticated or user.pk == contribution.contributor_id:
+        return False
+    return user_can_manage_pledge(user=user, pledge=contribution.pledge)

@@ -1,75 +1,169 @@
-"""Read side of pledges: progress per period, computed by the database."""
+"""Read side of pledges: who sees which pledge and log, and progress computed by the database.
+
+The visibility rules live here and nowhere else: `PUBLIC_PLEDGE` (a pledge is public when it
+says so and the hub published its organization), `pledges_visible_to` and
+`contributions_readable_by`. Pages, the API, the leaderboards, the totals, the organization
+page and the digest read through them; `pledges.permissions` checks one object by the same
+rule.
+"""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
-from directory import queries as directory_queries
-from directory.models import ListingStatus
-from hub import cache_versions
-from pledges import leaderboards
-from pledges.leaderboards import ZERO, pledges_with_hours
-from pledges.models import Contribution, Period, Pledge
+from directory.models import ListingStatus, Membership
+from directory.permissions import MANAGING_ROLES
+from pledges.models import MONTHS_PER_PERIOD, Contribution, Period, Pledge
 from pledges.periods import PeriodSpan, period_containing, periods_between
 
 TRUNCATE = {Period.MONTH: TruncMonth, Period.QUARTER: TruncQuarter, Period.YEAR: TruncYear}
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+HOURS = DecimalField(max_digits=12, decimal_places=2)
+# A pledge page shows at most this many periods (ten years of months); staff may date a
+# pledge anywhere in admin, and its history must not grow with that.
+HISTORY_LIMIT = 120
+
+# --- Who sees what ----------------------------------------------------------------------------
+
+PUBLIC_PLEDGE = Q(public=True, organization__status=ListingStatus.PUBLISHED)
+PUBLIC_PLEDGE_OF_LOG = Q(pledge__public=True, pledge__organization__status=ListingStatus.PUBLISHED)
 
 
-def public_pledges(today: date | None = None) -> QuerySet:
+def pledge_is_public(pledge: Pledge) -> bool:
+    """`PUBLIC_PLEDGE` for one loaded pledge (with its organization)."""
+    return pledge.public and pledge.organization.status == ListingStatus.PUBLISHED
+
+
+def organizations_of_member(user) -> QuerySet:
+    """Ids of the organizations the user belongs to, whatever the role (a subquery)."""
+    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
+        "organization"
+    )
+
+
+def organizations_managed_by(user) -> QuerySet:
+    """Ids of the organizations the user owns or administers (a subquery)."""
+    return Membership.objects.filter(
+        user=user, status=Membership.Status.ACTIVE, role__in=MANAGING_ROLES
+    ).values("organization")
+
+
+def public_pledges() -> QuerySet:
+    return Pledge.objects.filter(PUBLIC_PLEDGE)
+
+
+def pledges_visible_to(user) -> QuerySet:
+    """Public pledges for everyone; every pledge of an organization to its own people (they
+    log hours under private ones too, and keep seeing them if the organization is archived);
+    everything for staff."""
+    if not user.is_authenticated:
+        return public_pledges()
+    if user.is_staff:
+        return Pledge.objects.all()
+    return Pledge.objects.filter(PUBLIC_PLEDGE | Q(organization__in=organizations_of_member(user)))
+
+
+def public_contributions() -> QuerySet:
+    """Approved hours under public pledges: the only hours the public boards and totals count."""
+    return Contribution.objects.filter(PUBLIC_PLEDGE_OF_LOG, status=Contribution.Status.APPROVED)
+
+
+def contributions_readable_by(user) -> QuerySet:
+    """Single logs: one's own, and every log of an organization one owns or administers;
+    everything for staff. The public sees logs only summed up on the boards."""
+    if not user.is_authenticated:
+        return Contribution.objects.none()
+    if user.is_staff:
+        return Contribution.objects.all()
+    return Contribution.objects.filter(
+        Q(contributor=user) | Q(pledge__organization__in=organizations_managed_by(user))
+    )
+
+
+# --- Hours in SQL -----------------------------------------------------------------------------
+
+
+def pledged_hours_expression(prefix: str = ""):
+    """Hours a pledge promises per period, computed in SQL (see Pledge.pledged_hours)."""
+    months = Case(
+        *[
+            When(**{f"{prefix}period": period, "then": Value(n)})
+            for period, n in MONTHS_PER_PERIOD.items()
+        ],
+        default=Value(1),
+    )
+    per_person = ExpressionWrapper(
+        Value(settings.HUB_WORKING_HOURS_PER_MONTH) * months, output_field=HOURS
+    )
+    return Case(
+        When(**{f"{prefix}kind": Pledge.Kind.HOURS, "then": F(f"{prefix}hours_per_period")}),
+        default=ExpressionWrapper(
+            F(f"{prefix}percent")
+            * F(f"{prefix}workforce_size")
+            * per_person
+            / Value(Decimal("100")),
+            output_field=HOURS,
+        ),
+        output_field=HOURS,
+    )
+
+
+def current_period_filter(today: date) -> Q:
+    """Logs dated inside their own pledge's current period (month, quarter or year)."""
+    condition = Q()
+    for period in Period.values:
+        span = period_containing(today, period)
+        condition |= Q(pledge__period=period, date__gte=span.start, date__lte=span.end)
+    return condition
+
+
+def _hours_subquery(contributions):
+    total = contributions.filter(pledge=OuterRef("pk")).values("pledge").annotate(t=Sum("hours"))
+    return Coalesce(Subquery(total.values("t"), output_field=HOURS), ZERO)
+
+
+def pledges_with_hours(pledges, today: date):
+    """`pledges` annotated in SQL with their promised hours per period and their approved
+    hours in their current period and all time (subqueries: no join fan-out)."""
+    approved = Contribution.objects.filter(status=Contribution.Status.APPROVED)
+    return pledges.annotate(
+        pledged=pledged_hours_expression(),
+        this_period=_hours_subquery(approved.filter(current_period_filter(today))),
+        all_time=_hours_subquery(approved),
+    )
+
+
+def public_pledges_with_hours(today: date | None = None) -> QuerySet:
     """Public pledges with their hours (this period, all time), biggest givers first."""
     today = today or timezone.localdate()
     return (
-        pledges_with_hours(
-            Pledge.objects.filter(public=True, organization__status=ListingStatus.PUBLISHED), today
-        )
+        pledges_with_hours(public_pledges(), today)
         .select_related("organization")
         .order_by("status", "-this_period", "organization__name")
     )
 
 
-class CachedPublicPledges:
-    """`public_pledges(today)` for a Paginator: the count and each page's rows come from the
-    cache. They hold only public pledges of published organizations, and their keys carry
-    the leaderboards' version (pledges and approvals bump it) and the directory's
-    (an organization published, renamed, archived or merged bumps it)."""
-
-    def __init__(self, today: date):
-        self.today = today
-
-    def _key(self, *parts) -> str:
-        versions = ":".join(
-            str(cache_versions.current(key))
-            for key in (leaderboards.VERSION_KEY, directory_queries.VERSION_KEY)
-        )
-        return ":".join(["pledges:public", versions, self.today.isoformat(), *map(str, parts)])
-
-    def count(self) -> int:
-        return cache.get_or_set(
-            self._key("count"),
-            lambda: public_pledges(self.today).count(),
-            timeout=directory_queries.CACHE_SECONDS,
-        )
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list:
-        return cache.get_or_set(
-            self._key("rows", window.start, window.stop),
-            lambda: list(public_pledges(self.today)[window]),
-            timeout=directory_queries.CACHE_SECONDS,
-        )
-
-
-def pledges_of_organization(organization, *, include_private: bool) -> QuerySet:
-    pledges = Pledge.objects.filter(organization=organization)
-    if not include_private:
-        pledges = pledges.filter(public=True)
+def pledges_of_organization(organization, *, user) -> QuerySet:
+    """The organization's pledges the user may see, for its page."""
+    pledges = pledges_visible_to(user).filter(organization=organization)
     return pledges_with_hours(pledges, timezone.localdate()).order_by("status", "-starts_on")
 
 
@@ -99,15 +193,18 @@ class PeriodProgress:
 
 
 def pledge_history(pledge: Pledge, today: date | None = None) -> list[PeriodProgress]:
-    """Every period of the pledge up to today, oldest first, in one query."""
+    """The pledge's periods up to today (at most HISTORY_LIMIT, the latest), oldest first,
+    in one query."""
     today = today or timezone.localdate()
     last = min(today, pledge.ends_on) if pledge.ends_on else today
     if last < pledge.starts_on:
         return []
+    spans = periods_between(pledge.starts_on, last, pledge.period, limit=HISTORY_LIMIT)
     truncate = TRUNCATE[pledge.period]
     rows = (
         pledge.contributions.filter(
-            status__in=[Contribution.Status.APPROVED, Contribution.Status.PENDING]
+            status__in=[Contribution.Status.APPROVED, Contribution.Status.PENDING],
+            date__gte=spans[0].start,
         )
         .annotate(period_start=truncate("date"))
         .values("period_start")
@@ -119,7 +216,7 @@ def pledge_history(pledge: Pledge, today: date | None = None) -> list[PeriodProg
     by_start = {_as_date(row["period_start"]): row for row in rows}
     pledged = pledge.pledged_hours
     history = []
-    for span in periods_between(pledge.starts_on, last, pledge.period):
+    for span in spans:
         row = by_start.get(span.start, {})
         history.append(
             PeriodProgress(
@@ -137,6 +234,13 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
 
 
+def approved_hours(pledge: Pledge) -> Decimal:
+    """All the pledge's approved hours, however far back its history goes."""
+    return pledge.contributions.filter(status=Contribution.Status.APPROVED).aggregate(
+        total=Coalesce(Sum("hours"), ZERO)
+    )["total"]
+
+
 def current_period(pledge: Pledge, today: date | None = None) -> PeriodSpan:
     return period_containing(today or timezone.localdate(), pledge.period)
 
@@ -145,7 +249,12 @@ def period_by_person(pledge: Pledge, span: PeriodSpan) -> list[dict]:
     """Approved and pending hours per person in the period, most first."""
     return list(
         pledge.contributions.filter(date__gte=span.start, date__lte=span.end)
-        .values("contributor", "contributor__display_name", "contributor__show_name_on_pledges")
+        .values(
+            "contributor",
+            "contributor__display_name",
+            "contributor__show_name_on_pledges",
+            "contributor__deleted_at",
+        )
         .annotate(
             approved=Coalesce(Sum("hours", filter=Q(status=Contribution.Status.APPROVED)), ZERO),
             pending=Coalesce(Sum("hours", filter=Q(status=Contribution.Status.PENDING)), ZERO),

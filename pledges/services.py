@@ -3,11 +3,16 @@
 The scarce thing is a person's day: 24 hours across all their logs. Logging and editing
 lock the person's row first, then add up their day under that lock, so two requests at
 once cannot both squeeze hours into the same day.
+
+The numbers are only as honest as their bounds: pledges are made for organizations the hub
+published, start at most a year back, logs are for days within HUB_LOG_WINDOW_DAYS, and
+nobody approves their own hours.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -20,7 +25,7 @@ from hub.audit import audit_record
 from hub.models import User
 from pledges.leaderboards import leaderboards_invalidate
 from pledges.models import Contribution, Pledge
-from pledges.permissions import user_can_log_hours, user_can_manage_pledge
+from pledges.permissions import user_can_log_hours, user_can_manage_pledge, user_can_review
 
 HOURS_PER_DAY = Decimal("24")
 PLEDGE_FIELDS = (
@@ -28,12 +33,19 @@ PLEDGE_FIELDS = (
     "public",
 )  # fmt: skip
 CONTRIBUTION_FIELDS = ("date", "hours", "project", "project_url", "description", "link")
+# How far back a pledge may start, counted from the day it is made (staff: any date).
+PLEDGE_BACKDATE = timedelta(days=365)
+
+
+def _format_day(day: date) -> str:
+    return date_format(day, "F j, Y")
 
 
 # --- Pledges ------------------------------------------------------------------------------
 
 
-def _save_pledge(pledge: Pledge, data: dict, target_projects) -> None:
+def _save_pledge(pledge: Pledge, data: dict, target_projects, actor: User) -> None:
+    starts_on_before = pledge.starts_on
     for field in PLEDGE_FIELDS:
         if field in data:
             setattr(pledge, field, data[field])
@@ -49,6 +61,17 @@ def _save_pledge(pledge: Pledge, data: dict, target_projects) -> None:
             errors["percent"] = "What percentage of working hours?"
         if not pledge.workforce_size:
             errors["workforce_size"] = "How many people work at the organization?"
+    made_on = timezone.localdate(pledge.created_at)
+    earliest = made_on - PLEDGE_BACKDATE
+    if (
+        pledge.starts_on
+        and pledge.starts_on != starts_on_before
+        and pledge.starts_on < earliest
+        and not actor.is_staff
+    ):
+        errors["starts_on"] = (
+            f"A pledge starts at most a year back: on {_format_day(earliest)} or later."
+        )
     if errors:
         raise ValidationError(errors)
     pledge.full_clean(exclude=["organization", "created_by"])
@@ -64,8 +87,15 @@ def pledge_create(
 ) -> Pledge:
     if not member_can_manage(user=actor, organization=organization):
         raise PermissionDenied("Only the organization's owners and admins make its pledges.")
+    if organization.status != ListingStatus.PUBLISHED:
+        raise ValidationError(
+            {
+                "organization": "Pledges are made for organizations listed in the directory; "
+                "this one is not published (yet)."
+            }
+        )
     pledge = Pledge(organization=organization, created_by=actor)
-    _save_pledge(pledge, data, target_projects)
+    _save_pledge(pledge, data, target_projects, actor)
     audit_record(actor=actor, action="pledge.create", target=pledge)
     transaction.on_commit(leaderboards_invalidate)
     return pledge
@@ -76,7 +106,7 @@ def pledge_update(*, pledge: Pledge, actor: User, data: dict, target_projects=No
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not user_can_manage_pledge(user=actor, pledge=pledge):
         raise PermissionDenied("Only the organization's owners and admins change its pledges.")
-    _save_pledge(pledge, data, target_projects)
+    _save_pledge(pledge, data, target_projects, actor)
     audit_record(actor=actor, action="pledge.update", target=pledge)
     transaction.on_commit(leaderboards_invalidate)
     return pledge
@@ -122,12 +152,18 @@ def _check_contribution(contribution: Contribution) -> None:
     pledge = contribution.pledge
     errors = {}
     today = timezone.localdate()
+    window = settings.HUB_LOG_WINDOW_DAYS
     if contribution.date and contribution.date > today:
         errors["date"] = "Hours can only be logged for today or earlier."
+    elif contribution.date and contribution.date < today - timedelta(days=window):
+        errors["date"] = (
+            f"Hours are logged within {window} days: "
+            f"on {_format_day(today - timedelta(days=window))} or later."
+        )
     elif contribution.date and contribution.date < pledge.starts_on:
-        errors["date"] = f"The pledge starts on {date_format(pledge.starts_on, 'F j, Y')}."
+        errors["date"] = f"The pledge starts on {_format_day(pledge.starts_on)}."
     elif contribution.date and pledge.ends_on and contribution.date > pledge.ends_on:
-        errors["date"] = f"The pledge ended on {date_format(pledge.ends_on, 'F j, Y')}."
+        errors["date"] = f"The pledge ended on {_format_day(pledge.ends_on)}."
     if not contribution.project_id and not contribution.project_url:
         errors["project"] = "Choose a listed project or give the project's address."
     if contribution.project_id and contribution.project.status != ListingStatus.PUBLISHED:
@@ -150,7 +186,8 @@ def _check_contribution(contribution: Contribution) -> None:
 
 @transaction.atomic
 def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
-    """A member logs hours under their organization's pledge; staff review them."""
+    """A member logs hours under their organization's pledge; another of its owners or
+    admins (or hub staff) reviews them."""
     if not user_can_log_hours(user=user, pledge=pledge):
         raise PermissionDenied("Only members of the pledging organization log hours under it.")
     lock_person_day(user)
@@ -209,7 +246,12 @@ def _review(
     contribution = (
         Contribution.objects.select_for_update().select_related("pledge").get(pk=contribution.pk)
     )
-    if not user_can_manage_pledge(user=actor, pledge=contribution.pledge):
+    if contribution.contributor_id == actor.pk:
+        raise PermissionDenied(
+            "Nobody reviews their own hours: another owner or admin of the organization does, "
+            "or hub staff when there is none."
+        )
+    if not user_can_review(user=actor, contribution=contribution):
         raise PermissionDenied("Only the organization's owners and admins review its hours.")
     before = contribution.status
     if before == status or (only_pending and before != Contribution.Status.PENDING):
@@ -247,10 +289,12 @@ def contribution_reject(*, contribution: Contribution, actor: User, reason: str)
 
 @transaction.atomic
 def contributions_approve(*, contributions, actor: User) -> int:
-    """Approve the ones still pending among `contributions`; returns how many changed."""
+    """Approve the ones still pending among `contributions`, except the actor's own (someone
+    else reviews those); returns how many changed."""
     changed = sum(
         _review(contribution, actor, Contribution.Status.APPROVED, only_pending=True) is not None
         for contribution in contributions
+        if contribution.contributor_id != actor.pk
     )
     if changed:
         transaction.on_commit(leaderboards_invalidate)

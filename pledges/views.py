@@ -14,14 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from directory.models import Organization
 from directory.permissions import member_can_manage
+from hub.admin_tools import error_text, plural
+from hub.audit import audit_record
+from hub.models import FORMER_MEMBER
 from hub.pagecache import cache_anonymous_page
 from pledges import charts, exports, queries, services
 from pledges.forms import ContributionForm, PledgeForm, RejectForm
-from pledges.leaderboards import leaderboards
+from pledges.leaderboards import CachedPublicPledges, leaderboards
 from pledges.models import Contribution, Pledge
 from pledges.permissions import (
+    has_other_reviewer,
     user_can_log_hours,
     user_can_manage_pledge,
+    user_can_view_pledge,
 )
 
 PAGE_SIZE = 30
@@ -38,17 +43,23 @@ def _form_errors_from(exc: ValidationError, form) -> None:
 
 
 def _visible_pledge(request, pk: int) -> tuple[Pledge, dict]:
-    """The pledge and what the visitor may do with it; 404 for a private pledge unless the
-    visitor is one of the organization's people or staff."""
+    """The pledge and what the visitor may do with it; 404 for a pledge that is not public
+    (private, or of an organization the hub has not published) unless the visitor is one of
+    the organization's people or staff."""
     pledge = get_object_or_404(Pledge.objects.select_related("organization"), pk=pk)
+    if not user_can_view_pledge(user=request.user, pledge=pledge):
+        raise Http404("No such pledge.")
     can_manage = user_can_manage_pledge(user=request.user, pledge=pledge)
     is_member = user_can_log_hours(user=request.user, pledge=pledge)
-    # Members of the organization see its private pledges too: they log hours under them.
-    # (user_can_view_pledge, without asking the database a second time.)
-    if not (pledge.public or can_manage or is_member):
-        raise Http404("No such pledge.")
     can_log = is_member and pledge.is_active
     return pledge, {"can_manage": can_manage, "is_member": is_member, "can_log": can_log}
+
+
+def _reviewer_of_own_logs(request, pledge: Pledge) -> str:
+    """Who reviews the visitor's own logs under the pledge, as the page says it."""
+    if has_other_reviewer(organization_id=pledge.organization_id, contributor_id=request.user.pk):
+        return f"another owner or admin of {pledge.organization.name}"
+    return "the hub’s staff"
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -67,9 +78,7 @@ def _safe_next(request, fallback: str) -> str:
 @cache_anonymous_page
 def index(request):
     today = timezone.localdate()
-    page = Paginator(queries.CachedPublicPledges(today), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(CachedPublicPledges(today), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = charts.attach_progress(page.object_list, today)
     context = {"page": page, "boards": leaderboards(), "today": today}
     return render(request, "pledges/index.html", context)
@@ -95,8 +104,7 @@ def detail(request, pk):
                 messages.success(
                     request,
                     f"Thank you: {form.cleaned_data['hours'].normalize():f} hours logged. "
-                    "They count once an admin of "
-                    f"{pledge.organization.name} approves them.",
+                    f"They count once {_reviewer_of_own_logs(request, pledge)} approves them.",
                 )
                 return redirect(pledge)
     return render(request, "pledges/detail.html", _detail_context(request, pledge, can, form))
@@ -108,6 +116,8 @@ def _people_rows(rows: list[dict], viewer) -> list[dict]:
     for row in rows:
         if viewer.is_authenticated and row["contributor"] == viewer.pk:
             name, named = "You", True
+        elif row["contributor__deleted_at"]:
+            name, named = FORMER_MEMBER, False
         elif row["contributor__show_name_on_pledges"]:
             name, named = row["contributor__display_name"] or "A member", True
         else:
@@ -129,6 +139,9 @@ def _detail_context(request, pledge: Pledge, can: dict, form=None) -> dict:
     span = queries.current_period(pledge, today)
     current = history[-1] if history and history[-1].span == span else None
     shown_span = current.span if current else (history[-1].span if history else span)
+    all_time_approved = sum((p.approved for p in history), 0)
+    if len(history) == queries.HISTORY_LIMIT:
+        all_time_approved = queries.approved_hours(pledge)
     context = {
         "pledge": pledge,
         "organization": pledge.organization,
@@ -136,7 +149,7 @@ def _detail_context(request, pledge: Pledge, can: dict, form=None) -> dict:
         "history": list(reversed(history)),
         "current": current,
         "shown_span": shown_span,
-        "all_time_approved": sum((p.approved for p in history), 0),
+        "all_time_approved": all_time_approved,
         "chart": charts.bar_chart(history, today),
         "people": _people_rows(queries.period_by_person(pledge, shown_span), request.user),
         "projects": queries.period_by_project(pledge, shown_span),
@@ -146,6 +159,7 @@ def _detail_context(request, pledge: Pledge, can: dict, form=None) -> dict:
     if can["can_log"]:
         context["form"] = form or ContributionForm(pledge=pledge, initial={"date": today})
     if can["is_member"]:
+        context["own_logs_reviewer"] = _reviewer_of_own_logs(request, pledge)
         context["my_logs"] = list(
             queries.contributions_of(request.user).filter(pledge=pledge)[:MY_LOGS_LIMIT]
         )
@@ -161,6 +175,7 @@ def export_csv(request, pk):
     pledge, can = _visible_pledge(request, pk)
     if not can["can_manage"]:
         raise PermissionDenied("Only the organization's owners and admins export its logs.")
+    audit_record(actor=request.user, action="pledge.export", target=pledge)
     return exports.pledge_csv(pledge)
 
 
@@ -312,8 +327,8 @@ def contribution_approve(request, pk, log_pk):
     pledge, contribution = _reviewable(request, pk, log_pk)
     try:
         services.contribution_approve(contribution=contribution, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request, f"Approved {contribution.hours.normalize():f} hours of {contribution.date}."
@@ -333,8 +348,8 @@ def contribution_reject(request, pk, log_pk):
         services.contribution_reject(
             contribution=contribution, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -354,5 +369,7 @@ def contributions_approve(request, pk):
         return _review_redirect(pledge)
     logs = list(queries.pending_contributions(pledge).filter(pk__in=ids))
     changed = services.contributions_approve(contributions=logs, actor=request.user)
-    messages.success(request, f"Approved {changed} log{'s' if changed != 1 else ''}.")
+    own = sum(log.contributor_id == request.user.pk for log in logs)
+    note = f" Your own logs ({own}) wait for someone else to review them." if own else ""
+    messages.success(request, f"Approved {plural(changed, 'log')}.{note}")
     return _review_redirect(pledge)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from directory.models import ListingStatus
 from hub.models import AuditEntry
 from pledges import services
 from pledges.models import Contribution, Pledge
@@ -95,9 +96,9 @@ def ids(response) -> list[int]:
 
 @pytest.mark.parametrize(
     ("role", "sees_private"),
-    [("anonymous", False), ("other", False), ("member", False), ("admin", True), ("staff", True)],
+    [("anonymous", False), ("other", False), ("member", True), ("admin", True), ("staff", True)],
 )
-def test_the_list_shows_public_pledges_to_everyone_and_private_ones_to_admins(
+def test_the_list_shows_public_pledges_to_everyone_and_private_ones_to_its_people(
     world, role, sees_private
 ):
     expected = {world.pledge.pk, world.private.pk} if sees_private else {world.pledge.pk}
@@ -160,13 +161,32 @@ def test_the_list_filters_by_organization(world):
     assert api_as().get("/api/v1/pledges/", {"organization": "no spaces"}).status_code == 400
 
 
-def test_public_pledges_of_unpublished_organizations_stay_unseen(world):
+def test_a_pledge_is_made_only_for_a_published_organization():
+    """A pending organization's owner gets a 400 naming the field, and no pledge exists."""
     pending = OrganizationFactory(pending=True)
     owner = MembershipFactory(organization=pending, owner=True).user
-    hidden = make_pledge(pending, owner)
-    assert hidden.pk not in ids(api_as().get("/api/v1/pledges/"))
-    assert api_as().get(f"/api/v1/pledges/{hidden.pk}/").status_code == 404
-    assert api_as(owner).get(f"/api/v1/pledges/{hidden.pk}/").status_code == 200
+    response = api_as(owner).post(
+        "/api/v1/pledges/",
+        {"organization": pending.slug, "hours_per_period": "40", "starts_on": str(TODAY)},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "not published" in response.json()["organization"][0]
+    assert not Pledge.objects.exists()
+
+
+def test_archiving_an_organization_takes_its_pledges_off_the_api_and_keeps_them(world):
+    archived = OrganizationFactory()
+    owner = MembershipFactory(organization=archived, owner=True).user
+    pledge = make_pledge(archived, owner)
+    assert pledge.pk in ids(api_as().get("/api/v1/pledges/"))
+    archived.status = ListingStatus.ARCHIVED
+    archived.save(update_fields=["status"])
+    assert pledge.pk not in ids(api_as().get("/api/v1/pledges/"))
+    assert api_as().get(f"/api/v1/pledges/{pledge.pk}/").status_code == 404
+    assert api_as(world.member).get(f"/api/v1/pledges/{pledge.pk}/").status_code == 404
+    # Its own people still see its history.
+    assert api_as(owner).get(f"/api/v1/pledges/{pledge.pk}/").status_code == 200
 
 
 def test_listing_pledges_takes_a_constant_number_of_queries(world):
@@ -265,7 +285,7 @@ def test_a_pledge_for_an_unpublished_organization_one_does_not_belong_to_is_unkn
     [
         ("anonymous", 401, 401),
         ("other", 403, 404),
-        ("member", 403, 404),
+        ("member", 403, 403),
         ("admin", 200, 200),
         ("staff", 200, 200),
     ],

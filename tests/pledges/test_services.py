@@ -31,7 +31,7 @@ def make_pledge(organization=None, *, admin=None, **data) -> Pledge:
         "kind": Pledge.Kind.HOURS,
         "hours_per_period": Decimal("40"),
         "period": Period.MONTH,
-        "starts_on": TODAY - timedelta(days=400),
+        "starts_on": TODAY - timedelta(days=300),
         **data,
     }
     return services.pledge_create(organization=organization, actor=admin, data=terms)
