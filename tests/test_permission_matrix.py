@@ -1,0 +1,186 @@
+"""Who may do what, in one table: every pledge, contribution and membership endpoint (pages
+and API) and method, with the status each kind of person gets.
+
+People: anonymous; `unrelated`, a member of another organization; `member`, `admin` and
+`owner` of the organization; `staff`. Each row runs against a fresh world, so a change made
+by one request never decides the next one's answer.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from directory.models import Membership
+from pledges import services
+from pledges.models import Pledge
+from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+PEOPLE = ("anonymous", "unrelated", "member", "admin", "owner", "staff")
+LOGIN = 302  # a page asks an anonymous visitor to sign in
+
+
+class World:
+    """An organization with an owner, an admin and a member; a public and a private pledge;
+    a pending log by the member under the public one; someone of another organization;
+    staff; and a pending claim on the organization."""
+
+    def __init__(self):
+        self.organization = OrganizationFactory(name="Formstone Software")
+        self.owner = MembershipFactory(organization=self.organization, owner=True).user
+        self.admin = MembershipFactory(organization=self.organization, admin=True).user
+        self.member = MembershipFactory(organization=self.organization).user
+        self.unrelated = MembershipFactory(organization=OrganizationFactory()).user
+        self.staff = StaffFactory()
+        self.anonymous = None
+        terms = {"kind": Pledge.Kind.HOURS, "hours_per_period": Decimal("40")}
+        terms["starts_on"] = TODAY - timedelta(days=30)
+        self.pledge = services.pledge_create(
+            organization=self.organization, actor=self.owner, data=terms
+        )
+        self.private = services.pledge_create(
+            organization=self.organization, actor=self.owner, data={**terms, "public": False}
+        )
+        self.log = services.contribution_log(
+            pledge=self.pledge,
+            user=self.member,
+            data={
+                "date": TODAY,
+                "hours": Decimal("2"),
+                "project": ProjectFactory(),
+                "description": "Reviewed pull requests.",
+            },
+        )
+        self.claim = MembershipFactory(organization=self.organization, pending=True)
+        self.member_row = Membership.objects.get(user=self.member, organization=self.organization)
+        self.admin_row = Membership.objects.get(user=self.admin, organization=self.organization)
+        self.owner_row = Membership.objects.get(user=self.owner, organization=self.organization)
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    url: str  # formatted with the world's attributes
+    expected: dict
+    data: dict = field(default_factory=dict)
+    api: bool = False
+
+    def __str__(self):
+        return self.name
+
+
+def statuses(anonymous, unrelated, member, admin, owner, staff) -> dict:
+    return dict(zip(PEOPLE, (anonymous, unrelated, member, admin, owner, staff), strict=True))
+
+
+NEW_PLEDGE = {"kind": "hours", "hours_per_period": "10", "period": "month", "starts_on": str(TODAY)}
+NEW_LOG = {"date": str(TODAY), "hours": "1.5", "project_url": "https://example.org/x",
+           "description": "Docs."}  # fmt: skip
+ORG = "{w.organization.slug}"
+PLEDGE = "{w.pledge.pk}"
+
+ROWS = [
+    # --- Pledge pages ---
+    Row("pledges list", "get", "/pledges/", statuses(200, 200, 200, 200, 200, 200)),
+    Row("public pledge", "get", f"/pledges/{PLEDGE}/", statuses(200, 200, 200, 200, 200, 200)),
+    Row("private pledge", "get", "/pledges/{w.private.pk}/",
+        statuses(404, 404, 200, 200, 200, 200)),
+    Row("new pledge form", "get", f"/pledges/new/?organization={ORG}",
+        statuses(LOGIN, 403, 403, 200, 200, 200)),
+    Row("make a pledge", "post", f"/pledges/new/?organization={ORG}",
+        statuses(LOGIN, 403, 403, 302, 302, 302), NEW_PLEDGE),
+    Row("edit form", "get", f"/pledges/{PLEDGE}/edit/", statuses(LOGIN, 403, 403, 200, 200, 200)),
+    Row("change a pledge", "post", f"/pledges/{PLEDGE}/edit/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), NEW_PLEDGE),
+    Row("end a pledge", "post", f"/pledges/{PLEDGE}/end/",
+        statuses(LOGIN, 403, 403, 302, 302, 302)),
+    Row("export its logs", "get", f"/pledges/{PLEDGE}/export.csv",
+        statuses(LOGIN, 403, 403, 200, 200, 200)),
+    # --- Logging and reviewing on the pages ---
+    Row("log hours", "post", f"/pledges/{PLEDGE}/", statuses(LOGIN, 403, 302, 302, 302, 403),
+        NEW_LOG),
+    Row("approve a log", "post", f"/pledges/{PLEDGE}/review/{{w.log.pk}}/approve/",
+        statuses(LOGIN, 403, 403, 302, 302, 302)),
+    Row("reject a log", "post", f"/pledges/{PLEDGE}/review/{{w.log.pk}}/reject/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"reason": "Not open source."}),
+    Row("approve ticked logs", "post", f"/pledges/{PLEDGE}/review/approve/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"contribution": "{w.log.pk}"}),
+    Row("edit form of a log", "get", "/pledges/logs/{w.log.pk}/edit/",
+        statuses(LOGIN, 404, 200, 404, 404, 404)),
+    Row("change a log", "post", "/pledges/logs/{w.log.pk}/edit/",
+        statuses(LOGIN, 404, 302, 404, 404, 404), NEW_LOG),
+    Row("withdraw a log", "post", "/pledges/logs/{w.log.pk}/withdraw/",
+        statuses(LOGIN, 404, 302, 404, 404, 404)),
+    # --- Pledges API ---
+    Row("API pledges", "get", "/api/v1/pledges/", statuses(200, 200, 200, 200, 200, 200), api=True),
+    Row("API public pledge", "get", f"/api/v1/pledges/{PLEDGE}/",
+        statuses(200, 200, 200, 200, 200, 200), api=True),
+    Row("API private pledge", "get", "/api/v1/pledges/{w.private.pk}/",
+        statuses(404, 404, 200, 200, 200, 200), api=True),
+    Row("API make a pledge", "post", "/api/v1/pledges/",
+        statuses(401, 403, 403, 201, 201, 201),
+        {"organization": ORG, "hours_per_period": "10", "starts_on": str(TODAY)}, api=True),
+    Row("API change a pledge", "patch", f"/api/v1/pledges/{PLEDGE}/",
+        statuses(401, 403, 403, 200, 200, 200), {"hours_per_period": "12"}, api=True),
+    Row("API end a pledge", "post", f"/api/v1/pledges/{PLEDGE}/end/",
+        statuses(401, 403, 403, 200, 200, 200), api=True),
+    # --- Contributions API ---
+    Row("API logs", "get", "/api/v1/contributions/", statuses(401, 200, 200, 200, 200, 200),
+        api=True),
+    Row("API one log", "get", "/api/v1/contributions/{w.log.pk}/",
+        statuses(401, 404, 200, 200, 200, 200), api=True),
+    Row("API log hours", "post", "/api/v1/contributions/",
+        statuses(401, 403, 201, 201, 201, 403), {**NEW_LOG, "pledge": PLEDGE}, api=True),
+    Row("API change a log", "patch", "/api/v1/contributions/{w.log.pk}/",
+        statuses(401, 403, 200, 403, 403, 403), {"hours": "3"}, api=True),
+    Row("API withdraw a log", "delete", "/api/v1/contributions/{w.log.pk}/",
+        statuses(401, 403, 204, 403, 403, 403), api=True),
+    Row("API approve a log", "post", "/api/v1/contributions/{w.log.pk}/approve/",
+        statuses(401, 403, 403, 200, 200, 200), api=True),
+    Row("API reject a log", "post", "/api/v1/contributions/{w.log.pk}/reject/",
+        statuses(401, 403, 403, 200, 200, 200), {"reason": "Not open source."}, api=True),
+]  # fmt: skip
+
+
+def _client(world: World, person: str, api: bool):
+    user = getattr(world, person)
+    client = APIClient() if api else Client()
+    if user is not None:
+        if api:
+            client.force_authenticate(user=user)
+        else:
+            client.force_login(user)
+    return client
+
+
+def _filled(value, world: World):
+    if isinstance(value, str):
+        return value.format(w=world)
+    if isinstance(value, dict):
+        return {key: _filled(item, world) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_each_endpoint_answers_each_person_as_the_table_says(row: Row, person: str):
+    world = World()
+    client = _client(world, person, row.api)
+    url = _filled(row.url, world)
+    data = _filled(row.data, world)
+    send = getattr(client, row.method)
+    response = send(url, data, format="json") if row.api else send(url, data)
+    assert response.status_code == row.expected[person], (
+        f"{row.method.upper()} {url} as {person}: {response.status_code} {response.content[:300]!r}"
+    )
+    if response.status_code == LOGIN and person == "anonymous" and not row.api:
+        assert response["Location"].startswith("/accounts/login/")
