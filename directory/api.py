@@ -23,17 +23,24 @@ from rest_framework.response import Response
 
 from directory import services
 from directory.licenses import spdx_ids_by_lowercase
-from directory.models import ListingStatus, Organization, Project, ProjectRole, Tag
-from directory.permissions import CanManageListingOrReadOnly, listing_can_manage, member_can_manage
+from directory.models import Organization, Project, ProjectRole, Tag
+from directory.permissions import (
+    CanManageListingOrReadOnly,
+    member_can_manage,
+    user_can_view_listing,
+)
 from directory.queries import (
     ORGANIZATION_ONLY_FACETS,
     PROJECT_ONLY_FACETS,
+    PUBLIC_LISTINGS,
     SORTS,
     DirectoryQuery,
     PagedRows,
     directory_results,
     directory_tab_count,
     directory_tab_page,
+    roles_with_public_organizations,
+    roles_with_public_projects,
 )
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
@@ -322,8 +329,7 @@ def _query_parameters(*names: str) -> list[OpenApiParameter]:
 def organizations_with_related(queryset: QuerySet) -> QuerySet:
     """Organizations with their tags and published projects, in a constant number of queries."""
     roles = (
-        ProjectRole.objects.filter(project__status=ListingStatus.PUBLISHED)
-        .select_related("project")
+        roles_with_public_projects()
         # What ProjectOfOrganizationSerializer shows, not each project's texts.
         .only("role", "organization_id", "project__slug", "project__name")
     )
@@ -332,10 +338,8 @@ def organizations_with_related(queryset: QuerySet) -> QuerySet:
 
 def projects_with_related(queryset: QuerySet) -> QuerySet:
     """Projects with their tags and published organizations, in a constant number of queries."""
-    roles = (
-        ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED)
-        .select_related("organization")
-        .only("role", "project_id", "organization__slug", "organization__name")
+    roles = roles_with_public_organizations().only(
+        "role", "project_id", "organization__slug", "organization__name"
     )
     return queryset.prefetch_related("tags", Prefetch("roles", queryset=roles))
 
@@ -371,7 +375,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
             organizations, projects = directory_results(self.list_query())
             queryset = organizations if self.model is Organization else projects
         elif self.request.method in ("GET", "HEAD", "OPTIONS"):
-            queryset = self.model.objects.published()
+            queryset = PUBLIC_LISTINGS[self.model]()
         else:
             queryset = self.model.objects.all()
         return self.with_related(queryset)
@@ -387,9 +391,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         listing = get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
         # Only those who manage an unpublished listing may know it exists.
-        if not listing.is_published and not listing_can_manage(
-            user=self.request.user, listing=listing
-        ):
+        if not user_can_view_listing(user=self.request.user, listing=listing):
             raise Http404
         self.check_object_permissions(self.request, listing)
         return listing

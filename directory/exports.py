@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from directory.models import ListingStatus, Organization, Project, ProjectRole
-from directory.queries import DirectoryQuery, directory_results
+from directory.models import Organization, Project
+from directory.queries import DirectoryQuery, directory_results, roles_with_public_organizations
 
 EXPORT_LIMIT = 5_000
 COLUMNS = [
@@ -31,9 +31,7 @@ def export_rows(query: DirectoryQuery, *, build_url, limit: int | None = None):
     """(rows, truncated): up to `limit` dicts for the result of `query`, organizations first."""
     limit = EXPORT_LIMIT if limit is None else limit
     organizations, projects = directory_results(query)
-    roles = ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED).select_related(
-        "organization"
-    )
+    roles = roles_with_public_organizations()
     listings = list(organizations.prefetch_related("tags")[: limit + 1])
     if len(listings) <= limit:
         listings += projects.prefetch_related("tags", Prefetch("roles", queryset=roles))[

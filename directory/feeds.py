@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from directory.models import Organization, Project
+from directory.queries import public_organizations, public_projects
 from hub.markdown import render_markdown
 
 FEED_SIZE = 50
@@ -14,8 +15,8 @@ FEED_SIZE = 50
 def newest_published(limit: int = FEED_SIZE) -> list[Organization | Project]:
     """The `limit` most recently published organizations and projects, newest first."""
     newest_first = (F("published_at").desc(nulls_last=True), "-pk")
-    organizations = Organization.objects.published().prefetch_related("tags")
-    projects = Project.objects.published().prefetch_related("tags")
+    organizations = public_organizations().prefetch_related("tags")
+    projects = public_projects().prefetch_related("tags")
     listings = [
         *organizations.order_by(*newest_first)[:limit],
         *projects.order_by(*newest_first)[:limit],

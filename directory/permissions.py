@@ -52,3 +52,38 @@ class CanManageListingOrReadOnly(permissions.IsAuthenticatedOrReadOnly):
         if request.method in permissions.SAFE_METHODS:
             return True
         return listing_can_manage(user=request.user, listing=obj)
+
+
+# --- Who sees a listing: the object checks of the rules in `directory.queries` ---------------
+
+
+def organization_is_public(organization: Organization) -> bool:
+    """Whether the public sees `organization` (`queries.public_organizations`)."""
+    from directory import queries  # imported here: this part of the module is appended
+
+    return organization.status == queries.PUBLIC_LISTING_STATUS
+
+
+def project_is_public(project: Project) -> bool:
+    """Whether the public sees `project` (`queries.public_projects`)."""
+    from directory import queries
+
+    return project.status == queries.PUBLIC_LISTING_STATUS
+
+
+def user_can_view_organization(*, user, organization: Organization) -> bool:
+    """The public's organizations, and the ones `user` manages (`organizations_visible_to`)."""
+    return organization_is_public(organization) or member_can_manage(
+        user=user, organization=organization
+    )
+
+
+def user_can_view_project(*, user, project: Project) -> bool:
+    """The public's projects, and the ones `user` may edit (`projects_visible_to`)."""
+    return project_is_public(project) or user_can_edit_project(user=user, project=project)
+
+
+def user_can_view_listing(*, user, listing: Organization | Project) -> bool:
+    if isinstance(listing, Organization):
+        return user_can_view_organization(user=user, organization=listing)
+    return user_can_view_project(user=user, project=listing)

@@ -22,17 +22,91 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from directory.licenses import spdx_ids_by_lowercase, spdx_licenses
 from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole, Tag
 from directory.search import SEARCH_CONFIG
-from events.models import Event
 from hub import cache_versions
 from hub.pagecache import public_pages_changed
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+", re.UNICODE)
+
+# --- Who sees what: the one statement of each listing's visibility rule ----------------------
+#
+# The public sees an organization or a project once staff published it: never while it is
+# pending, after it was rejected, or once it is archived. Every public surface (pages, API,
+# exports, the feed, the digest, the events and pledges that name an organization) reads
+# these functions; `directory.permissions` checks one object against the same status.
+PUBLIC_LISTING_STATUS = ListingStatus.PUBLISHED
+
+
+def public_organizations_q(prefix: str = "") -> Q:
+    """The organizations the public sees, as a condition; `prefix` reaches them through a
+    relation ("organization__" on a pledge, an event or a project role)."""
+    return Q(**{f"{prefix}status": PUBLIC_LISTING_STATUS})
+
+
+def public_projects_q(prefix: str = "") -> Q:
+    """The projects the public sees, as a condition (see `public_organizations_q`)."""
+    return Q(**{f"{prefix}status": PUBLIC_LISTING_STATUS})
+
+
+def public_organizations() -> QuerySet:
+    return Organization.objects.filter(public_organizations_q())
+
+
+def public_projects() -> QuerySet:
+    return Project.objects.filter(public_projects_q())
+
+
+def _managing_memberships(user) -> Q:
+    return Q(
+        memberships__user=user,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+    )
+
+
+def organizations_visible_to(user) -> QuerySet:
+    """What `user` may see: the public's organizations, and those they manage (staff: all).
+    The same rule as `permissions.user_can_view_organization`."""
+    if user is None or not user.is_authenticated:
+        return public_organizations()
+    if user.is_staff:
+        return Organization.objects.all()
+    managed = Organization.objects.filter(_managing_memberships(user)).values("pk")
+    return Organization.objects.filter(public_organizations_q() | Q(pk__in=managed))
+
+
+def projects_visible_to(user) -> QuerySet:
+    """What `user` may see: the public's projects, their own submissions and the projects
+    their organizations maintain (staff: all). The same rule as
+    `permissions.user_can_view_project`."""
+    if user is None or not user.is_authenticated:
+        return public_projects()
+    if user.is_staff:
+        return Project.objects.all()
+    maintained = ProjectRole.objects.filter(
+        role=ProjectRole.Role.MAINTAINER,
+        organization__in=Organization.objects.filter(_managing_memberships(user)),
+    ).values("project_id")
+    return Project.objects.filter(public_projects_q() | Q(created_by=user) | Q(pk__in=maintained))
+
+
+def roles_with_public_projects() -> QuerySet:
+    """Project roles whose project the public sees: what an organization may list."""
+    return ProjectRole.objects.filter(public_projects_q("project__")).select_related("project")
+
+
+def roles_with_public_organizations() -> QuerySet:
+    """Project roles whose organization the public sees: what a project may name."""
+    return ProjectRole.objects.filter(public_organizations_q("organization__")).select_related(
+        "organization"
+    )
+
+
+PUBLIC_LISTINGS = {Organization: public_organizations, Project: public_projects}
 
 # Cached numbers of the directory page (facets, result counts, page order). Their keys carry
 # a version that every change to what the public sees bumps (directory/services.py, on
@@ -103,7 +177,7 @@ def did_you_mean(model, q: str | None, *, limit: int = 3) -> list[str]:
     if not words or connection.vendor != "postgresql":
         return []
     return list(
-        model.objects.published()
+        PUBLIC_LISTINGS[model]()
         .annotate(similarity=TrigramSimilarity(Lower("name"), words.lower()))
         .filter(similarity__gt=0.2)
         .order_by("-similarity")
@@ -113,7 +187,7 @@ def did_you_mean(model, q: str | None, *, limit: int = 3) -> list[str]:
 
 def featured_organizations(*, limit: int) -> list[Organization]:
     return list(
-        Organization.objects.published()
+        public_organizations()
         .filter(featured=True)
         .prefetch_related("tags")
         .order_by("-published_at", "pk")[:limit]
@@ -123,38 +197,25 @@ def featured_organizations(*, limit: int) -> list[Organization]:
 def published_counts() -> dict[str, int]:
     """How many organizations and projects the directory shows."""
     return {
-        "organizations": Organization.objects.published().count(),
-        "projects": Project.objects.published().count(),
+        "organizations": public_organizations().count(),
+        "projects": public_projects().count(),
     }
-
-
-def published_organizations() -> QuerySet:
-    return Organization.objects.published().prefetch_related("tags")
-
-
-def published_projects() -> QuerySet:
-    return Project.objects.published().prefetch_related("tags")
 
 
 def organization_detail(slug: str) -> Organization:
     """A published organization with its published projects and their roles, or DoesNotExist."""
-    roles = ProjectRole.objects.filter(project__status=ListingStatus.PUBLISHED).select_related(
-        "project"
-    )
     return (
-        Organization.objects.published()
-        .prefetch_related("tags", Prefetch("project_roles", queryset=roles))
+        public_organizations()
+        .prefetch_related("tags", Prefetch("project_roles", queryset=roles_with_public_projects()))
         .get(slug=slug)
     )
 
 
 def project_detail(slug: str) -> Project:
-    roles = ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED).select_related(
-        "organization"
-    )
+    """A published project with its published organizations and their roles, or DoesNotExist."""
     return (
-        Project.objects.published()
-        .prefetch_related("tags", Prefetch("roles", queryset=roles))
+        public_projects()
+        .prefetch_related("tags", Prefetch("roles", queryset=roles_with_public_organizations()))
         .get(slug=slug)
     )
 
@@ -255,7 +316,7 @@ def organizations_matching(query: DirectoryQuery) -> QuerySet:
     """Published organizations for `query` (ignoring tabs), filtered, unordered."""
     if query.license or query.seeking:
         return Organization.objects.none()
-    queryset = Organization.objects.published().filter(
+    queryset = public_organizations().filter(
         *_facet_filters(query, ORGANIZATION_ONLY_FACETS).values()
     )
     return _tagged_and_searched(queryset, query)
@@ -263,7 +324,7 @@ def organizations_matching(query: DirectoryQuery) -> QuerySet:
 
 def projects_matching(query: DirectoryQuery) -> QuerySet:
     # Projects are never featured; the column lets them share ordering with organizations.
-    queryset = Project.objects.published().annotate(featured=Value(False))
+    queryset = public_projects().annotate(featured=Value(False))
     if query.kind or query.city or query.innersource:
         return queryset.none()
     queryset = queryset.filter(*_facet_filters(query, PROJECT_ONLY_FACETS).values())
@@ -581,24 +642,20 @@ def directory_page_rows(query: DirectoryQuery, offset: int, limit: int) -> list:
     org_ids = [pk for pk, kind in keys if kind == "organization"]
     project_ids = [pk for pk, kind in keys if kind == "project"]
     by_key = {}
-    # published() again: a page order from the cache never brings back a listing that
-    # stopped being public.
+    # The rule again: a page order from the cache never brings back a listing that stopped
+    # being public.
     if org_ids:
         by_key.update(
             {
                 ("organization", o.pk): o
-                for o in Organization.objects.published()
-                .filter(pk__in=org_ids)
-                .prefetch_related("tags")
+                for o in public_organizations().filter(pk__in=org_ids).prefetch_related("tags")
             }
         )
     if project_ids:
         by_key.update(
             {
                 ("project", p.pk): p
-                for p in Project.objects.published()
-                .filter(pk__in=project_ids)
-                .prefetch_related("tags")
+                for p in public_projects().filter(pk__in=project_ids).prefetch_related("tags")
             }
         )
     return [by_key[(kind, pk)] for pk, kind in keys if (kind, pk) in by_key]
@@ -650,19 +707,18 @@ def _directory_page_keys(query: DirectoryQuery, offset: int, limit: int) -> list
 def organization_project_roles(organization: Organization) -> QuerySet:
     """The organization's published projects, with the role it plays in each."""
     return (
-        ProjectRole.objects.filter(
-            organization=organization, project__status=ListingStatus.PUBLISHED
-        )
-        .select_related("project")
+        roles_with_public_projects()
+        .filter(organization=organization)
         .prefetch_related("project__tags")
         .order_by("role", Lower("project__name"))
     )
 
 
 def project_organization_roles(project: Project) -> QuerySet:
+    """The project's published organizations, with the role each plays."""
     return (
-        ProjectRole.objects.filter(project=project, organization__status=ListingStatus.PUBLISHED)
-        .select_related("organization")
+        roles_with_public_organizations()
+        .filter(project=project)
         .order_by("role", Lower("organization__name"))
     )
 
@@ -692,15 +748,4 @@ def listings_submitted_by(user) -> tuple[QuerySet, QuerySet]:
     return (
         Organization.objects.filter(created_by=user).order_by("-created_at"),
         Project.objects.filter(created_by=user).order_by("-created_at"),
-    )
-
-
-def upcoming_events_of(organization: Organization, *, limit: int = 5) -> list:
-    """The organization's published events that have not ended yet, soonest first."""
-    return list(
-        Event.objects.filter(
-            organization=organization,
-            status=Event.Status.PUBLISHED,
-            ends_at__gte=timezone.now(),
-        ).order_by("starts_at")[:limit]
     )

@@ -19,6 +19,7 @@ from directory.forms import (
 from directory.licenses import spdx_licenses
 from directory.models import Membership, Organization, Project, SlugRedirect, Tag
 from directory.templatetags.directory_tags import querystring_with
+from events import queries as event_queries
 from hub.pagecache import cache_anonymous_page
 from pledges import charts as pledge_charts
 from pledges import queries as pledge_queries
@@ -85,15 +86,18 @@ def active_filters(get_params, query: queries.DirectoryQuery) -> list[tuple[str,
     return filters
 
 
-def _redirect_old_slug(field: str, slug: str):
+def _redirect_old_slug(field: str, slug: str, user):
+    """To a renamed listing's new address, when the person may see it: the new slug is
+    the listing's name, which an unpublished listing keeps to itself."""
     redirect_row = (
         SlugRedirect.objects.filter(old_slug=slug, **{f"{field}__isnull": False})
         .select_related(field)
         .first()
     )
-    if redirect_row is None:
+    listing = getattr(redirect_row, field, None)
+    if listing is None or not permissions.user_can_view_listing(user=user, listing=listing):
         raise Http404("No such listing.")
-    return redirect(getattr(redirect_row, field), permanent=True)
+    return redirect(listing, permanent=True)
 
 
 def _viewable(model, slug: str, user):
@@ -101,9 +105,7 @@ def _viewable(model, slug: str, user):
     listing = model.objects.filter(slug=slug).first()
     if listing is None:
         return None
-    if listing.is_published:
-        return listing
-    return listing if permissions.listing_can_manage(user=user, listing=listing) else None
+    return listing if permissions.user_can_view_listing(user=user, listing=listing) else None
 
 
 @cache_anonymous_page
@@ -113,7 +115,7 @@ def organization_detail(request, slug):
     except Organization.DoesNotExist:
         organization = _viewable(Organization, slug, request.user)
         if organization is None:
-            return _redirect_old_slug("organization", slug)
+            return _redirect_old_slug("organization", slug, request.user)
     membership = (
         Membership.objects.filter(user=request.user, organization=organization).first()
         if request.user.is_authenticated
@@ -123,7 +125,7 @@ def organization_detail(request, slug):
     context = {
         "organization": organization,
         "project_roles": queries.organization_project_roles(organization),
-        "upcoming_events": queries.upcoming_events_of(organization),
+        "upcoming_events": event_queries.upcoming_events_of(organization),
         "membership": membership,
         "can_manage": can_manage,
         "claim_form": ClaimForm(),
@@ -143,7 +145,7 @@ def project_detail(request, slug):
     except Project.DoesNotExist:
         project = _viewable(Project, slug, request.user)
         if project is None:
-            return _redirect_old_slug("project", slug)
+            return _redirect_old_slug("project", slug, request.user)
     context = {
         "project": project,
         "roles": queries.project_organization_roles(project),

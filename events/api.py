@@ -27,15 +27,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from directory.models import ListingStatus
-from events import services
+from directory.queries import public_organizations_q
+from events import queries, services
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
-from events.queries import seats_taken_subquery
+from events.permissions import public_organizer
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 
 # --- Schema --------------------------------------------------------------------------------
 
@@ -150,9 +149,9 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EventOrganizationSerializer(allow_null=True))
     def get_organization(self, event):
-        organization = event.organization
         # An organization that is not (or no longer) published stays unseen.
-        if organization is None or organization.status != ListingStatus.PUBLISHED:
+        organization = public_organizer(event)
+        if organization is None:
             return None
         return {"slug": organization.slug, "name": organization.name}
 
@@ -273,12 +272,12 @@ class RegistrationInputSerializer(serializers.Serializer):
 
 
 def public_events():
-    """Published and cancelled events (never drafts), with their seats taken counted."""
+    """The public's events (`events.queries.public_events`), seats taken counted."""
     return (
-        Event.objects.filter(status__in=PUBLIC_STATUSES)
+        queries.public_events()
         .select_related("organization")
         # A correlated subquery: only the page's events get their seats counted.
-        .annotate(seats_taken_count=seats_taken_subquery())
+        .annotate(seats_taken_count=queries.seats_taken_subquery())
     )
 
 
@@ -327,7 +326,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "registration":
             # Registration locks and re-reads the event itself; no seat count needed here.
-            return Event.objects.filter(status__in=PUBLIC_STATUSES)
+            return queries.public_events()
         queryset = public_events()
         if self.action != "list":
             return queryset
@@ -337,9 +336,9 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         if "kind" in wanted:
             queryset = queryset.filter(kind=wanted["kind"])
         if "organization" in wanted:
+            # Only a published organization's events are found by its slug.
             queryset = queryset.filter(
-                organization__slug=wanted["organization"],
-                organization__status=ListingStatus.PUBLISHED,
+                public_organizations_q("organization__"), organization__slug=wanted["organization"]
             )
         when = wanted.get("when") or (None if "month" in wanted else "upcoming")
         if "month" in wanted:

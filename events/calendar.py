@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from events.models import Event
+from events.permissions import public_organizer
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -46,8 +47,10 @@ def _vevent(event: Event, *, absolute_url, stamp) -> icalendar.Event:
     vevent.add("last-modified", event.updated_at)
     cancelled = event.status == Event.Status.CANCELLED
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    if event.organization_id:
-        vevent.add("categories", [event.get_kind_display(), event.organization.name])
+    # Only an organization the public sees is named (the feeds are public).
+    organizer = public_organizer(event)
+    if organizer is not None:
+        vevent.add("categories", [event.get_kind_display(), organizer.name])
     else:
         vevent.add("categories", [event.get_kind_display()])
     return vevent

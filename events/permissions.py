@@ -1,7 +1,7 @@
 """Who organizes an event: the one place for that rule (pages, API, services)."""
 
-from directory.permissions import member_can_manage
-from events.models import Event
+from directory.permissions import member_can_manage, organization_is_public
+from events.models import Event, SessionProposal
 
 
 def user_can_organize(*, user, event: Event) -> bool:
@@ -15,3 +15,39 @@ def user_can_organize(*, user, event: Event) -> bool:
     return event.organization is not None and member_can_manage(
         user=user, organization=event.organization
     )
+
+
+# --- Who sees an event or a proposal: the object checks of the rules in `events.queries` ----
+
+
+def event_is_public(event: Event) -> bool:
+    """Whether the public sees `event` (`queries.public_events`)."""
+    from events import queries  # queries imports this module
+
+    return event.status in queries.PUBLIC_STATUSES
+
+
+def public_organizer(event: Event):
+    """The organizing organization the public may see named with `event`: none while that
+    organization is unpublished (the event itself may still be public: staff publish it)."""
+    if event.organization_id is None or not organization_is_public(event.organization):
+        return None
+    return event.organization
+
+
+def user_can_view_event(*, user, event: Event) -> bool:
+    """The public's events, and those `user` organizes (`queries.events_visible_to`)."""
+    return event_is_public(event) or user_can_organize(user=user, event=event)
+
+
+def proposal_is_public(proposal: SessionProposal) -> bool:
+    """Whether the public sees `proposal` (`queries.public_proposals`)."""
+    from events import queries
+
+    return proposal.status in queries.PUBLIC_PROPOSAL_STATUSES and event_is_public(proposal.event)
+
+
+def user_can_view_proposal(*, user, proposal: SessionProposal) -> bool:
+    """The public's proposals, and every proposal of an event `user` organizes
+    (`queries.proposals_visible_to`)."""
+    return proposal_is_public(proposal) or user_can_organize(user=user, event=proposal.event)

@@ -29,7 +29,7 @@ class ProposalSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField()
     format = NamedChoiceField(choices=SessionProposal.Format.choices, enum_name="SessionFormatEnum")
     status = NamedChoiceField(
-        choices=[(s, SessionProposal.Status(s).label) for s in SessionProposal.VISIBLE],
+        choices=[(s, SessionProposal.Status(s).label) for s in queries.PUBLIC_PROPOSAL_STATUSES],
         enum_name="SessionProposalStatusEnum",
     )
     voted = serializers.SerializerMethodField(help_text="Whether you voted for it (signed in).")
@@ -207,7 +207,7 @@ class VoteView(APIView):
 
     def _proposal(self, slug, pk) -> SessionProposal:
         event = _public_program_event(slug)
-        proposal = event.proposals.visible().filter(pk=pk).first()
+        proposal = queries.board_proposals(event).filter(pk=pk).first()
         if proposal is None:
             raise NotFound("No such session.")
         proposal.event = event

@@ -37,9 +37,9 @@ def sessions(request, event):
     _program_or_404(event)
     statuses = SessionProposal.Status.values
     proposals = list(
-        queries.proposals_with_votes(event, statuses=statuses).order_by(
-            "status", "-vote_count", "-created_at"
-        )
+        queries.proposals_with_votes(
+            event, proposals=queries.proposals_visible_to(request.user, event, can_organize=True)
+        ).order_by("status", "-vote_count", "-created_at")
     )
     visible = [p for p in proposals if p.is_visible]
     rows = [

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from events import program, queries
 from events.calendar import CONTENT_TYPE, schedule_calendar_bytes
 from events.models import Event, SessionProposal
-from events.permissions import user_can_organize
+from events.permissions import event_is_public, proposal_is_public, user_can_organize
 from events.program_forms import MergeForm, ProposalForm
 from hub.pagecache import cache_anonymous_page
 
@@ -26,8 +26,11 @@ def _event_or_404(slug: str, user) -> Event:
 
 
 def _proposal_or_404(event: Event, pk: int, user, *, organizer: bool) -> SessionProposal:
-    statuses = SessionProposal.Status.values if organizer else SessionProposal.VISIBLE
-    proposal = queries.proposals_with_votes(event, user=user, statuses=statuses).filter(pk=pk)
+    """A proposal of `event` that `user` may open (`proposals_visible_to`); with
+    `organizer`, whatever its status for people who organize the event (the caller decides
+    what they see of it)."""
+    visible = queries.proposals_visible_to(user, event, can_organize=organizer)
+    proposal = queries.proposals_with_votes(event, user=user, proposals=visible).filter(pk=pk)
     proposal = proposal.first()
     if proposal is None:
         raise Http404("No such session.")
@@ -115,8 +118,15 @@ def session(request, slug, pk):
     event = _event_or_404(slug, request.user)
     can_organize = user_can_organize(user=request.user, event=event)
     proposal = _proposal_or_404(event, pk, request.user, organizer=True)
-    if not proposal.is_visible and not can_organize:
-        if proposal.status == SessionProposal.Status.MERGED and proposal.merged_into.is_visible:
+    # The event as loaded and checked above (with its organization): no query to check again.
+    proposal.event = event
+    merged_into = proposal.merged_into
+    if merged_into is not None and merged_into.event_id == event.pk:
+        merged_into.event = event
+    # Not an organizer: `user_can_view_proposal` comes down to whether the public sees it.
+    if not can_organize and not proposal_is_public(proposal):
+        # A merged proposal's address leads to the session it joined, when that one is seen.
+        if merged_into is not None and proposal_is_public(merged_into):
             messages.info(request, f"“{proposal.title}” was merged into this session.")
             return redirect(proposal.merged_into)
         raise Http404("No such session.")
@@ -173,7 +183,7 @@ def _published_event_or_404(slug: str, user) -> tuple[Event, bool]:
     """The event of a schedule page: published grids for all, previews for organizers."""
     event = _event_or_404(slug, user)
     can_organize = user_can_organize(user=user, event=event)
-    if not can_organize and not (event.schedule_published and event.status != "draft"):
+    if not can_organize and not (event.schedule_published and event_is_public(event)):
         raise Http404("The schedule is not published yet.")
     return event, can_organize
 

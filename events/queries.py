@@ -1,5 +1,6 @@
 """Read side of events: what the public sees, and what a visitor may do on an event page."""
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -18,19 +20,82 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from directory.models import Organization
+from directory.queries import organizations_managed_by, public_organizations, public_organizations_q
 from events.models import Event, Registration, ScheduledSession, SessionProposal, Star, Vote
-from events.permissions import user_can_organize
+from events.permissions import public_organizer, user_can_organize, user_can_view_event
 from events.services import registration_closed_reason
 
-PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # The calendar feed keeps recent events so that calendars which subscribed still show them.
 FEED_KEEPS_PAST_DAYS = 90
 
+# --- Who sees what: the one statement of the events' and proposals' visibility rules --------
+#
+# The public sees an event once it is published (and still after it is cancelled, which it
+# then says), never a draft. Events are published by hub staff, not by the organization
+# that runs them: an event of an organization the public does not see (pending, rejected,
+# archived) stays public, and its attendees' tickets keep working, but no public surface
+# names that organization (`public_organizer`). The public sees a proposal that is on the
+# board (proposed or accepted; never hidden, nor merged into another) of an event it sees.
+# Every public surface (pages, sessions, schedules, iCal, the API, the digest) reads these
+# functions; `events.permissions` checks one object against the same rule.
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+PUBLIC_PROPOSAL_STATUSES = SessionProposal.VISIBLE
+
+
+def public_events_q(prefix: str = "") -> Q:
+    """The events the public sees, as a condition; `prefix` reaches them through a relation
+    ("event__" on a proposal or a registration)."""
+    return Q(**{f"{prefix}status__in": PUBLIC_STATUSES})
+
 
 def public_events() -> QuerySet:
-    """Published and cancelled events; drafts are never public."""
-    return Event.objects.filter(status__in=PUBLIC_STATUSES)
+    """Published and cancelled events; never drafts."""
+    return Event.objects.filter(public_events_q())
+
+
+def events_visible_to(user) -> QuerySet:
+    """The public's events, and those `user` organizes (drafts and previews too): the same
+    rule as `permissions.user_can_view_event`."""
+    if user is None or not user.is_authenticated:
+        return public_events()
+    if user.is_staff:
+        return Event.objects.all()
+    managed = organizations_managed_by(user).order_by().values("pk")
+    organized = Event.organizers.through.objects.filter(user=user).values("event_id")
+    return Event.objects.filter(
+        public_events_q() | Q(pk__in=organized) | Q(organization__in=managed)
+    )
+
+
+def public_proposals_q(prefix: str = "") -> Q:
+    """The proposals the public sees, as a condition: on the board of a public event."""
+    return Q(**{f"{prefix}status__in": PUBLIC_PROPOSAL_STATUSES}) & public_events_q(
+        f"{prefix}event__"
+    )
+
+
+def public_proposals() -> QuerySet:
+    return SessionProposal.objects.filter(public_proposals_q())
+
+
+def board_proposals(event: Event) -> QuerySet:
+    """The proposals on the board of `event`, an event the visitor may see
+    (`event_for_visitor`): proposed and accepted ones, never hidden or merged ones. For a
+    public event these are its `public_proposals`; an organizer previewing a draft sees
+    what the public will."""
+    return SessionProposal.objects.filter(event=event, status__in=PUBLIC_PROPOSAL_STATUSES)
+
+
+def proposals_visible_to(user, event: Event, *, can_organize: bool | None = None) -> QuerySet:
+    """The proposals of `event` that `user` may open: every one (hidden and merged too) for
+    its organizers, the public's for everyone else: the same rule as
+    `permissions.user_can_view_proposal`. Pass `can_organize` when it is known already."""
+    if can_organize is None:
+        can_organize = user_can_organize(user=user, event=event)
+    if can_organize:
+        return SessionProposal.objects.filter(event=event)
+    return SessionProposal.objects.filter(public_proposals_q(), event=event)
 
 
 def seats_taken_subquery():
@@ -105,7 +170,11 @@ def _filtered(events: QuerySet, query: EventListQuery, *, skip: str = "") -> Que
         start, end = parse_month(query.month)
         events = events.filter(starts_at__gte=start, starts_at__lt=end)
     if query.organization and skip != "organization":
-        events = events.filter(organization__slug=query.organization)
+        # Only a published organization's events are found by its slug: the filter never
+        # tells which events an unpublished one runs.
+        events = events.filter(
+            public_organizations_q("organization__"), organization__slug=query.organization
+        )
     return events
 
 
@@ -140,7 +209,7 @@ def event_facets(query: EventListQuery, *, now=None) -> dict:
     )
     organizations = (
         _filtered(in_tab, query, skip="organization")
-        .filter(organization__isnull=False)
+        .filter(public_organizations_q("organization__"))
         .values_list("organization__slug", "organization__name")
         .annotate(n=Count("pk"))
         .order_by("organization__name")
@@ -157,11 +226,15 @@ def event_facets(query: EventListQuery, *, now=None) -> dict:
 
 
 def organization_named(slug: str) -> Organization | None:
-    return Organization.objects.filter(slug=slug).only("name", "slug").first() if slug else None
+    """A published organization by slug (the name of a filter), never an unpublished one."""
+    if not slug:
+        return None
+    return public_organizations().filter(slug=slug).only("name", "slug").first()
 
 
 def event_for_visitor(slug: str, user) -> Event | None:
-    """The event if the visitor may see it: public ones for all, drafts for their organizers."""
+    """The event if the visitor may see it (`user_can_view_event`): public ones for all,
+    drafts and events of unpublished organizations for their organizers."""
     event = (
         Event.objects.select_related("organization")
         .prefetch_related(Prefetch("organizers", to_attr="organizer_list"))
@@ -170,13 +243,33 @@ def event_for_visitor(slug: str, user) -> Event | None:
     )
     if event is None:
         return None
-    if event.status in PUBLIC_STATUSES or user_can_organize(user=user, event=event):
-        return event
-    return None
+    return event if user_can_view_event(user=user, event=event) else None
+
+
+def without_hidden_organizers(events) -> list[Event]:
+    """`events` (loaded with their organization) as the public may see them: an organizing
+    organization the public does not see is left out (`permissions.public_organizer`), so no
+    template, feed or list names it. Those events are copies, for display only."""
+    shown = []
+    for event in events:
+        if event.organization_id is not None and public_organizer(event) is None:
+            event = copy.copy(event)
+            event.organization = None
+        shown.append(event)
+    return shown
 
 
 def public_event(slug: str) -> Event | None:
     return public_events().select_related("organization").filter(slug=slug).first()
+
+
+def upcoming_events_of(organization: Organization, *, limit: int = 5) -> list:
+    """The organization's public events that have not ended yet, soonest first."""
+    return list(
+        public_events()
+        .filter(organization=organization, ends_at__gte=timezone.now())
+        .order_by("starts_at")[:limit]
+    )
 
 
 def registration_of(user, event: Event) -> Registration | None:
@@ -308,12 +401,12 @@ def program_event(slug: str, user) -> Event | None:
     return event
 
 
-def proposals_with_votes(event: Event, *, user=None, statuses=None) -> QuerySet:
-    """Proposals of the event with `vote_count`, `voted` and `starred` (for `user`) annotated,
-    hosts and placement joined: one query for the list, one for the co-hosts."""
-    statuses = statuses or SessionProposal.VISIBLE
+def proposals_with_votes(event: Event, *, user=None, proposals: QuerySet | None = None) -> QuerySet:
+    """`proposals` (by default the event's `board_proposals`) with `vote_count`, `voted` and
+    `starred` (for `user`) annotated, hosts and placement joined: one query for the list, one
+    for the co-hosts."""
     proposals = (
-        SessionProposal.objects.filter(event=event, status__in=statuses)
+        (board_proposals(event) if proposals is None else proposals)
         .select_related("event", "proposer", "merged_into__event")
         .prefetch_related("co_hosts")
         .annotate(vote_count=Count("votes", distinct=True))
@@ -355,7 +448,7 @@ def schedule_grid(event: Event, *, user=None) -> Grid:
     slots = list(event.slots.order_by("starts_at", "pk"))
     sessions = (
         ScheduledSession.objects.filter(
-            slot__event=event, proposal__status__in=SessionProposal.VISIBLE
+            slot__event=event, proposal__status__in=PUBLIC_PROPOSAL_STATUSES
         )
         .select_related("proposal__proposer", "proposal__event", "room", "slot")
         .prefetch_related("proposal__co_hosts")
@@ -378,7 +471,7 @@ def my_sessions(event: Event, user) -> list:
     return list(
         ScheduledSession.objects.filter(
             slot__event=event,
-            proposal__status__in=SessionProposal.VISIBLE,
+            proposal__status__in=PUBLIC_PROPOSAL_STATUSES,
             proposal__stars__user=user,
         )
         .select_related("proposal__proposer", "proposal__event", "room", "slot")

@@ -16,7 +16,7 @@ from events import calendar, queries, services
 from events.forms import RegistrationForm
 from events.models import Event, Registration
 from events.notifications import ticket_qr_svg
-from events.permissions import user_can_organize
+from events.permissions import event_is_public, user_can_organize
 from hub.pagecache import cache_anonymous_page
 
 PAGE_SIZE = 20
@@ -30,6 +30,7 @@ def index(request):
     page = Paginator(queries.event_list(query, now=now), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = queries.without_hidden_organizers(page.object_list)
     for event in page.object_list:
         seats = queries.SeatsInfo(capacity=event.capacity, taken=event.seats_taken)
         event.seats_text = queries.seats_label(event, seats, now=now)
@@ -76,6 +77,8 @@ def _detail_context(request, event: Event, form: RegistrationForm | None = None)
         event=event, user=request.user, registration=registration, seats=seats
     )
     can_organize = user_can_organize(user=request.user, event=event)
+    if not can_organize:
+        [event] = queries.without_hidden_organizers([event])
     if hasattr(event, "organizer_list"):
         organizers = event.organizer_list
     else:
@@ -95,7 +98,7 @@ def _detail_context(request, event: Event, form: RegistrationForm | None = None)
         and (can_organize or (registration is not None and registration.holds_seat)),
         "organizer_names": named_organizers,
         "unnamed_organizers": len(organizers) - len(named_organizers),
-        "is_public": event.status in queries.PUBLIC_STATUSES,
+        "is_public": event_is_public(event),
     }
 
 
@@ -104,7 +107,7 @@ def _detail_context(request, event: Event, form: RegistrationForm | None = None)
 def detail(request, slug):
     event = _event_or_404(slug, request.user)
     response = render(request, "events/detail.html", _detail_context(request, event))
-    if event.status not in queries.PUBLIC_STATUSES or request.user.is_authenticated:
+    if not event_is_public(event) or request.user.is_authenticated:
         # A preview or a page with the person's own registration is for them only.
         response["Cache-Control"] = "private, no-cache"
     return response

@@ -13,8 +13,9 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from directory.models import Organization, Project
+from directory.queries import public_organizations, public_projects
 from events.models import Event, Registration
+from events.queries import public_events
 from hub.models import SentNotification, User
 from hub.notifications import build_message, hub_context, users_who_want
 from pledges.leaderboards import leaderboards
@@ -34,7 +35,9 @@ def digest_content(now=None) -> dict:
     since = now - timedelta(days=7)
     seats = Count("registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING))
     upcoming = list(
-        Event.objects.filter(
+        # The public's events, less the cancelled ones: nobody is invited to those.
+        public_events()
+        .filter(
             status=Event.Status.PUBLISHED,
             starts_at__gte=now,
             starts_at__lte=now + timedelta(days=30),
@@ -44,16 +47,12 @@ def digest_content(now=None) -> dict:
     )
     return {
         "organizations": list(
-            Organization.objects.published().filter(published_at__gte=since).order_by("name")[:10]
+            public_organizations().filter(published_at__gte=since).order_by("name")[:10]
         ),
-        "projects": list(
-            Project.objects.published().filter(published_at__gte=since).order_by("name")[:10]
-        ),
+        "projects": list(public_projects().filter(published_at__gte=since).order_by("name")[:10]),
         "events": [e for e in upcoming if e.capacity is None or e.seats_taken < e.capacity],
         "seeking": list(
-            Project.objects.published()
-            .filter(seeking_contributors=True)
-            .order_by("-published_at")[:6]
+            public_projects().filter(seeking_contributors=True).order_by("-published_at")[:6]
         ),
         "totals": leaderboards()["totals"],
     }
