@@ -3,6 +3,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# How every page names a person who deleted their account, whose address becomes
+# `former-member-<id>@deleted.invalid` (a reserved domain: nothing is ever delivered there).
+FORMER_MEMBER = "A former member"
+DELETED_EMAIL_DOMAIN = "deleted.invalid"
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -45,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person deleted their account: the row stays, anonymised, because
+    # their logged hours still count towards their organization's pledge.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -59,17 +67,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.display_name or self.email
+        return self.get_full_name()
 
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
     def get_full_name(self):
+        if self.is_former_member:
+            return FORMER_MEMBER
         return self.display_name or self.email
 
     def get_short_name(self):
+        if self.is_former_member:
+            return FORMER_MEMBER
         return self.display_name or self.email.split("@")[0]
+
+    @property
+    def is_former_member(self) -> bool:
+        # Told by the address, which every query loads (`deleted_at` may be deferred).
+        return self.email.endswith(f"@{DELETED_EMAIL_DOMAIN}")
 
 
 class AuditEntry(models.Model):

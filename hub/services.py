@@ -5,12 +5,21 @@ from rest_framework.authtoken.models import Token
 from hub.emails import email_to_payload
 from hub.jobs import enqueue_on_commit
 from hub.models import User
-from hub.tasks import send_email_task
+from hub.tasks import send_email_task, send_password_reset_task
 
 
 def email_queue(*, message: EmailMessage) -> None:
     """Deliver `message` from a worker once the current transaction commits."""
     enqueue_on_commit(send_email_task, email_to_payload(message))
+
+
+def password_reset_queue(*, user: User, email: str) -> None:
+    """Send `user` a password-reset link at `email` from a worker.
+
+    The job carries the person's id and address only: a reset link is as good as the
+    password, so it is made when the message is sent and never written to the outbox.
+    """
+    enqueue_on_commit(send_password_reset_task, user.pk, email)
 
 
 @transaction.atomic

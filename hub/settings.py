@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "directory",
     "events",
     "pledges",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from hub import digest, jobs, reminders
+from hub import account_emails, digest, jobs, reminders
 from hub.emails import email_from_payload
 
 SMTP_RETRY = {
@@ -19,6 +19,11 @@ SMTP_RETRY = {
 @shared_task(**SMTP_RETRY)
 def send_email_task(payload: dict) -> None:
     email_from_payload(payload).send()
+
+
+@shared_task(**SMTP_RETRY)
+def send_password_reset_task(user_id: int, email: str) -> None:
+    account_emails.password_reset_send(user_id=user_id, email=email)
 
 
 @shared_task

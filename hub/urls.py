@@ -19,6 +19,7 @@ urlpatterns = [
         views_notifications.unsubscribe,
         name="unsubscribe",
     ),
+    path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("directory/", include("directory.urls")),

@@ -1,0 +1,167 @@
+"""Everything the hub holds about a person, as one JSON document (`/me/export.json` and
+`GET /api/v1/me/export/`). The serializers here are the document's schema in the API docs."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+
+from directory.models import Membership, Organization, Project
+from events.models import Registration, SessionProposal, Star, Vote
+from hub.models import AuditEntry, User
+from hub.notifications import preferences_of
+from pledges.models import Contribution
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id", "email", "display_name", "show_name_on_pledges", "is_staff", "date_joined",
+            "last_login",
+        ]  # fmt: skip
+
+
+class EmailAddressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EmailAddress
+        fields = ["email", "primary", "verified"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name")
+
+    class Meta:
+        model = Membership
+        fields = [
+            "organization", "organization_name", "role", "status", "message", "created_at",
+            "decided_at",
+        ]  # fmt: skip
+
+
+class SubmittedListingSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event_title = serializers.CharField(source="event.title")
+    event_starts_at = serializers.DateTimeField(source="event.starts_at")
+
+    class Meta:
+        model = Registration
+        fields = [
+            "event", "event_title", "event_starts_at", "status", "waitlist_position",
+            "ticket_code", "accessibility_needs", "dietary_requirements", "answers",
+            "created_at", "confirmed_at", "cancelled_at", "checked_in_at",
+        ]  # fmt: skip
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    role = serializers.SerializerMethodField(help_text='"proposer" or "co-host".')
+
+    class Meta:
+        model = SessionProposal
+        fields = [
+            "id", "event", "role", "title", "description", "format", "duration_minutes",
+            "tags", "status", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_role(self, proposal) -> str:
+        return "proposer" if proposal.proposer_id == self.context["user"].pk else "co-host"
+
+
+class ProposalMarkSerializer(serializers.Serializer):
+    """A vote for, or a star on, a session proposal."""
+
+    proposal = serializers.IntegerField(source="proposal_id")
+    proposal_title = serializers.CharField(source="proposal.title")
+    event = serializers.SlugField(source="proposal.event.slug")
+    created_at = serializers.DateTimeField()
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugField(source="pledge.organization.slug")
+    organization_name = serializers.CharField(source="pledge.organization.name")
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id", "pledge", "organization", "organization_name", "date", "hours", "project",
+            "project_url", "description", "link", "status", "created_at", "reviewed_at",
+            "rejection_reason",
+        ]  # fmt: skip
+
+
+class EmailChoiceSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    enabled = serializers.BooleanField()
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "target_type", "target_id", "target_repr", "detail", "created_at"]
+
+
+class ExportSerializer(serializers.Serializer):
+    hub = serializers.CharField()
+    generated_at = serializers.DateTimeField()
+    profile = ProfileSerializer()
+    email_addresses = EmailAddressSerializer(many=True)
+    api_token_created_at = serializers.DateTimeField(allow_null=True)
+    memberships = MembershipSerializer(many=True)
+    submitted_organizations = SubmittedListingSerializer(many=True)
+    submitted_projects = SubmittedListingSerializer(many=True)
+    registrations = RegistrationSerializer(many=True)
+    session_proposals = ProposalSerializer(many=True)
+    votes = ProposalMarkSerializer(many=True)
+    stars = ProposalMarkSerializer(many=True)
+    contributions = ContributionSerializer(many=True)
+    email_choices = EmailChoiceSerializer(many=True)
+    audit_entries = AuditEntrySerializer(
+        many=True, help_text="Every recorded change the person made."
+    )
+
+
+def export_document(user: User) -> dict:
+    """The person's data in a fixed number of queries, whatever its size."""
+    token = Token.objects.filter(user=user).first()
+    marks = ("proposal", "proposal__event")
+    data = {
+        "hub": settings.HUB_NAME,
+        "generated_at": timezone.now(),
+        "profile": user,
+        "email_addresses": EmailAddress.objects.filter(user=user).order_by("email"),
+        "api_token_created_at": token.created if token else None,
+        "memberships": Membership.objects.filter(user=user).select_related("organization"),
+        "submitted_organizations": Organization.objects.filter(created_by=user).order_by("pk"),
+        "submitted_projects": Project.objects.filter(created_by=user).order_by("pk"),
+        "registrations": Registration.objects.filter(user=user)
+        .select_related("event")
+        .order_by("event__starts_at", "pk"),
+        "session_proposals": SessionProposal.objects.filter(Q(proposer=user) | Q(co_hosts=user))
+        .select_related("event")
+        .distinct()
+        .order_by("pk"),
+        "votes": Vote.objects.filter(user=user).select_related(*marks).order_by("pk"),
+        "stars": Star.objects.filter(user=user).select_related(*marks).order_by("pk"),
+        "contributions": Contribution.objects.filter(contributor=user)
+        .select_related("pledge__organization", "project")
+        .order_by("date", "pk"),
+        "email_choices": [
+            {"kind": kind.key, "label": kind.label, "enabled": enabled}
+            for kind, enabled in preferences_of(user)
+        ],
+        "audit_entries": AuditEntry.objects.filter(actor=user).order_by("created_at", "pk"),
+    }
+    return ExportSerializer(data, context={"user": user}).data
