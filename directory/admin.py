@@ -54,9 +54,19 @@ class ReasonForm(forms.Form):
     )
 
 
-def ask_for_reason(modeladmin, request, queryset, *, action: str, title: str, intro: str, apply):
+def ask_for_reason(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    action: str,
+    title: str,
+    intro: str,
+    apply,
+    form_class: type[forms.Form] = ReasonForm,
+):
     """The intermediate page of an action that needs a reason; `apply(reason)` once given."""
-    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    form = form_class(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         apply(form.cleaned_data["reason"])
         return None  # back to the changelist, which shows the messages
@@ -411,7 +421,26 @@ class ProjectAdmin(ListingAdmin):
 # --- Memberships --------------------------------------------------------------------------
 
 
+class OptionalReasonForm(ReasonForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text="Optional: sent to each person with the decision.",
+    )
+
+
 class MembershipForm(forms.ModelForm):
+    """Checks here repeat the services' owner rules so staff see a form error rather than
+    an error page; membership_add and membership_change_role enforce them either way."""
+
+    def _active_owners(self, organization):
+        return Membership.objects.filter(
+            organization=organization,
+            role=Membership.Role.OWNER,
+            status=Membership.Status.ACTIVE,
+        )
+
     def clean_role(self):
         role = self.cleaned_data["role"]
         membership = self.instance
@@ -420,17 +449,24 @@ class MembershipForm(forms.ModelForm):
             and membership.status == Membership.Status.ACTIVE
             and self.initial.get("role") == Membership.Role.OWNER
             and role != Membership.Role.OWNER
+            and not self._active_owners(membership.organization).exclude(pk=membership.pk).exists()
         ):
-            # Checked here too so staff see a form error rather than an error page;
-            # membership_change_role enforces the same rule.
-            other_owners = Membership.objects.filter(
-                organization=membership.organization,
-                role=Membership.Role.OWNER,
-                status=Membership.Status.ACTIVE,
-            ).exclude(pk=membership.pk)
-            if not other_owners.exists():
-                raise ValidationError("An organization keeps at least one owner.")
+            raise ValidationError("An organization keeps at least one owner.")
         return role
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization")
+        if (
+            self.instance.pk is None
+            and organization is not None
+            and cleaned.get("role") != Membership.Role.OWNER
+            and not self._active_owners(organization).exists()
+        ):
+            self.add_error(
+                "role", f"{organization} has no owner yet: add its first person as owner."
+            )
+        return cleaned
 
 
 @admin.register(Membership)
@@ -508,15 +544,31 @@ class MembershipAdmin(ServiceActionsMixin, admin.ModelAdmin):
             "approved",
         )
 
-    @admin.action(description="Reject selected memberships")
+    @admin.action(description="Reject selected memberships (with an optional reason)")
     def reject_selected(self, request, queryset):
-        self.run_each(
+        pending = queryset.filter(status=Membership.Status.PENDING).select_related(
+            "organization", "user"
+        )
+
+        def apply(reason):
+            self.run_each(
+                request,
+                pending,
+                lambda membership: services.membership_decide(
+                    membership=membership, actor=request.user, approve=False, reason=reason
+                ),
+                "rejected",
+            )
+
+        return ask_for_reason(
+            self,
             request,
-            queryset.filter(status=Membership.Status.PENDING),
-            lambda membership: services.membership_decide(
-                membership=membership, actor=request.user, approve=False
-            ),
-            "rejected",
+            pending,
+            action="reject_selected",
+            title="Reject memberships",
+            intro="Each person is told by e-mail, with the reason if you give one.",
+            apply=apply,
+            form_class=OptionalReasonForm,
         )
 
     @admin.action(description="Remove selected memberships")

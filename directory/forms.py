@@ -131,9 +131,22 @@ class ClaimForm(forms.Form):
     )
 
 
+def role_choices(*, with_owner: bool) -> list[tuple[str, str]]:
+    """Only owners and staff are offered the owner role; the services refuse it to others."""
+    return [
+        (value, label)
+        for value, label in Membership.Role.choices
+        if with_owner or value != Membership.Role.OWNER
+    ]
+
+
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label="E-mail address of a person with an account")
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+    def __init__(self, *args, with_owner: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(with_owner=with_owner)
 
     def clean_email(self):
         email = self.cleaned_data["email"]
@@ -148,3 +161,40 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class MemberRejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        help_text="Sent to the person with the decision.",
+    )
+
+
+class OwnershipTransferForm(forms.Form):
+    to_membership = forms.ModelChoiceField(
+        label="New owner",
+        queryset=Membership.objects.none(),
+        empty_label="Choose a member",
+        error_messages={
+            "required": "Choose the member who becomes the owner.",
+            "invalid_choice": "Choose one of the organization's active members.",
+        },
+        help_text="Only active members who are not owners yet are listed.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand: the new owner gets full control, and I stay on as an admin.",
+        error_messages={"required": "Tick the box to confirm the transfer."},
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_membership"]
+        field.queryset = (
+            Membership.objects.filter(organization=organization, status=Membership.Status.ACTIVE)
+            .exclude(role=Membership.Role.OWNER)
+            .select_related("user")
+            .order_by("user__email")
+        )
+        field.label_from_instance = lambda m: f"{m.user} <{m.user.email}> ({m.get_role_display()})"

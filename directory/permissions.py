@@ -54,6 +54,21 @@ class CanManageListingOrReadOnly(permissions.IsAuthenticatedOrReadOnly):
         return listing_can_manage(user=request.user, listing=obj)
 
 
+def member_can_manage_owners(*, user, organization: Organization) -> bool:
+    """Staff, and the organization's active owners: only they grant or take away the owner
+    role, so an admin can never demote, remove or lock out the people above them."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(
+        user=user,
+        organization=organization,
+        status=Membership.Status.ACTIVE,
+        role=Membership.Role.OWNER,
+    ).exists()
+
+
 # --- Who sees a listing: the object checks of the rules in `directory.queries` ---------------
 
 

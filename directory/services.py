@@ -1,9 +1,11 @@
 """Every state change of the directory: submissions, moderation, memberships, edits, merges."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -17,11 +19,16 @@ from directory.models import (
     SlugRedirect,
     Tag,
 )
-from directory.permissions import listing_can_manage, member_can_manage
+from directory.permissions import (
+    listing_can_manage,
+    member_can_manage,
+    member_can_manage_owners,
+)
 from directory.queries import directory_cache_invalidate
 from directory.search import search_vector_refresh
 from hub.audit import audit_record
 from hub.models import User
+from hub.notifications import hub_context
 from hub.services import email_queue
 
 ORGANIZATION_FIELDS = [
@@ -276,14 +283,101 @@ def _foreign_keys_to_organizations() -> list[tuple[type, str]]:
 
 
 # --- Memberships --------------------------------------------------------------------------
+#
+# Every change of who belongs to an organization, and in which role, locks the organization
+# row first: the rule "at least one active owner" reads several memberships, and two changes
+# that each see the other owner (two owners demoting each other) must not both go through.
+
+
+def lock_organization(organization_id: int) -> Organization:
+    """The organization row, locked until the transaction ends."""
+    return Organization.objects.select_for_update().get(pk=organization_id)
+
+
+def _first_locked(memberships) -> Membership | None:
+    """The first of `memberships`, its row locked. Ordered by id because the model's default
+    ordering joins the organization, and FOR UPDATE would then lock that row too."""
+    return memberships.select_for_update().order_by("pk").first()
+
+
+def _lock_membership(membership: Membership) -> Membership:
+    """The membership as it is now, locked; it may have gone while the page was open."""
+    current = _first_locked(Membership.objects.filter(pk=membership.pk))
+    if current is None:
+        raise ValidationError("This membership no longer exists.")
+    return current
+
+
+def _active_owners(organization: Organization):
+    return Membership.objects.filter(
+        organization=organization, role=Membership.Role.OWNER, status=Membership.Status.ACTIVE
+    )
+
+
+def _is_active_owner(membership: Membership | None) -> bool:
+    return (
+        membership is not None
+        and membership.status == Membership.Status.ACTIVE
+        and membership.role == Membership.Role.OWNER
+    )
+
+
+def _ensure_can_manage_owners(*, actor: User, organization: Organization) -> None:
+    if not member_can_manage_owners(user=actor, organization=organization):
+        raise PermissionDenied(
+            "Only an owner grants or removes the owner role. "
+            "Ask an owner of the organization, or hub staff."
+        )
+
+
+def _ensure_another_owner(membership: Membership) -> None:
+    if not _active_owners(membership.organization).exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            "An organization keeps at least one owner: "
+            "transfer the ownership to another member first."
+        )
+
+
+def _valid_role(role: str) -> str:
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose owner, admin or member."})
+    return role
+
+
+def _site_link(path: str) -> str:
+    return f"{settings.HUB_SITE_URL}{path}"
+
+
+def _email_people(
+    people, *, subject: str, template: str, context: dict, exclude: User | None = None
+) -> None:
+    """One message per person (nobody sees the others' addresses), sent after commit."""
+    for person in people:
+        if not person.email or (exclude is not None and person.pk == exclude.pk):
+            continue
+        body = render_to_string(template, {**hub_context(), "person": person, **context})
+        email_queue(message=EmailMessage(subject=subject, body=body, to=[person.email]))
+
+
+def _claim_reviewers(organization: Organization):
+    """Who decides on a claim: the organization's owners, or hub staff when it has none."""
+    owners = User.objects.filter(
+        memberships__in=_active_owners(organization), is_active=True
+    ).distinct()
+    if owners.exists():
+        return owners, reverse("directory:organization-members", args=[organization.slug])
+    staff = User.objects.filter(is_staff=True, is_active=True)
+    return staff, reverse("admin:directory_membership_changelist") + "?status__exact=pending"
 
 
 @transaction.atomic
 def membership_claim(*, user: User, organization: Organization, message: str = "") -> Membership:
-    """Ask to join (or take over) an organization's listing; staff approve.
+    """Ask to join (or take over) an organization's listing; its owners (or hub staff,
+    when it has no owner) decide. The claimant and the reviewers hear by e-mail.
 
     Claiming again returns the existing membership; a rejected claim may be renewed.
     """
+    organization = lock_organization(organization.pk)
     membership, created = Membership.objects.get_or_create(
         user=user,
         organization=organization,
@@ -297,24 +391,72 @@ def membership_claim(*, user: User, organization: Organization, message: str = "
         created = True
     if created:
         audit_record(actor=user, action="membership.claim", target=membership)
+        context = {"organization": organization, "membership": membership, "claimant": user}
+        _email_people(
+            [user],
+            subject=f"We received your claim for {organization.name}",
+            template="directory/email/claim_received.txt",
+            context=context,
+        )
+        reviewers, path = _claim_reviewers(organization)
+        _email_people(
+            reviewers,
+            subject=f"A claim for {organization.name} waits for you",
+            template="directory/email/claim_waiting.txt",
+            context={**context, "review_url": _site_link(path)},
+            exclude=user,
+        )
     return membership
 
 
 @transaction.atomic
-def membership_decide(*, membership: Membership, actor: User, approve: bool) -> Membership:
-    if not member_can_manage(user=actor, organization=membership.organization):
+def membership_decide(
+    *, membership: Membership, actor: User, approve: bool, reason: str = ""
+) -> Membership:
+    """Approve or reject a pending claim; the claimant hears by e-mail, with the reason.
+
+    A claim approved for an organization without an owner makes the claimant its owner
+    (someone has to hold the listing), which only hub staff may grant.
+    """
+    organization = lock_organization(membership.organization_id)
+    membership = _lock_membership(membership)
+    if not member_can_manage(user=actor, organization=organization):
         raise PermissionDenied("Only staff and the organization's admins decide on members.")
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Membership.Status.PENDING:
         raise ValidationError("This membership was already decided; remove it instead.")
+    fields = ["status", "decided_by", "decided_at"]
+    if approve and (
+        membership.role == Membership.Role.OWNER or not _active_owners(organization).exists()
+    ):
+        _ensure_can_manage_owners(actor=actor, organization=organization)
+        membership.role = Membership.Role.OWNER
+        fields.append("role")
     membership.status = Membership.Status.ACTIVE if approve else Membership.Status.REJECTED
     membership.decided_by = actor
     membership.decided_at = timezone.now()
-    membership.save(update_fields=["status", "decided_by", "decided_at"])
+    membership.save(update_fields=fields)
+    reason = reason.strip()
     audit_record(
         actor=actor,
         action="membership.approve" if approve else "membership.reject",
         target=membership,
+        detail={"reason": reason} if reason else None,
+    )
+    _email_people(
+        [membership.user],
+        subject=(
+            f"You are now {membership.get_role_display().lower()} of {organization.name}"
+            if approve
+            else f"Your claim for {organization.name} was not approved"
+        ),
+        template="directory/email/claim_decided.txt",
+        context={
+            "organization": organization,
+            "membership": membership,
+            "approved": approve,
+            "reason": reason,
+            "organization_url": _site_link(organization.get_absolute_url()),
+        },
     )
     return membership
 
@@ -323,9 +465,25 @@ def membership_decide(*, membership: Membership, actor: User, approve: bool) -> 
 def membership_add(
     *, organization: Organization, actor: User, user: User, role: str = Membership.Role.MEMBER
 ) -> Membership:
-    """An organization admin adds a person with an account; active at once."""
+    """An organization admin adds a person with an account; active at once.
+
+    Adding someone who already belongs changes their role, under the same rules as
+    membership_change_role: only an owner grants or takes away the owner role.
+    """
+    organization = lock_organization(organization.pk)
     if not member_can_manage(user=actor, organization=organization):
         raise PermissionDenied("Only the organization's owners and admins add members.")
+    role = _valid_role(role)
+    existing = _first_locked(Membership.objects.filter(user=user, organization=organization))
+    was_owner = existing is not None and existing.role == Membership.Role.OWNER
+    if role == Membership.Role.OWNER or was_owner:
+        _ensure_can_manage_owners(actor=actor, organization=organization)
+    if _is_active_owner(existing) and role != Membership.Role.OWNER:
+        _ensure_another_owner(existing)
+    if role != Membership.Role.OWNER and not _active_owners(organization).exists():
+        raise ValidationError(
+            {"role": f"{organization.name} has no owner yet: add its first person as owner."}
+        )
     membership, _ = Membership.objects.update_or_create(
         user=user,
         organization=organization,
@@ -342,37 +500,98 @@ def membership_add(
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, actor: User, role: str) -> Membership:
-    organization = membership.organization
+    organization = lock_organization(membership.organization_id)
+    membership = _lock_membership(membership)
     if not member_can_manage(user=actor, organization=organization):
         raise PermissionDenied("Only the organization's owners and admins change roles.")
-    if membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER:
+    role = _valid_role(role)
+    if role == membership.role:
+        return membership
+    if Membership.Role.OWNER in (role, membership.role):
+        _ensure_can_manage_owners(actor=actor, organization=organization)
+    if _is_active_owner(membership):
         _ensure_another_owner(membership)
-    membership.role = role
+    old_role, membership.role = membership.role, role
     membership.save(update_fields=["role"])
-    audit_record(actor=actor, action="membership.role", target=membership, detail={"role": role})
+    audit_record(
+        actor=actor,
+        action="membership.role",
+        target=membership,
+        detail={"role": role, "from": old_role},
+    )
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
-    if actor != membership.user and not member_can_manage(
-        user=actor, organization=membership.organization
-    ):
+    """Remove someone from the organization, or leave it (anyone may leave, except its
+    last owner)."""
+    organization = lock_organization(membership.organization_id)
+    membership = _lock_membership(membership)
+    leaving = actor.pk == membership.user_id
+    if not leaving and not member_can_manage(user=actor, organization=organization):
         raise PermissionDenied("Only the organization's owners and admins remove members.")
-    if membership.role == Membership.Role.OWNER:
+    if not leaving and membership.role == Membership.Role.OWNER:
+        _ensure_can_manage_owners(actor=actor, organization=organization)
+    if _is_active_owner(membership):
         _ensure_another_owner(membership)
-    audit_record(actor=actor, action="membership.remove", target=membership)
+    audit_record(
+        actor=actor,
+        action="membership.leave" if leaving else "membership.remove",
+        target=membership,
+    )
     membership.delete()
 
 
-def _ensure_another_owner(membership: Membership) -> None:
-    others = Membership.objects.filter(
-        organization=membership.organization,
-        role=Membership.Role.OWNER,
-        status=Membership.Status.ACTIVE,
-    ).exclude(pk=membership.pk)
-    if not others.exists():
-        raise ValidationError("An organization keeps at least one owner.")
+@transaction.atomic
+def membership_transfer_ownership(
+    *, organization: Organization, actor: User, to_membership: Membership
+) -> Membership:
+    """An owner hands the organization to one of its active members: they become owner,
+    the old owner stays on as admin. Both hear by e-mail."""
+    organization = lock_organization(organization.pk)
+    current = (
+        _first_locked(_active_owners(organization).filter(user=actor))
+        if actor.is_authenticated
+        else None
+    )
+    if current is None:
+        raise PermissionDenied(f"Only an owner of {organization.name} transfers its ownership.")
+    new_owner = _first_locked(Membership.objects.filter(pk=to_membership.pk))
+    if new_owner is None or new_owner.organization_id != organization.pk:
+        raise ValidationError({"to_membership": f"Choose a member of {organization.name}."})
+    if new_owner.pk == current.pk:
+        raise ValidationError({"to_membership": "You own it already: choose someone else."})
+    if new_owner.status != Membership.Status.ACTIVE:
+        raise ValidationError(
+            {"to_membership": f"{new_owner.user} is not an active member yet: approve them first."}
+        )
+    if new_owner.role == Membership.Role.OWNER:
+        raise ValidationError({"to_membership": f"{new_owner.user} is an owner already."})
+    new_owner.role = Membership.Role.OWNER
+    new_owner.save(update_fields=["role"])
+    current.role = Membership.Role.ADMIN
+    current.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        action="membership.transfer",
+        target=organization,
+        detail={"from_user": actor.pk, "to_user": new_owner.user_id},
+    )
+    _email_people(
+        [actor, new_owner.user],
+        subject=f"{new_owner.user} now owns {organization.name}",
+        template="directory/email/ownership_transferred.txt",
+        context={
+            "organization": organization,
+            "previous_owner": actor,
+            "new_owner": new_owner.user,
+            "members_url": _site_link(
+                reverse("directory:organization-members", args=[organization.slug])
+            ),
+        },
+    )
+    return new_owner
 
 
 # --- Edits --------------------------------------------------------------------------------

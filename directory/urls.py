@@ -19,6 +19,11 @@ urlpatterns = [
         name="organization-members",
     ),
     path(
+        "organizations/<slug:slug>/members/transfer/",
+        views.organization_transfer,
+        name="organization-transfer",
+    ),
+    path(
         "organizations/<slug:slug>/members/<int:membership_id>/",
         views.organization_member_change,
         name="organization-member-change",

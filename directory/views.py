@@ -11,10 +11,13 @@ from directory import permissions, queries, services
 from directory.forms import (
     ClaimForm,
     MemberAddForm,
+    MemberRejectForm,
     MemberRoleForm,
     OrganizationForm,
+    OwnershipTransferForm,
     ProjectForm,
     ProjectSubmitForm,
+    role_choices,
 )
 from directory.licenses import spdx_licenses
 from directory.models import Membership, Organization, Project, SlugRedirect, Tag
@@ -275,32 +278,73 @@ def organization_claim(request, slug):
     services.membership_claim(
         user=request.user, organization=organization, message=form.cleaned_data["message"]
     )
-    messages.success(request, "Your claim is sent. Staff will review it and tell you by e-mail.")
+    messages.success(
+        request,
+        "Your claim is sent. The organization's owners (or hub staff) will review it; "
+        "we have e-mailed you a copy and will tell you their decision by e-mail.",
+    )
     return redirect(organization)
+
+
+def _members_page(request, organization, *, add_form=None, transfer_form=None, status=200):
+    memberships = list(queries.organization_memberships(organization))
+    can_manage_owners = permissions.member_can_manage_owners(
+        user=request.user, organization=organization
+    )
+    # Transferring hands over the actor's own ownership, so only an owner is offered it.
+    is_owner = any(
+        m.user_id == request.user.pk
+        and m.role == Membership.Role.OWNER
+        and m.status == Membership.Status.ACTIVE
+        for m in memberships
+    )
+    context = {
+        "organization": organization,
+        "memberships": memberships,
+        "add_form": add_form or MemberAddForm(with_owner=can_manage_owners),
+        "transfer_form": (
+            (transfer_form or OwnershipTransferForm(organization=organization))
+            if is_owner
+            else None
+        ),
+        "roles": role_choices(with_owner=can_manage_owners),
+        "can_manage_owners": can_manage_owners,
+    }
+    return render(request, "directory/members.html", context, status=status)
+
+
+def _managed_organization(request, slug) -> Organization:
+    organization = get_object_or_404(Organization, slug=slug)
+    if not permissions.member_can_manage(user=request.user, organization=organization):
+        raise PermissionDenied
+    return organization
 
 
 @login_required
 def organization_members(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
-    if not permissions.member_can_manage(user=request.user, organization=organization):
-        raise PermissionDenied
-    add_form = MemberAddForm(request.POST or None)
-    if request.method == "POST" and add_form.is_valid():
-        services.membership_add(
-            organization=organization,
-            actor=request.user,
-            user=add_form.user,
-            role=add_form.cleaned_data["role"],
-        )
-        messages.success(request, f"{add_form.user} is now a member.")
-        return redirect("directory:organization-members", slug=organization.slug)
-    context = {
-        "organization": organization,
-        "memberships": queries.organization_memberships(organization),
-        "add_form": add_form,
-        "roles": Membership.Role.choices,
-    }
-    return render(request, "directory/members.html", context)
+    organization = _managed_organization(request, slug)
+    if request.method != "POST":
+        return _members_page(request, organization)
+    can_manage_owners = permissions.member_can_manage_owners(
+        user=request.user, organization=organization
+    )
+    add_form = MemberAddForm(request.POST, with_owner=can_manage_owners)
+    if add_form.is_valid():
+        try:
+            services.membership_add(
+                organization=organization,
+                actor=request.user,
+                user=add_form.user,
+                role=add_form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, add_form)
+        except PermissionDenied as exc:
+            add_form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{add_form.user} is now a member.")
+            return redirect("directory:organization-members", slug=organization.slug)
+    return _members_page(request, organization, add_form=add_form, status=400)
 
 
 @require_POST
@@ -309,11 +353,24 @@ def organization_member_change(request, slug, membership_id):
     organization = get_object_or_404(Organization, slug=slug)
     membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
     action = request.POST.get("action")
+    leaving = action == "remove" and membership.user_id == request.user.pk
+    if not leaving and not permissions.member_can_manage(
+        user=request.user, organization=organization
+    ):
+        raise PermissionDenied
     try:
         if action == "approve":
             services.membership_decide(membership=membership, actor=request.user, approve=True)
         elif action == "reject":
-            services.membership_decide(membership=membership, actor=request.user, approve=False)
+            form = MemberRejectForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["reason"])
+            services.membership_decide(
+                membership=membership,
+                actor=request.user,
+                approve=False,
+                reason=form.cleaned_data["reason"],
+            )
         elif action == "remove":
             services.membership_remove(membership=membership, actor=request.user)
         elif action == "role":
@@ -327,8 +384,40 @@ def organization_member_change(request, slug, membership_id):
             raise ValidationError("Unknown action.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        # An admin acting on an owner: say why on the page rather than an error page.
+        messages.error(request, str(exc))
     else:
-        messages.success(request, "Membership updated.")
-    if action == "remove" and membership.user_id == request.user.pk:
-        return redirect(organization)
+        messages.success(
+            request, "You left the organization." if leaving else "Membership updated."
+        )
+        if leaving:
+            return redirect(organization)
     return redirect("directory:organization-members", slug=organization.slug)
+
+
+@require_POST
+@login_required
+def organization_transfer(request, slug):
+    organization = _managed_organization(request, slug)
+    form = OwnershipTransferForm(request.POST, organization=organization)
+    if form.is_valid():
+        try:
+            new_owner = services.membership_transfer_ownership(
+                organization=organization,
+                actor=request.user,
+                to_membership=form.cleaned_data["to_membership"],
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("directory:organization-members", slug=organization.slug)
+        else:
+            messages.success(
+                request,
+                f"{new_owner.user} now owns {organization.name}; you stay on as an admin. "
+                "We have e-mailed you both.",
+            )
+            return redirect("directory:organization-members", slug=organization.slug)
+    return _members_page(request, organization, transfer_form=form, status=400)
