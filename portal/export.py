@@ -15,7 +15,7 @@ from hub.notifications import preferences_of
 from pledges.models import Contribution
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ExportedProfileSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
@@ -24,15 +24,17 @@ class ProfileSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class EmailAddressSerializer(serializers.ModelSerializer):
+class ExportedEmailAddressSerializer(serializers.ModelSerializer):
     class Meta:
         model = EmailAddress
         fields = ["email", "primary", "verified"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class ExportedMembershipSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization_name = serializers.CharField(source="organization.name")
+    role = serializers.CharField()
+    status = serializers.CharField()
 
     class Meta:
         model = Membership
@@ -42,17 +44,18 @@ class MembershipSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class SubmittedListingSerializer(serializers.Serializer):
+class ExportedSubmittedListingSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class ExportedRegistrationSerializer(serializers.ModelSerializer):
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     event_title = serializers.CharField(source="event.title")
     event_starts_at = serializers.DateTimeField(source="event.starts_at")
+    status = serializers.CharField()
 
     class Meta:
         model = Registration
@@ -63,9 +66,11 @@ class RegistrationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ExportedProposalSerializer(serializers.ModelSerializer):
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     role = serializers.SerializerMethodField(help_text='"proposer" or "co-host".')
+    format = serializers.CharField()
+    status = serializers.CharField()
 
     class Meta:
         model = SessionProposal
@@ -78,7 +83,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return "proposer" if proposal.proposer_id == self.context["user"].pk else "co-host"
 
 
-class ProposalMarkSerializer(serializers.Serializer):
+class ExportedProposalMarkSerializer(serializers.Serializer):
     """A vote for, or a star on, a session proposal."""
 
     proposal = serializers.IntegerField(source="proposal_id")
@@ -87,10 +92,11 @@ class ProposalMarkSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+class ExportedContributionSerializer(serializers.ModelSerializer):
     organization = serializers.SlugField(source="pledge.organization.slug")
     organization_name = serializers.CharField(source="pledge.organization.name")
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status = serializers.CharField()
 
     class Meta:
         model = Contribution
@@ -101,13 +107,13 @@ class ContributionSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class EmailChoiceSerializer(serializers.Serializer):
+class ExportedEmailChoiceSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     enabled = serializers.BooleanField()
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class ExportedAuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = ["action", "target_type", "target_id", "target_repr", "detail", "created_at"]
@@ -116,19 +122,19 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 class ExportSerializer(serializers.Serializer):
     hub = serializers.CharField()
     generated_at = serializers.DateTimeField()
-    profile = ProfileSerializer()
-    email_addresses = EmailAddressSerializer(many=True)
+    profile = ExportedProfileSerializer()
+    email_addresses = ExportedEmailAddressSerializer(many=True)
     api_token_created_at = serializers.DateTimeField(allow_null=True)
-    memberships = MembershipSerializer(many=True)
-    submitted_organizations = SubmittedListingSerializer(many=True)
-    submitted_projects = SubmittedListingSerializer(many=True)
-    registrations = RegistrationSerializer(many=True)
-    session_proposals = ProposalSerializer(many=True)
-    votes = ProposalMarkSerializer(many=True)
-    stars = ProposalMarkSerializer(many=True)
-    contributions = ContributionSerializer(many=True)
-    email_choices = EmailChoiceSerializer(many=True)
-    audit_entries = AuditEntrySerializer(
+    memberships = ExportedMembershipSerializer(many=True)
+    submitted_organizations = ExportedSubmittedListingSerializer(many=True)
+    submitted_projects = ExportedSubmittedListingSerializer(many=True)
+    registrations = ExportedRegistrationSerializer(many=True)
+    session_proposals = ExportedProposalSerializer(many=True)
+    votes = ExportedProposalMarkSerializer(many=True)
+    stars = ExportedProposalMarkSerializer(many=True)
+    contributions = ExportedContributionSerializer(many=True)
+    email_choices = ExportedEmailChoiceSerializer(many=True)
+    audit_entries = ExportedAuditEntrySerializer(
         many=True, help_text="Every recorded change the person made."
     )
 

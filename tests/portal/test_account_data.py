@@ -17,6 +17,7 @@ from directory.models import Membership
 from events import program
 from events import services as event_services
 from events.models import Registration, Star, Vote
+from hub import account_emails
 from hub import services as hub_services
 from hub.digest import send_digest
 from hub.models import AuditEntry, User
@@ -451,3 +452,13 @@ def test_a_password_reset_link_is_never_stored_and_works(
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new_password)
+
+
+def test_a_worker_builds_the_reset_link_without_a_request_and_skips_deleted_people(user):
+    assert account_emails.password_reset_send(user_id=user.pk, email=user.email)
+    [message] = mail.outbox
+    assert message.to == [user.email]
+    assert re.search(RESET_LINK, message.body)
+    User.objects.filter(pk=user.pk).update(is_active=False, deleted_at=timezone.now())
+    assert not account_emails.password_reset_send(user_id=user.pk, email=user.email)
+    assert len(mail.outbox) == 1
