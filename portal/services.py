@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from directory.models import Membership, Organization
-from directory.services import membership_remove
+from directory.services import lock_organization, membership_remove
 from events.models import Registration, Star, Vote
 from events.services import registration_cancel
 from hub.audit import audit_record
@@ -119,6 +119,8 @@ def account_delete(*, user: User, password: str) -> None:
 
 
 def _membership_end(membership: Membership, *, actor: User) -> None:
+    # Locked like every membership change, so nobody joins while the last person leaves.
+    lock_organization(membership.organization_id)
     others = Membership.objects.filter(
         organization=membership.organization, status=Membership.Status.ACTIVE
     ).exclude(pk=membership.pk)
