@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from directory.api import HttpUrlField
 from directory.models import ListingStatus, Organization, Project
+from hub.models import FORMER_MEMBER
 from pledges import services
 from pledges.models import Contribution, Period, Pledge, validate_quarter_hours
 from pledges.periods import period_containing
@@ -229,7 +230,12 @@ class PledgeDetailSerializer(PledgeSerializer):
 
 class PersonRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField(source="display_name", help_text="May be empty.")
+    name = serializers.SerializerMethodField(
+        help_text='The name the person shows; may be empty; "A former member" once they left.'
+    )
+
+    def get_name(self, person) -> str:
+        return FORMER_MEMBER if person.is_former_member else person.display_name
 
 
 class ContributionSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from directory.models import Membership
 from events import program
@@ -305,6 +306,11 @@ def test_approved_hours_still_count_and_show_as_a_former_member(client):
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.APPROVED
     assert contribution.contributor.get_full_name() == "A former member"
+    # The API names the person the same way to the organization's admins.
+    api = APIClient()
+    api.force_authenticate(user=reviewer)
+    shown = api.get(f"/api/v1/contributions/{contribution.pk}/").json()["contributor"]
+    assert shown["name"] == "A former member"
 
 
 def organization_total(organization) -> Decimal:
