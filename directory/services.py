@@ -445,7 +445,7 @@ def membership_decide(
     _email_people(
         [membership.user],
         subject=(
-            f"You are now {membership.get_role_display().lower()} of {organization.name}"
+            f"Your claim for {organization.name} is approved"
             if approve
             else f"Your claim for {organization.name} was not approved"
         ),

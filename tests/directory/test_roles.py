@@ -285,10 +285,10 @@ def test_an_owner_transfers_ownership_to_a_member_who_becomes_owner_and_both_hea
     entry = AuditEntry.objects.get(action="membership.transfer")
     assert (entry.actor, entry.target_id) == (user, org.pk)
     assert entry.detail == {"from_user": user.pk, "to_user": member.user_id}
-    for person in (user, member.user):
+    for person, other in ((user, member.user), (member.user, user)):
         [message] = sent_to(person.email)
         assert org.name in message.subject
-        assert "stays on as admin" in message.body
+        assert str(other) in message.body and "as an admin" in message.body
 
 
 def test_a_transfer_is_refused_with_a_clear_reason_and_changes_nothing(user, org, staff_user):
@@ -378,7 +378,7 @@ def test_the_decision_on_a_claim_reaches_the_claimant_with_the_reason(
         )
 
     [yes] = sent_to(approved.email)
-    assert "approved" in yes.body and "admin" in yes.subject
+    assert "approved" in yes.subject and "you are now an admin" in yes.body
     [no] = sent_to(rejected.email)
     assert "not approved" in no.subject
     assert "We do not know you yet." in no.body
