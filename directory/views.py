@@ -132,9 +132,9 @@ def organization_detail(request, slug):
         "membership": membership,
         "can_manage": can_manage,
         "claim_form": ClaimForm(),
-        # Public pledges for everyone; private ones too for the organization's admins.
+        # Public pledges for everyone; private ones too for the organization's people.
         "pledges": pledge_charts.attach_progress(
-            pledge_queries.pledges_of_organization(organization, include_private=can_manage),
+            pledge_queries.pledges_of_organization(organization, user=request.user),
             timezone.localdate(),
         ),
     }
