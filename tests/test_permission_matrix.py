@@ -3,9 +3,12 @@ and API) and method, with the status each kind of person gets.
 
 People: anonymous; `unrelated`, a member of another organization; `member`, `admin` and
 `owner` of the organization; `staff`. Each row runs against a fresh world, so a change made
-by one request never decides the next one's answer.
+by one request never decides the next one's answer. Where a page answers a refusal with a
+message and a redirect (the members page does), the row also names who the change took
+effect for, and checks it took effect for them and nobody else.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -31,7 +34,7 @@ LOGIN = 302  # a page asks an anonymous visitor to sign in
 class World:
     """An organization with an owner, an admin and a member; a public and a private pledge;
     a pending log by the member under the public one; someone of another organization;
-    staff; and a pending claim on the organization."""
+    staff; a pending claim on the organization, and a second owner (a co-founder)."""
 
     def __init__(self):
         self.organization = OrganizationFactory(name="Formstone Software")
@@ -60,6 +63,7 @@ class World:
             },
         )
         self.claim = MembershipFactory(organization=self.organization, pending=True)
+        self.co_owner_row = MembershipFactory(organization=self.organization, owner=True)
         self.member_row = Membership.objects.get(user=self.member, organization=self.organization)
         self.admin_row = Membership.objects.get(user=self.admin, organization=self.organization)
         self.owner_row = Membership.objects.get(user=self.owner, organization=self.organization)
@@ -73,6 +77,9 @@ class Row:
     expected: dict
     data: dict = field(default_factory=dict)
     api: bool = False
+    # Whether the change took effect (read from the database), and for whom it must.
+    effect: Callable[[World], bool] | None = None
+    effect_for: frozenset = frozenset()
 
     def __str__(self):
         return self.name
@@ -87,6 +94,24 @@ NEW_LOG = {"date": str(TODAY), "hours": "1.5", "project_url": "https://example.o
            "description": "Docs."}  # fmt: skip
 ORG = "{w.organization.slug}"
 PLEDGE = "{w.pledge.pk}"
+MEMBERS = f"/directory/organizations/{ORG}/members/"
+
+
+def role_of(row_name: str) -> Callable[[World], str | None]:
+    def read(world: World):
+        row = Membership.objects.filter(pk=getattr(world, row_name).pk).first()
+        return row.role if row and row.status == Membership.Status.ACTIVE else None
+
+    return read
+
+
+def becomes(row_name: str, role: str | None) -> Callable[[World], bool]:
+    return lambda world: role_of(row_name)(world) == role
+
+
+OWNER, ADMIN, MEMBER = "owner", "admin", "member"
+MANAGERS_AND_STAFF = frozenset({"admin", "owner", "staff"})
+OWNERS_AND_STAFF = frozenset({"owner", "staff"})
 
 ROWS = [
     # --- Pledge pages ---
@@ -148,6 +173,49 @@ ROWS = [
         statuses(401, 403, 403, 200, 200, 200), api=True),
     Row("API reject a log", "post", "/api/v1/contributions/{w.log.pk}/reject/",
         statuses(401, 403, 403, 200, 200, 200), {"reason": "Not open source."}, api=True),
+    # --- Memberships (pages; there is no membership API) ---
+    Row("claim the listing", "post", f"/directory/organizations/{ORG}/claim/",
+        statuses(LOGIN, 302, 302, 302, 302, 302), {"message": "I work there."},
+        effect=lambda w: Membership.objects.filter(
+            organization=w.organization, user=w.unrelated).exists(),
+        effect_for=frozenset({"unrelated"})),
+    Row("members page", "get", MEMBERS, statuses(LOGIN, 403, 403, 200, 200, 200)),
+    Row("add a member", "post", MEMBERS, statuses(LOGIN, 403, 403, 302, 302, 302),
+        {"email": "{w.unrelated.email}", "role": MEMBER},
+        effect=lambda w: Membership.objects.filter(
+            organization=w.organization, user=w.unrelated, status="active").exists(),
+        effect_for=MANAGERS_AND_STAFF),
+    Row("add someone as owner", "post", MEMBERS, statuses(LOGIN, 403, 403, 400, 302, 302),
+        {"email": "{w.unrelated.email}", "role": OWNER},
+        effect=lambda w: Membership.objects.filter(
+            organization=w.organization, user=w.unrelated, role=OWNER).exists(),
+        effect_for=OWNERS_AND_STAFF),
+    Row("approve a claim", "post", MEMBERS + "{w.claim.pk}/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"action": "approve"},
+        effect=lambda w: role_of("claim")(w) is not None, effect_for=MANAGERS_AND_STAFF),
+    Row("reject a claim", "post", MEMBERS + "{w.claim.pk}/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"action": "reject", "reason": "Unknown."},
+        effect=lambda w: Membership.objects.get(pk=w.claim.pk).status == "rejected",
+        effect_for=MANAGERS_AND_STAFF),
+    Row("make a member admin", "post", MEMBERS + "{w.member_row.pk}/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"action": "role", "role": ADMIN},
+        effect=becomes("member_row", ADMIN), effect_for=MANAGERS_AND_STAFF),
+    Row("make a member owner", "post", MEMBERS + "{w.member_row.pk}/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"action": "role", "role": OWNER},
+        effect=becomes("member_row", OWNER), effect_for=OWNERS_AND_STAFF),
+    Row("demote an owner", "post", MEMBERS + "{w.co_owner_row.pk}/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"action": "role", "role": MEMBER},
+        effect=becomes("co_owner_row", MEMBER), effect_for=OWNERS_AND_STAFF),
+    Row("remove an owner", "post", MEMBERS + "{w.co_owner_row.pk}/",
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"action": "remove"},
+        effect=becomes("co_owner_row", None), effect_for=OWNERS_AND_STAFF),
+    Row("remove a member", "post", MEMBERS + "{w.member_row.pk}/",
+        statuses(LOGIN, 403, 302, 302, 302, 302), {"action": "remove"},
+        effect=becomes("member_row", None), effect_for=MANAGERS_AND_STAFF | {"member"}),
+    Row("transfer ownership", "post", MEMBERS + "transfer/",
+        statuses(LOGIN, 403, 403, 302, 302, 302),
+        {"to_membership": "{w.member_row.pk}", "confirm": "on"},
+        effect=becomes("member_row", OWNER), effect_for=frozenset({"owner"})),
 ]  # fmt: skip
 
 
@@ -184,3 +252,8 @@ def test_each_endpoint_answers_each_person_as_the_table_says(row: Row, person: s
     )
     if response.status_code == LOGIN and person == "anonymous" and not row.api:
         assert response["Location"].startswith("/accounts/login/")
+    if row.effect is not None:
+        assert row.effect(world) is (person in row.effect_for), (
+            f"{row.name} as {person}: the change "
+            f"{'did not take' if person in row.effect_for else 'took'} effect"
+        )
