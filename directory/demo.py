@@ -1223,17 +1223,20 @@ outside.
     ),
 ]
 
-# Memberships of the demo people (people without an entry here have none).
+# Memberships of the demo people (people without an entry here have none). Every
+# organization with members has an owner; Formstone also has an admin, so its owner's hours
+# are reviewed inside it, while Open Stitch's sole owner's hours go to hub staff.
 MEMBERSHIPS = [
     ("maya.okafor@example.org", FORMSTONE, Membership.Role.OWNER, Membership.Status.ACTIVE),
-    ("maya.okafor@example.org", PYTHONISTAS, Membership.Role.ADMIN, Membership.Status.ACTIVE),
-    ("luis.ferreira@example.org", TIDEWATER, Membership.Role.ADMIN, Membership.Status.ACTIVE),
-    ("luis.ferreira@example.org", CLOUD_NATIVE, Membership.Role.MEMBER, Membership.Status.ACTIVE),
+    ("sam.whitfield@example.org", FORMSTONE, Membership.Role.ADMIN, Membership.Status.ACTIVE),
+    ("maya.okafor@example.org", PYTHONISTAS, Membership.Role.OWNER, Membership.Status.ACTIVE),
+    ("luis.ferreira@example.org", TIDEWATER, Membership.Role.OWNER, Membership.Status.ACTIVE),
+    ("luis.ferreira@example.org", CLOUD_NATIVE, Membership.Role.OWNER, Membership.Status.ACTIVE),
     ("priya.raman@example.org", HEALTH_LAB, Membership.Role.OWNER, Membership.Status.ACTIVE),
-    ("priya.raman@example.org", INNERSOURCE, Membership.Role.MEMBER, Membership.Status.ACTIVE),
-    ("sam.whitfield@example.org", ROWHOUSE, Membership.Role.MEMBER, Membership.Status.ACTIVE),
+    ("priya.raman@example.org", INNERSOURCE, Membership.Role.OWNER, Membership.Status.ACTIVE),
+    ("sam.whitfield@example.org", ROWHOUSE, Membership.Role.OWNER, Membership.Status.ACTIVE),
     ("ada.nguyen@example.org", SCREEN_DOOR, Membership.Role.OWNER, Membership.Status.ACTIVE),
-    ("ada.nguyen@example.org", STITCH, Membership.Role.ADMIN, Membership.Status.ACTIVE),
+    ("ada.nguyen@example.org", STITCH, Membership.Role.OWNER, Membership.Status.ACTIVE),
 ]
 PENDING_CLAIM = (
     "sam.whitfield@example.org",

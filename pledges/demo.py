@@ -268,8 +268,17 @@ def _create_pledge(row, organization, actor, projects, today, now) -> Pledge:
 def _log_history(rng, pledge, row, team, reviewer, projects, busy, today, now) -> int:
     """About one log a week per person while the pledge runs: history in bulk, the last two
     weeks through the services (they wait for review). Nobody reviews their own hours: the
-    reviewer's own were reviewed by hub staff."""
-    staff = User.objects.filter(is_staff=True).order_by("pk").first()
+    reviewer's own by another owner or admin of the organization, or by hub staff."""
+    reviewer_of_reviewer = (
+        User.objects.filter(
+            memberships__organization=pledge.organization_id,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+        )
+        .exclude(pk=reviewer.pk)
+        .first()
+        or User.objects.filter(is_staff=True).order_by("pk").first()
+    )
     last = today
     if row["ended_months_ago"] is not None:
         last = _months_back(today, row["ended_months_ago"]) - timedelta(days=1)
@@ -282,7 +291,7 @@ def _log_history(rng, pledge, row, team, reviewer, projects, busy, today, now) -
             week += timedelta(days=7)
             if rng.random() > row["activity"] or day > last or day < pledge.starts_on:
                 continue
-            reviewed_by = staff if person == reviewer else reviewer
+            reviewed_by = reviewer_of_reviewer if person == reviewer else reviewer
             recent_day = (today - day).days < RECENT_DAYS and pledge.is_active
             if reviewed_by is None and not recent_day:
                 continue

@@ -56,6 +56,12 @@ def assert_every_log_keeps_the_rules():
         assert (contributor, organization) in pairs
     reviewed = logs.exclude(status=Contribution.Status.PENDING)
     assert not reviewed.filter(Q(reviewed_by=None) | Q(reviewed_at=None)).exists()
+    # Nobody reviewed their own hours, and every pledging organization keeps an owner.
+    assert not reviewed.filter(reviewed_by=F("contributor")).exists()
+    assert not Pledge.objects.exclude(organization__status=ListingStatus.PUBLISHED).exists()
+    with_members = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    owned = with_members.filter(role=Membership.Role.OWNER).values("organization")
+    assert not with_members.exclude(organization__in=owned).exists()
     assert (
         not logs.filter(project__isnull=False)
         .exclude(project__status=ListingStatus.PUBLISHED)
