@@ -8,9 +8,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef
 
 from directory.models import Project
-from pledges.models import Contribution, Period, Pledge, web_url
-
-QUARTER_HOUR = Decimal("0.25")
+from pledges.models import (
+    QUARTER_HOUR,
+    Contribution,
+    Period,
+    Pledge,
+    validate_quarter_hours,
+    web_url,
+)
 
 
 class DateInput(forms.DateInput):
@@ -113,8 +118,12 @@ class ContributionForm(forms.Form):
         label="Hours",
         max_digits=4,
         decimal_places=2,
-        validators=[MinValueValidator(QUARTER_HOUR), MaxValueValidator(Decimal("24"))],
-        help_text="Quarter hours are fine: 1.25, 2.5…",
+        validators=[
+            MinValueValidator(QUARTER_HOUR),
+            MaxValueValidator(Decimal("24")),
+            validate_quarter_hours,
+        ],
+        help_text="In quarter hours: 0.25, 1.5, 2.75…",
         widget=forms.NumberInput(
             attrs={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"}
         ),

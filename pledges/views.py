@@ -59,7 +59,7 @@ def _reviewer_of_own_logs(request, pledge: Pledge) -> str:
     """Who reviews the visitor's own logs under the pledge, as the page says it."""
     if has_other_reviewer(organization_id=pledge.organization_id, contributor_id=request.user.pk):
         return f"another owner or admin of {pledge.organization.name}"
-    return "the hub’s staff"
+    return "hub staff"
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -104,7 +104,7 @@ def detail(request, pk):
                 messages.success(
                     request,
                     f"Thank you: {form.cleaned_data['hours'].normalize():f} hours logged. "
-                    f"They count once {_reviewer_of_own_logs(request, pledge)} approves them.",
+                    f"They count once approved by {_reviewer_of_own_logs(request, pledge)}.",
                 )
                 return redirect(pledge)
     return render(request, "pledges/detail.html", _detail_context(request, pledge, can, form))
@@ -165,6 +165,10 @@ def _detail_context(request, pledge: Pledge, can: dict, form=None) -> dict:
         )
     if can["can_manage"]:
         context["pending"] = list(queries.pending_contributions(pledge)[:REVIEW_LIMIT])
+        # Nobody reviews their own: the bulk form is offered only for the others' logs.
+        context["others_pending"] = any(
+            log.contributor_id != request.user.pk for log in context["pending"]
+        )
         context["reject_form"] = RejectForm()
     return context
 
