@@ -309,6 +309,10 @@ def _members_page(request, organization, *, add_form=None, transfer_form=None, s
         ),
         "roles": role_choices(with_owner=can_manage_owners),
         "can_manage_owners": can_manage_owners,
+        "active_owners": sum(
+            m.role == Membership.Role.OWNER and m.status == Membership.Status.ACTIVE
+            for m in memberships
+        ),
     }
     return render(request, "directory/members.html", context, status=status)
 

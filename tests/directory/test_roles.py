@@ -456,6 +456,16 @@ def test_the_last_owner_leaving_on_the_page_is_asked_to_transfer_first(client, u
     assert membership_of(user, org).role == OWNER
 
 
+def test_the_members_page_offers_the_last_owner_no_leave_button(client, user, org):
+    client.force_login(user)
+    html = client.get(members_url(org)).content.decode()
+    assert "transfer the ownership before you leave" in html
+    assert ">Leave<" not in html
+    add(org, OWNER, by=user)
+    html = client.get(members_url(org)).content.decode()
+    assert ">Leave<" in html
+
+
 def test_an_owner_transfers_ownership_on_the_page_and_both_are_emailed(
     client, user, org, django_capture_on_commit_callbacks
 ):
