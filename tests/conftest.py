@@ -119,6 +119,11 @@ def postgres(db):
         require_service("needs PostgreSQL (set DATABASE_URL=postgres://...)")
 
 
+@pytest.fixture
+def race(postgres, transactional_db):
+    """Real threads on PostgreSQL: what each one writes is committed and seen by the others."""
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     if not django_settings.REDIS_URL:

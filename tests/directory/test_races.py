@@ -10,38 +10,11 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
 
 from directory import services
 from directory.models import Membership, Organization
 from tests.factories import UserFactory
-
-
-def run_concurrently(work, arguments):
-    """Run `work(argument)` in one thread per argument, released together."""
-    barrier = threading.Barrier(len(arguments))
-    errors = []
-
-    def target(argument):
-        try:
-            barrier.wait()
-            work(argument)
-        except Exception as error:  # noqa: BLE001 - collected and asserted on below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(argument,)) for argument in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
-
-
-@pytest.fixture
-def race(postgres, transactional_db):
-    return None
+from tests.races import run_concurrently
 
 
 @pytest.fixture

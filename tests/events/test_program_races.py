@@ -7,7 +7,6 @@ the same race: it must then record duplicate votes, which proves the race test c
 
 import threading
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -21,15 +20,10 @@ from tests.events.program_helpers import (
     make_board,
     propose,
 )
-from tests.events.test_races import run_concurrently
+from tests.races import run_concurrently
 
 VOTERS = 40
 SAME_PERSON_THREADS = 8
-
-
-@pytest.fixture
-def race(postgres, transactional_db):
-    return None
 
 
 def checks_first_then_writes(monkeypatch, threads: int):

@@ -9,42 +9,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from pledges import services
 from pledges.models import Contribution, Pledge
 from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
+from tests.races import run_concurrently
 
 THREADS = 4
 HOURS_EACH = Decimal("8")
-
-
-def run_concurrently(work, arguments):
-    """Run `work(argument)` in one thread per argument, released together."""
-    barrier = threading.Barrier(len(arguments))
-    errors = []
-
-    def target(argument):
-        try:
-            barrier.wait()
-            work(argument)
-        except Exception as error:  # noqa: BLE001 - collected and asserted on below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(argument,)) for argument in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
-
-
-@pytest.fixture
-def race(postgres, transactional_db):
-    return None
 
 
 @pytest.fixture
