@@ -33,6 +33,7 @@ from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
+from hub.throttling import RegisterThrottle
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 
@@ -421,6 +422,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         url_path="registration",
         url_name="registration",
         permission_classes=[permissions.IsAuthenticated],
+        throttle_classes=[*viewsets.GenericViewSet.throttle_classes, RegisterThrottle],
     )
     def registration(self, request, slug=None):
         event = self.get_object()

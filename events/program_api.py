@@ -15,6 +15,7 @@ from events.api import NamedChoiceField
 from events.models import Event, SessionProposal
 from events.program_forms import MAX_CO_HOSTS, co_host_candidates
 from hub.markdown import render_markdown
+from hub.throttling import VoteThrottle
 
 
 def _host_names(proposal) -> list[str]:
@@ -204,6 +205,7 @@ class SessionListView(APIView):
 
 class VoteView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, VoteThrottle]
 
     def _proposal(self, slug, pk) -> SessionProposal:
         event = _public_program_event(slug)

@@ -214,9 +214,17 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-# Sign-up must say plainly that an address is taken (the product asks for a clear
-# form error); the cost is that sign-up reveals which addresses have accounts.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset answer the same whether or not an address has an account;
+# at sign-up the address's owner learns by e-mail that they already have an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an address without an account sends nothing: the hub mails no stranger
+# (nor anyone who deleted their account) on someone else's request.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# How many proxies under our control sit in front of the portal (0: none, the client talks
+# to gunicorn directly). Per-address limits (allauth's, the API's) then take the client's
+# address from X-Forwarded-For, that many entries from the right, not the proxy's address.
+HUB_TRUSTED_PROXIES = env.int("HUB_TRUSTED_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = HUB_TRUSTED_PROXIES
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{HUB_NAME}] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
@@ -231,6 +239,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Rates per minute/hour/day ("120/min"); an empty variable switches that rate off.
+    # Anonymous callers are counted per address, signed-in ones per person (hub/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["hub.throttling.AnonThrottle", "hub.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("HUB_API_RATE_ANON", default="120/min") or None,
+        "user": env.str("HUB_API_RATE_USER", default="600/min") or None,
+        "register": env.str("HUB_API_RATE_REGISTER", default="10/min") or None,
+        "vote": env.str("HUB_API_RATE_VOTE", default="60/min") or None,
+        "log_hours": env.str("HUB_API_RATE_LOG_HOURS", default="30/min") or None,
+    },
+    "NUM_PROXIES": HUB_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Open Source Hub API",
@@ -240,6 +259,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation is throttled (hub/throttling.py): each may answer 429 with Retry-After.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hub.throttling.document_rate_limits",
+    ],
     # Both models have a "kind"; name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "directory.models.Organization.Kind",

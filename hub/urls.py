@@ -3,6 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from hub import views, views_notifications
+from hub.admin_login import rate_limited
+
+# Wrong passwords at /admin/login/ use up the same limits as at /accounts/login/.
+admin.site.login = rate_limited(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

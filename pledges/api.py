@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from directory.api import HttpUrlField
 from directory.models import ListingStatus, Organization, Project
 from hub.models import FORMER_MEMBER
+from hub.throttling import LogHoursThrottle
 from pledges import services
 from pledges.models import Contribution, Period, Pledge, validate_quarter_hours
 from pledges.periods import period_containing
@@ -597,6 +598,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ContributionSerializer
     permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [*viewsets.GenericViewSet.throttle_classes, LogHoursThrottle]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -3,6 +3,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.test import Client
 
 from hub.audit import audit_record
 from hub.models import User
@@ -76,12 +77,22 @@ def test_wrong_password_gets_a_clear_form_error(client, user):
     assert "_auth_user_id" not in client.session
 
 
-def test_duplicate_email_at_sign_up_gets_a_form_error_and_creates_nothing(client, user):
-    response = signup(client, email=user.email.upper())
-    assert response.status_code == 200
-    assert "A user is already registered with this email address." in response.content.decode()
-    assert User.objects.count() == 1
-    assert mail.outbox == []
+def test_duplicate_email_at_sign_up_answers_like_a_new_one_and_tells_only_the_owner(
+    client, user, django_capture_on_commit_callbacks
+):
+    """Sign-up does not reveal which addresses have accounts (ACCOUNT_PREVENT_ENUMERATION):
+    the page is the one a new address gets, nothing is created, and the address's owner is
+    told by e-mail that they already have an account."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, email=user.email.upper())
+        fresh = signup(Client(), email="someone-new@example.org")
+    assert response.status_code == fresh.status_code == 302
+    assert response["Location"] == fresh["Location"] == "/accounts/confirm-email/"
+    assert User.objects.filter(email__iexact=user.email).count() == 1
+    assert "_auth_user_id" not in client.session
+    [warning] = [m for m in mail.outbox if m.to[0].lower() == user.email.lower()]
+    assert "already" in warning.body
+    assert "/accounts/confirm-email/" not in warning.body
 
 
 @pytest.mark.parametrize(
