@@ -395,9 +395,10 @@ def test_the_schema_documents_the_events_endpoints(client):
     assert "/api/v1/events/{slug}/" in paths
     registration = paths["/api/v1/events/{slug}/registration/"]
     assert set(registration) >= {"get", "post", "delete"}
-    assert set(registration["get"]["responses"]) == {"200", "401", "404"}
-    assert set(registration["post"]["responses"]) == {"200", "201", "400", "401", "404"}
-    assert set(registration["delete"]["responses"]) == {"204", "400", "401", "404"}
+    # 429: every operation is rate-limited (hub/throttling.py).
+    assert set(registration["get"]["responses"]) == {"200", "401", "404", "429"}
+    assert set(registration["post"]["responses"]) == {"200", "201", "400", "401", "404", "429"}
+    assert set(registration["delete"]["responses"]) == {"204", "400", "401", "404", "429"}
     components = schema["components"]["schemas"]
     assert "online_url" not in components["Event"]["properties"]
     assert components["RegistrationStatusEnum"]["enum"] == [
