@@ -29,8 +29,10 @@ from rest_framework.response import Response
 
 from directory.queries import public_organizations_q
 from events import queries, services
+from events.manage_forms import MAX_QUESTIONS
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
+from hub.bounded import CappedDictField
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
 from hub.throttling import RegisterThrottle
@@ -132,7 +134,7 @@ class EventSerializer(serializers.ModelSerializer):
         taken = getattr(event, "seats_taken_count", None)
         return services.seats_taken(event) if taken is None else taken
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_seats_left(self, event) -> int | None:
         if event.capacity is None:
             return None
@@ -144,7 +146,7 @@ class EventSerializer(serializers.ModelSerializer):
     def get_registration_open(self, event) -> bool:
         return self._closed_reason(event) is None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_registration_closed_reason(self, event) -> str | None:
         return self._closed_reason(event)
 
@@ -180,7 +182,7 @@ class RegistrationSerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_online_url(self, registration) -> str | None:
         if registration.holds_seat and registration.event.online_url:
             return registration.event.online_url
@@ -198,10 +200,9 @@ class RegistrationErrorSerializer(serializers.Serializer):
     code = serializers.CharField(required=False, help_text="registration_closed")
     accessibility_needs = serializers.ListField(child=serializers.CharField(), required=False)
     dietary_requirements = serializers.ListField(child=serializers.CharField(), required=False)
-    answers = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+    answers = serializers.JSONField(
         required=False,
-        help_text="Messages by question.",
+        help_text="Messages by question, or a list of messages about the answers as a whole.",
     )
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
 
@@ -212,7 +213,7 @@ class RegistrationErrorSerializer(serializers.Serializer):
 class EventFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Event.Kind.choices, required=False)
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        r"^[0-9]{4}-(0[1-9]|1[0-2])\Z",
         required=False,
         help_text="YYYY-MM: events starting that month in the hub's time zone.",
         error_messages={"invalid": "Give a month as YYYY-MM, for example 2025-09."},
@@ -229,6 +230,12 @@ class EventFilterSerializer(serializers.Serializer):
         ),
     )
 
+    def validate_month(self, value: str) -> str:
+        # Year 0000 or 9999-12 would make a date Python cannot represent.
+        if queries.parse_month(value) is None:
+            raise serializers.ValidationError("Give a month between 1900-01 and 9998-12.")
+        return value
+
 
 class RegistrationInputSerializer(serializers.Serializer):
     accessibility_needs = serializers.CharField(
@@ -241,9 +248,11 @@ class RegistrationInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
     )
-    answers = serializers.DictField(
+    answers = CappedDictField(
         child=serializers.CharField(max_length=ANSWER_MAX_LENGTH, allow_blank=True),
         required=False,
+        max_items=MAX_QUESTIONS,
+        noun="answers (one per question)",
         help_text="Answers to the event's own questions, by question text.",
     )
 

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from directory.api import HttpUrlField
 from directory.models import ListingStatus, Organization, Project
+from hub.bounded import MAX_TARGET_PROJECTS, capped_slugs
 from hub.models import FORMER_MEMBER
 from hub.throttling import LogHoursThrottle
 from pledges import services
@@ -50,6 +51,8 @@ from pledges.queries import (
 PERIOD_STATUSES = [("met", "met"), ("on track", "on track"), ("behind", "behind")]
 MAX_WORKFORCE = 1_000_000
 HOURS_TOO_MANY = "A day has 24 hours: log at most 24."
+# Ids in paths are ASCII digits; anything else matches no route (a JSON 404).
+ID_PATTERN = r"[0-9]+"
 
 # --- Schema --------------------------------------------------------------------------------
 
@@ -244,7 +247,10 @@ class ContributionSerializer(serializers.ModelSerializer):
     organization = OrganizationRefSerializer(source="pledge.organization", read_only=True)
     contributor = PersonRefSerializer(read_only=True)
     project = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="A listed project's slug, or null."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="A listed project's slug, or null.",
     )
     project_name = serializers.CharField(
         source="project_label", read_only=True, help_text="The project's name, or its address."
@@ -309,12 +315,13 @@ class PledgeInputSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, help_text="Null: no end.")
     public = serializers.BooleanField(default=True)
-    target_projects = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Project.objects.published(),
-        many=True,
+    target_projects = capped_slugs(
+        Project.objects.published(),
+        max_items=MAX_TARGET_PROJECTS,
+        noun="target projects",
         required=False,
-        help_text="Slugs of listed projects; replaces the pledge's target projects.",
+        help_text=f"Slugs of listed projects, up to {MAX_TARGET_PROJECTS}; replaces the pledge's "
+        "target projects.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -476,6 +483,7 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PledgeSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -598,6 +606,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ContributionSerializer
     permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = ID_PATTERN
     throttle_classes = [*viewsets.GenericViewSet.throttle_classes, LogHoursThrottle]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
