@@ -3,7 +3,6 @@ from django.core.validators import URLValidator
 
 from directory.licenses import spdx_ids_by_lowercase
 from directory.models import Membership, Organization, Project, ProjectRole, Tag
-from hub.bounded import MAX_TAGS, CappedModelMultipleChoiceField
 from hub.models import User
 
 
@@ -19,13 +18,11 @@ def _http_url_field(label: str, help_text: str = "") -> forms.URLField:
 
 class OrganizationForm(forms.ModelForm):
     website = _http_url_field("Website")
-    tags = CappedModelMultipleChoiceField(
+    tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=f"Technologies and topics the organization works on (up to {MAX_TAGS}).",
-        max_choices=MAX_TAGS,
-        noun="tags",
+        help_text="Technologies and topics the organization works on.",
     )
 
     class Meta:
@@ -68,13 +65,8 @@ class ProjectForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    tags = CappedModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=f"Up to {MAX_TAGS}.",
-        max_choices=MAX_TAGS,
-        noun="tags",
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:

@@ -33,3 +33,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "hub.errors.bad_request"
+handler403 = "hub.errors.permission_denied"
+handler404 = "hub.errors.page_not_found"
+handler500 = "hub.errors.server_error"

@@ -95,7 +95,7 @@ class ExportedProposalMarkSerializer(serializers.Serializer):
 class ExportedContributionSerializer(serializers.ModelSerializer):
     organization = serializers.SlugField(source="pledge.organization.slug")
     organization_name = serializers.CharField(source="pledge.organization.name")
-    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     status = serializers.CharField()
 
     class Meta:

@@ -283,3 +283,12 @@ def celery_worker(_celery_worker_process, celery_conf):
     """
     celery_conf(task_always_eager=False, task_default_queue=_celery_worker_process)
     return _celery_worker_process
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures tests report (cases run, requests made) in the summary, so that a
+    CI log records them even when the tests ran on xdist workers."""
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "figures" and report.when == "call":
+                terminalreporter.write_line(value)

@@ -1,0 +1,44 @@
+"""Error answers: JSON under /api/ (what API clients parse), the site's pages elsewhere.
+
+DRF answers its own views' errors in JSON; these cover what happens before a view is found
+(a path that matches no route, a 500 in a middleware) so that no API client is ever handed
+an HTML page.
+"""
+
+from django.http import JsonResponse
+from django.views import defaults
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "You do not have permission to do this.", "code": "permission_denied"},
+            status=403,
+        )
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "A server error occurred.", "code": "server_error"}, status=500
+        )
+    return defaults.server_error(request)
