@@ -37,7 +37,7 @@ def run_digest(*, env: dict, root: Path) -> dict:
     controller.start()
     try:
         started = time.monotonic()
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(  # noqa: S603 - our own command, no shell
             [sys.executable, "manage.py", "send_digest"],
             cwd=root,
             env={**env, "EMAIL_URL": f"smtp://127.0.0.1:{port}"},

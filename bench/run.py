@@ -88,7 +88,7 @@ def say(text: str = "") -> None:
 def manage(env: dict, *arguments: str) -> float:
     """Run manage.py with the benchmark's environment; its output goes straight through."""
     started = time.monotonic()
-    subprocess.run(  # noqa: S603
+    subprocess.run(  # noqa: S603 - our own command, no shell
         [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, check=True
     )
     return time.monotonic() - started
@@ -96,7 +96,7 @@ def manage(env: dict, *arguments: str) -> float:
 
 def loadgen(plan: dict, *, timeout: float) -> list[dict]:
     """Run the load generator in a process of its own; its progress goes to stderr."""
-    completed = subprocess.run(  # noqa: S603
+    completed = subprocess.run(  # noqa: S603 - our own command, no shell
         [sys.executable, "-m", "bench.loadgen"],
         cwd=ROOT,
         input=json.dumps(plan),

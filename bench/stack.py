@@ -130,7 +130,7 @@ class Gunicorn:
         ]  # fmt: skip
         # Django logs to stderr: a failing page under load writes there, not to the table.
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603
+            self.process = subprocess.Popen(  # noqa: S603 - our own command, no shell
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + timeout
@@ -139,7 +139,7 @@ class Gunicorn:
                 code = self.process.returncode
                 raise RuntimeError(f"gunicorn exited ({code}): {self.log_tail()}")
             try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:  # noqa: S310 - our server
                     if response.status == 200:
                         return
             except (urllib.error.URLError, OSError):

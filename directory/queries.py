@@ -427,7 +427,7 @@ def _count_directory(query: DirectoryQuery) -> tuple[dict, list | None]:
         if tag_ids:
             table = connection.ops.quote_name(model._meta.db_table)
             # A column Django does not know (it is the database's own); names only.
-            listings = listings.annotate(**{tag_ids: RawSQL(f"{table}.{tag_ids}", ())})  # noqa: S611
+            listings = listings.annotate(**{tag_ids: RawSQL(f"{table}.{tag_ids}", ())})  # noqa: S611 - names only
             fields.append(tag_ids)
         sql, listing_params = (
             listings.order_by().annotate(**chosen).values("pk", *fields, *chosen).query
@@ -488,25 +488,25 @@ def _counts_sql(candidates: _Candidates) -> list[str]:
         else:
             value, group_by, others = facet, f"GROUP BY {facet}", [*others, f"{facet} <> ''"]
         counts.append(
-            f"SELECT '{facet}', {value}, NULL, COUNT(*), NULL "  # noqa: S608
+            f"SELECT '{facet}', {value}, NULL, COUNT(*), NULL "  # noqa: S608 - names only, values are parameters
             f"FROM {table} {_where(others)} {group_by}"
         )
     model = candidates.model._meta.model_name
     counts.append(
-        f"SELECT '{model}', NULL, NULL, COUNT(*), NULL FROM {table} {_where(chosen)}"  # noqa: S608
+        f"SELECT '{model}', NULL, NULL, COUNT(*), NULL FROM {table} {_where(chosen)}"  # noqa: S608 - names only, values are parameters
     )
     qn = connection.ops.quote_name
     if TAG_IDS in candidates.columns:
-        tag_ids = f"SELECT unnest({TAG_IDS}) AS tag_id FROM {table} {_where(chosen)}"  # noqa: S608
+        tag_ids = f"SELECT unnest({TAG_IDS}) AS tag_id FROM {table} {_where(chosen)}"  # noqa: S608 - names only, values are parameters
     else:
         link = candidates.model.tags.through._meta
         tag_ids = (
-            f"SELECT link.{qn(link.get_field('tag').column)} AS tag_id "  # noqa: S608
+            f"SELECT link.{qn(link.get_field('tag').column)} AS tag_id "  # noqa: S608 - names only, values are parameters
             f"FROM {qn(link.db_table)} link JOIN {table} "
             f"ON {table}.id = link.{qn(link.get_field(model).column)} {_where(chosen)}"
         )
     counts.append(
-        f"SELECT 'tags', tag.slug, tag.name, tagged.n, NULL FROM ("  # noqa: S608
+        f"SELECT 'tags', tag.slug, tag.name, tagged.n, NULL FROM ("  # noqa: S608 - names only, values are parameters
         f"SELECT tag_id, COUNT(*) AS n FROM ({tag_ids}) listing_tags GROUP BY tag_id"
         f") tagged JOIN {qn(Tag._meta.db_table)} tag ON tag.id = tagged.tag_id"
     )
@@ -525,12 +525,12 @@ def _first_rows_sql(all_candidates: list[_Candidates], order: tuple[str, ...]) -
         terms.append(f"{'id' if column == 'pk' else column} {direction}")
     by = ", ".join(terms)
     rows = " UNION ALL ".join(
-        f"SELECT '{c.model._meta.model_name}' AS listing_type, id, "  # noqa: S608
+        f"SELECT '{c.model._meta.model_name}' AS listing_type, id, "  # noqa: S608 - names only, values are parameters
         f"{', '.join(PAGE_COLUMNS)} FROM {c.table} {_where(c.chosen)}"
         for c in all_candidates
     )
     return (
-        f"SELECT 'page', listing_type, NULL, id, ROW_NUMBER() OVER (ORDER BY {by}) "  # noqa: S608
+        f"SELECT 'page', listing_type, NULL, id, ROW_NUMBER() OVER (ORDER BY {by}) "  # noqa: S608 - column names only
         f"FROM ({rows} ORDER BY {by} LIMIT {FIRST_ROWS}) first_rows"
     )
 

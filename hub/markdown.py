@@ -76,4 +76,4 @@ def markdown_excerpt(text: str, words: int) -> SafeString:
     excerpt = Truncator(lead).words(words, truncate=" …")
     # No tag and no bare & or < is left; quotes are escaped too, as the excerpt also goes
     # into attributes (<meta name="description" content="...">).
-    return mark_safe(excerpt.replace('"', "&quot;").replace("'", "&#x27;"))  # noqa: S308
+    return mark_safe(excerpt.replace('"', "&quot;").replace("'", "&#x27;"))  # noqa: S308 - tags gone, quotes escaped
