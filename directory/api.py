@@ -42,6 +42,7 @@ from directory.queries import (
     roles_with_public_organizations,
     roles_with_public_projects,
 )
+from hub.bounded import MAX_TAGS, capped_slugs
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
 
@@ -192,12 +193,12 @@ class TextField(serializers.CharField):
 class ListingInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=160)
     description = TextField(help_text="Markdown.")
-    tags = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Tag.objects.all(),
-        many=True,
+    tags = capped_slugs(
+        Tag.objects.all(),
+        max_items=MAX_TAGS,
+        noun="tags",
         required=False,
-        help_text="Tag slugs (see /api/v1/tags/); replaces the listing's tags.",
+        help_text=f"Tag slugs (see /api/v1/tags/), up to {MAX_TAGS}; replaces the listing's tags.",
     )
 
     model: type[Organization] | type[Project]

@@ -3,6 +3,7 @@ from django.core.validators import URLValidator
 
 from directory.licenses import spdx_ids_by_lowercase
 from directory.models import Membership, Organization, Project, ProjectRole, Tag
+from hub.bounded import MAX_TAGS, CappedModelMultipleChoiceField
 from hub.models import User
 
 
@@ -18,11 +19,13 @@ def _http_url_field(label: str, help_text: str = "") -> forms.URLField:
 
 class OrganizationForm(forms.ModelForm):
     website = _http_url_field("Website")
-    tags = forms.ModelMultipleChoiceField(
+    tags = CappedModelMultipleChoiceField(
         queryset=Tag.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Technologies and topics the organization works on.",
+        help_text=f"Technologies and topics the organization works on (up to {MAX_TAGS}).",
+        max_choices=MAX_TAGS,
+        noun="tags",
     )
 
     class Meta:
@@ -65,8 +68,13 @@ class ProjectForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    tags = CappedModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"Up to {MAX_TAGS}.",
+        max_choices=MAX_TAGS,
+        noun="tags",
     )
 
     class Meta:

@@ -29,8 +29,10 @@ from rest_framework.response import Response
 
 from directory.queries import public_organizations_q
 from events import queries, services
+from events.manage_forms import MAX_QUESTIONS
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
+from hub.bounded import CappedDictField
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
 from hub.throttling import RegisterThrottle
@@ -211,7 +213,7 @@ class RegistrationErrorSerializer(serializers.Serializer):
 class EventFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Event.Kind.choices, required=False)
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        r"^[0-9]{4}-(0[1-9]|1[0-2])\Z",
         required=False,
         help_text="YYYY-MM: events starting that month in the hub's time zone.",
         error_messages={"invalid": "Give a month as YYYY-MM, for example 2025-09."},
@@ -228,6 +230,12 @@ class EventFilterSerializer(serializers.Serializer):
         ),
     )
 
+    def validate_month(self, value: str) -> str:
+        # Year 0000 or 9999-12 would make a date Python cannot represent.
+        if queries.parse_month(value) is None:
+            raise serializers.ValidationError("Give a month between 1900-01 and 9998-12.")
+        return value
+
 
 class RegistrationInputSerializer(serializers.Serializer):
     accessibility_needs = serializers.CharField(
@@ -240,9 +248,11 @@ class RegistrationInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
     )
-    answers = serializers.DictField(
+    answers = CappedDictField(
         child=serializers.CharField(max_length=ANSWER_MAX_LENGTH, allow_blank=True),
         required=False,
+        max_items=MAX_QUESTIONS,
+        noun="answers (one per question)",
         help_text="Answers to the event's own questions, by question text.",
     )
 

@@ -28,6 +28,7 @@ from events.models import Event, Registration
 from events.permissions import user_can_organize
 from events.services import event_update
 from hub.audit import audit_record
+from hub.bounded import parse_id
 
 PAGE_SIZE = 50
 LIST_PARAMETERS = ("q", "status", "page")
@@ -121,9 +122,8 @@ def check_in(request, event):
     registration_id = request.POST.get("registration", "")
     if registration_id:
         # Anything but a plausible id is simply not found (a huge number would overflow).
-        valid = registration_id.isdigit() and len(registration_id) <= 18
         registration = get_object_or_404(
-            Registration, pk=int(registration_id) if valid else 0, event=event
+            Registration, pk=parse_id(registration_id) or 0, event=event
         )
         ticket_code = registration.ticket_code
     else:

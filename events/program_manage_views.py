@@ -18,12 +18,12 @@ from events import program, queries
 from events.manage_views import _apply_errors, _context, _error_text, organizer_view
 from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
 from events.program_forms import MergeForm, RoomForm, SlotForm
+from hub.bounded import parse_id
 
 
 def _id(value) -> int:
     """A plausible primary key from a form, or 0 (which matches nothing)."""
-    value = str(value or "")
-    return int(value) if value.isdigit() and len(value) <= 18 else 0
+    return parse_id(value) or 0
 
 
 def _program_or_404(event: Event) -> None:

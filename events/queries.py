@@ -25,7 +25,7 @@ from events.models import Event, Registration, ScheduledSession, SessionProposal
 from events.permissions import public_organizer, user_can_organize, user_can_view_event
 from events.services import registration_closed_reason
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
 # The calendar feed keeps recent events so that calendars which subscribed still show them.
 FEED_KEEPS_PAST_DAYS = 90
 

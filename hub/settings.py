@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "hub.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "hub.middleware.BoundedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +65,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Request bodies: the longest form (a listing: two Markdown texts of 20,000 characters,
+# percent-encoded) stays well under 1 MiB; larger bodies answer 413 (hub/middleware.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# No page sends more than a few hundred fields (the bulk review of logged hours is the largest).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 ROOT_URLCONF = "hub.urls"
 WSGI_APPLICATION = "hub.wsgi.application"
@@ -98,6 +105,17 @@ else:
     # Covering indexes (INCLUDE) are PostgreSQL's; SQLite builds them without the extra
     # columns, which is all the embedded default needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    # A crowd on the embedded default: readers never wait for the writer (WAL), a write
+    # transaction takes the lock when it begins (IMMEDIATE) so two of them cannot both read
+    # and then fail to upgrade, and a waiting writer queues for up to 20 s instead of failing
+    # at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "hub.User"
@@ -235,6 +253,12 @@ REST_FRAMEWORK = {
         # Token first, so an unauthenticated API call gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON bodies within DATA_UPLOAD_MAX_MEMORY_SIZE and 32 levels deep (hub/bounded.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "hub.bounded.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "hub.openapi.AutoSchema",

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from directory.api import HttpUrlField
 from directory.models import ListingStatus, Organization, Project
+from hub.bounded import MAX_TARGET_PROJECTS, capped_slugs
 from hub.models import FORMER_MEMBER
 from hub.throttling import LogHoursThrottle
 from pledges import services
@@ -314,12 +315,13 @@ class PledgeInputSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, help_text="Null: no end.")
     public = serializers.BooleanField(default=True)
-    target_projects = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Project.objects.published(),
-        many=True,
+    target_projects = capped_slugs(
+        Project.objects.published(),
+        max_items=MAX_TARGET_PROJECTS,
+        noun="target projects",
         required=False,
-        help_text="Slugs of listed projects; replaces the pledge's target projects.",
+        help_text=f"Slugs of listed projects, up to {MAX_TARGET_PROJECTS}; replaces the pledge's "
+        "target projects.",
     )
 
     def __init__(self, *args, **kwargs):

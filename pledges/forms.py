@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef
 
 from directory.models import Project
+from hub.bounded import MAX_TARGET_PROJECTS, CappedModelMultipleChoiceField
 from pledges.models import (
     QUARTER_HOUR,
     Contribution,
@@ -63,13 +64,15 @@ class PledgeForm(forms.Form):
     ends_on = forms.DateField(
         label="Ends on", required=False, widget=DateInput, help_text="Leave empty for no end date."
     )
-    target_projects = forms.ModelMultipleChoiceField(
+    target_projects = CappedModelMultipleChoiceField(
         label="Target projects",
         queryset=Project.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Optional: the listed projects the pledge supports. People may still log "
-        "hours on any open source project.",
+        help_text=f"Optional: up to {MAX_TARGET_PROJECTS} listed projects the pledge supports. "
+        "People may still log hours on any open source project.",
+        max_choices=MAX_TARGET_PROJECTS,
+        noun="target projects",
     )
     public = forms.BooleanField(
         label="Public: show this pledge and its progress on the hub's pages",

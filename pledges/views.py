@@ -16,6 +16,7 @@ from directory.models import Organization
 from directory.permissions import member_can_manage
 from hub.admin_tools import error_text, plural
 from hub.audit import audit_record
+from hub.bounded import parse_ids
 from hub.models import FORMER_MEMBER
 from hub.pagecache import cache_anonymous_page
 from pledges import charts, exports, queries, services
@@ -367,7 +368,7 @@ def contribution_reject(request, pk, log_pk):
 @login_required
 def contributions_approve(request, pk):
     pledge, _ = _reviewable(request, pk)
-    ids = [value for value in request.POST.getlist("contribution") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("contribution"), limit=REVIEW_LIMIT)
     if not ids:
         messages.error(request, "Tick the logs to approve first.")
         return _review_redirect(pledge)

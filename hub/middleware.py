@@ -1,0 +1,59 @@
+"""Requests the hub refuses before any view sees them: oversized bodies and NUL characters.
+
+PostgreSQL cannot store or compare a string holding NUL (0x00), so a NUL in a search box
+would otherwise reach the database as a 500. No legitimate form field, query parameter or
+address carries one; the hub answers 400 once, here, instead of in every view.
+"""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import render
+
+API_PREFIX = "/api/"
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse(request, status: int, message: str):
+    if request.path_info.startswith(API_PREFIX):
+        code = "payload_too_large" if status == 413 else "bad_request"
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    return render(request, "400.html", {"status": status, "message": message}, status=status)
+
+
+def _has_nul(query_dict) -> bool:
+    return any(
+        NUL in key or any(NUL in value for value in values) for key, values in query_dict.lists()
+    )
+
+
+class BoundedInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        content_type = request.content_type or ""
+        # File uploads are not bounded here (Django streams them to disk); the hub takes none.
+        if limit is not None and length > limit and not content_type.startswith("multipart/"):
+            return _refuse(
+                request,
+                413,
+                f"The request is too large ({length:,} bytes; the limit is {limit:,}). "
+                "Shorten the text or send fewer items.",
+            )
+        if NUL in request.path_info or _has_nul(request.GET):
+            return _refuse(request, 400, "The address contains a NUL character.")
+        if request.method == "POST" and content_type in FORM_TYPES:
+            try:
+                has_nul = _has_nul(request.POST)
+            except RequestDataTooBig:
+                return _refuse(request, 413, "The form sent too much data.")
+            if has_nul:
+                return _refuse(request, 400, "A form field contains a NUL character.")
+        return self.get_response(request)
