@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format bench worker beat clean
+.PHONY: setup run test lint format bench worker beat clean backup restore
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,21 @@ beat: setup
 ## Benchmark on PostgreSQL + Redis (bench/run.py --help): make bench BENCH_ARGS="--scale 2"
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## PostgreSQL backups (pg_dump's custom format) of DATABASE_URL, and restoring one into it.
+BACKUP_DIR ?= backups
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://..." >&2; exit 2; }
+	mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --no-privileges \
+		--file=$(BACKUP_DIR)/hub-$$(date -u +%Y%m%dT%H%M%SZ).dump "$(DATABASE_URL)"
+	@ls -t $(BACKUP_DIR)/hub-*.dump | head -n 1
+
+restore:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://..." >&2; exit 2; }
+	@test -f "$(FILE)" || { echo "Set FILE=backups/hub-<timestamp>.dump" >&2; exit 2; }
+	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error \
+		--single-transaction --dbname="$(DATABASE_URL)" "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
