@@ -18,5 +18,6 @@ RUN SECRET_KEY=collectstatic-build-step-only python manage.py collectstatic --no
 USER hub
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-    CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["gunicorn", "hub.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+    CMD python -c "import os, sys, urllib.request; port = os.environ.get('PORT') or '8000'; sys.exit(urllib.request.urlopen('http://127.0.0.1:' + port + '/healthz').status != 200)"
+# Workers, threads, timeouts and logs: gunicorn.conf.py, from the environment (README).
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "hub.wsgi:application"]
