@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -18,7 +19,7 @@ from rest_framework.test import APIClient
 from hub import throttling
 from pledges import services as pledge_services
 from pledges.models import Pledge
-from tests.conftest import run_django
+from tests.conftest import free_port, run_django
 from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
 from tests.events.factories import EventFactory
 from tests.events.program_helpers import make_board, propose
@@ -304,11 +305,20 @@ class BrokenCache(LocMemCache):
     set = add = delete = get
 
 
+def refused_redis():
+    """A Redis cache on a port where nothing listens: redis-py's own ConnectionError."""
+    return RedisCache(f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": REDIS_OPTIONS})
+
+
+REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+@pytest.mark.parametrize("broken_cache", [lambda: BrokenCache("broken", {}), refused_redis])
 def test_throttles_let_requests_through_and_log_a_warning_when_the_cache_is_down(
-    rates, monkeypatch, caplog
+    rates, monkeypatch, caplog, broken_cache
 ):
     rates(anon="1/min", user="1/min", register="1/min")
-    monkeypatch.setattr(throttling.HubRateThrottle, "cache", BrokenCache("broken", {}))
+    monkeypatch.setattr(throttling.HubRateThrottle, "cache", broken_cache())
     events = [EventFactory() for _ in range(2)]
     with caplog.at_level(logging.WARNING, logger="hub.throttling"):
         for _ in range(2):
@@ -319,6 +329,24 @@ def test_throttles_let_requests_through_and_log_a_warning_when_the_cache_is_down
     warnings = [r.getMessage() for r in caplog.records if r.name == "hub.throttling"]
     assert any("'register' not checked" in message for message in warnings)
     assert any("'anon' not checked" in message for message in warnings)
+
+
+def test_the_admin_login_works_and_logs_a_warning_when_its_limit_cannot_be_checked(
+    client, settings, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": REDIS_OPTIONS,
+        }
+    }
+    staff = StaffFactory()
+    with caplog.at_level(logging.WARNING, logger="hub.admin_login"):
+        assert admin_login(client, staff.email).status_code == 200
+        assert admin_login(client, staff.email, TEST_PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)
+    assert any("not checked" in r.getMessage() for r in caplog.records)
 
 
 # --- The schema --------------------------------------------------------------------------------
