@@ -31,7 +31,7 @@ from directory.models import (
     Tag,
 )
 from directory.search import search_vector_refresh
-from hub.admin_tools import ServiceActionsMixin, error_text, plural
+from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
 from hub.models import AuditEntry
 
@@ -470,7 +470,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
     form = MembershipForm
     ordering = [pending_first(Membership.Status.PENDING), "-created_at"]
     list_display = ["user", "organization", "role", "status", "created_at", "decided_by"]

@@ -31,7 +31,7 @@ from events.models import (
     Vote,
 )
 from events.services import event_check_times
-from hub.admin_tools import ServiceActionsMixin, error_text, plural
+from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
 
 CANCEL_TEMPLATE = "admin/events/cancel_events.html"
@@ -96,7 +96,7 @@ class CancelEventsForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = [
         "title", "status", "kind", "starts_at", "capacity", "seats_taken", "organization",

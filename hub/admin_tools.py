@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
@@ -36,3 +36,26 @@ class ServiceActionsMixin:
             many = None if noun else str(self.model._meta.verbose_name_plural)
             self.message_user(request, f"{plural(count, singular, many)} {done}.", messages.SUCCESS)
         return count
+
+
+class KeyedInitialDataMixin:
+    """An add form takes its first values from the query string (`?organization=3`); a value
+    that is not a key of the related model is dropped, not handed to the autocomplete widget,
+    which would look it up and fail with a server error."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.related_model is None:
+                continue
+            target = getattr(field, "target_field", None) or field.related_model._meta.pk
+            try:
+                for item in value if isinstance(value, list) else [value]:
+                    target.to_python(item)
+            except (ValidationError, ValueError, TypeError):
+                del initial[name]
+        return initial

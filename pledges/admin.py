@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from directory.models import ListingStatus, Membership, Project
 from directory.permissions import MANAGING_ROLES
-from hub.admin_tools import error_text, plural
+from hub.admin_tools import KeyedInitialDataMixin, error_text, plural
 from hub.audit import audit_record
 from pledges import services
 from pledges.leaderboards import leaderboards_invalidate
@@ -70,7 +70,7 @@ class PledgeAdminForm(forms.ModelForm):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     form = PledgeAdminForm
     list_display = [
         "organization", "kind", "pledged", "period", "starts_on", "ends_on", "public", "status",
@@ -240,7 +240,7 @@ class WaitingForStaffFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     form = ContributionAdminForm
     list_display = [
         "contributor", "organization", "date", "hours", "project_name", "status", "reviewed_by",
