@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import path as route
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def test_public_reads_are_declared_anonymous(schema):
 
 
 def test_web_addresses_that_may_be_empty_are_plain_strings(schema):
-    """"" is not a uri: a blank-able address is declared without the format."""
+    """ "" is not a uri: a blank-able address is declared without the format."""
     for name, field in [
         ("Project", "homepage"),
         ("Project", "repository_url"),
@@ -74,4 +75,24 @@ def test_api_404s_are_json_and_pages_404s_html(client):
         assert response.json()["detail"] == "Not found."
     response = client.get("/directory/nowhere/")
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def broken(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [route("api/v1/broken/", broken), route("broken/", broken)]
+handler500 = "hub.errors.server_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.api.test_schema_truth")
+def test_api_500s_are_json_and_pages_500s_html():
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/broken/")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "A server error occurred.", "code": "server_error"}
+    response = client.get("/broken/")
+    assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
