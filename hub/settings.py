@@ -149,13 +149,20 @@ if DEBUG:
 
 # --- Redis: cache and Celery broker on the full stack --------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds a call to Redis (cache, broker) may wait to connect or for an answer: a slow or
+# dead Redis must not hold up a request. The cache then answers misses (hub/rediscache.py)
+# and jobs wait in the outbox (hub/jobs.py).
+HUB_REDIS_TIMEOUT = env.float("HUB_REDIS_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hub.rediscache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hub"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": HUB_REDIS_TIMEOUT,
+                "socket_timeout": HUB_REDIS_TIMEOUT,
+            },
         }
     }
 else:
@@ -172,15 +179,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = HUB_REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues a job must not hang when Redis is away: give up quickly.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
+# A request that enqueues a job must not hang when Redis is away: one try, bounded by the
+# timeout, then the job waits in the outbox. (The worker's own reconnecting is separate.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": HUB_REDIS_TIMEOUT,
+    "socket_connect_timeout": HUB_REDIS_TIMEOUT,
+    "max_retries": 0,
 }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "hub.tasks.outbox_flush_task", "schedule": 60.0},
