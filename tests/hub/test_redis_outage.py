@@ -142,8 +142,6 @@ def redis_away(redis_state, settings, celery_conf):
     settings.HUB_PAGE_CACHE_SECONDS = 60
     celery_conf(task_always_eager=False, **configured["celery"])
     _drop_broker_connections()
-    # Every test meets the outage afresh, not the memory of the previous test's.
-    rediscache.forget_outages()
     # A call that waits on Redis for ever fails the test instead of hanging the run.
     previous = signal.signal(signal.SIGALRM, _hung)
     signal.alarm(HANG_SECONDS)
@@ -158,6 +156,8 @@ def _hung(signum, frame):
 
 
 def timed(call, *args, **kwargs):
+    """Make one request as the first to meet the outage, within the budget."""
+    rediscache.forget_outages()
     started = time.monotonic()
     response = call(*args, **kwargs)
     elapsed = time.monotonic() - started
