@@ -96,6 +96,8 @@ def _back(request, event, section="sessions"):
     if where == "session":
         pk = _id(request.POST.get("proposal"))
         return redirect("events:session", slug=event.slug, pk=pk)
+    # Only the two organizer pages a form may come back to; anything else is the sessions list.
+    section = section if section in ("sessions", "schedule") else "sessions"
     return redirect(f"events:manage-{section}", slug=event.slug)
 
 

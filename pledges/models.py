@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +17,12 @@ QUARTER_HOURS_ONLY = "Log whole quarter hours: 0.25, 0.5, 0.75, 1, 1.25…"
 
 def validate_quarter_hours(value: Decimal) -> None:
     """Hours come in quarter hours, the same answer on the page, in the API and in admin."""
-    if value is not None and value % QUARTER_HOUR:
+    try:
+        off_the_quarter = value is not None and value % QUARTER_HOUR
+    except InvalidOperation:
+        # Too many digits to divide (10**30 hours): the field's size validators refuse it.
+        return
+    if off_the_quarter:
         raise ValidationError(QUARTER_HOURS_ONLY, code="quarter_hours")
 
 

@@ -20,8 +20,7 @@ from tests.directory.factories import (
     ProjectFactory,
     TagFactory,
 )
-from tests.events.program_helpers import make_board
-from tests.factories import UserFactory
+from tests.events.program_helpers import make_board, propose
 from tests.pledges.factories import PledgeFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +35,14 @@ class World:
     owner: object
     organization: object
     pledge: object
+    proposal: object
     member: object = field(default=None)
 
 
 @pytest.fixture
 def world():
     board = make_board()
+    proposal = propose(board)
     organization = OrganizationFactory(name="Formstone Software")
     owner = MembershipFactory(organization=organization, owner=True).user
     return World(
@@ -50,7 +51,8 @@ def world():
         owner=owner,
         organization=organization,
         pledge=PledgeFactory(organization=organization),
-        member=UserFactory(),
+        proposal=proposal,
+        member=board.attendee,
     )
 
 
@@ -60,7 +62,7 @@ class Bad:
 
     who: str  # anonymous, member, organizer, owner
     method: str  # get, post (form), or an API method with a JSON body: post-json, patch-json
-    path: str  # {event}, {organization} and {pledge} are filled in from the world
+    path: str  # {event}, {organization}, {pledge} and {proposal} are filled in from the world
     data: object = None
     status: int = 400
     says: str = ""
@@ -124,6 +126,24 @@ BAD_INPUTS = {
     "a JSON body over 1 MiB": Bad(
         "member", "post-json", "/api/v1/contributions/", json.dumps("x" * MIB), 413, "too large"
     ),
+    "a word as the page to go back to after a vote": Bad(
+        "member", "post", "/events/{event}/sessions/{proposal}/vote/", {"next": "²"}, 302
+    ),
+    "an unknown section to go back to after opening the board": Bad(
+        "organizer",
+        "post",
+        "/events/{event}/manage/sessions/board/",
+        {"open": "1", "section": "99"},
+        302,
+    ),
+    "10**30 hours logged": Bad(
+        "owner",
+        "post",
+        "/pledges/{pledge}/",
+        {"date": "2026-01-05", "hours": str(10**30), "description": "x"},
+        200,
+        "Ensure this value",
+    ),
     "more answers than an event has questions": Bad(
         "member",
         "post-json",
@@ -149,7 +169,10 @@ def client_for(who: str, world: World) -> Client:
 
 def send(client: Client, bad: Bad, world: World):
     path = bad.path.format(
-        event=world.event.slug, organization=world.organization.slug, pledge=world.pledge.pk
+        event=world.event.slug,
+        organization=world.organization.slug,
+        pledge=world.pledge.pk,
+        proposal=world.proposal.pk,
     )
     if bad.method == "get":
         return client.get(path, bad.data)
