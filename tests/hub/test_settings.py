@@ -50,7 +50,7 @@ def test_full_stack_variables_switch_to_postgres_redis_and_smtp():
         "django.db.backends.postgresql",
         "False",
         "redis://redis:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "hub.rediscache.ResilientRedisCache",
         "django.core.mail.backends.smtp.EmailBackend",
         "mail",
         "1025",
