@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from directory import permissions, queries, services
@@ -21,11 +20,9 @@ from directory.forms import (
 )
 from directory.licenses import spdx_licenses
 from directory.models import Membership, Organization, Project, SlugRedirect, Tag
+from directory.sections import organization_sections
 from directory.templatetags.directory_tags import querystring_with
-from events import queries as event_queries
 from hub.pagecache import cache_anonymous_page
-from pledges import charts as pledge_charts
-from pledges import queries as pledge_queries
 
 PAGE_SIZE = 20
 
@@ -128,15 +125,11 @@ def organization_detail(request, slug):
     context = {
         "organization": organization,
         "project_roles": queries.organization_project_roles(organization),
-        "upcoming_events": event_queries.upcoming_events_of(organization),
         "membership": membership,
         "can_manage": can_manage,
         "claim_form": ClaimForm(),
-        # Public pledges for everyone; private ones too for the organization's people.
-        "pledges": pledge_charts.attach_progress(
-            pledge_queries.pledges_of_organization(organization, user=request.user),
-            timezone.localdate(),
-        ),
+        # What higher apps show here (pledges, upcoming events): directory.sections.
+        "sections": organization_sections(request, organization, can_manage=can_manage),
     }
     return render(request, "directory/organization_detail.html", context)
 

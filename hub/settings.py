@@ -190,6 +190,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
+# The reminder and digest tasks live in portal.tasks (the top layer) under the names they had
+# in hub.tasks, so this schedule and messages already queued keep working.
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "hub.tasks.outbox_flush_task", "schedule": 60.0},
     "event-reminders": {"task": "hub.tasks.event_reminders_task", "schedule": crontab(minute=5)},

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from hub import account_emails, digest, jobs, reminders
+from hub import account_emails, jobs
 from hub.emails import email_from_payload
 
 SMTP_RETRY = {
@@ -29,23 +29,3 @@ def send_password_reset_task(user_id: int, email: str) -> None:
 @shared_task
 def outbox_flush_task() -> int:
     return jobs.outbox_flush()
-
-
-@shared_task(**SMTP_RETRY)
-def event_reminders_task() -> int:
-    return reminders.send_event_reminders().sent
-
-
-@shared_task(**SMTP_RETRY)
-def pledge_reminders_task() -> int:
-    return reminders.send_pledge_reminders().sent
-
-
-@shared_task(**SMTP_RETRY)
-def pending_review_reminders_task() -> int:
-    return reminders.send_pending_review_reminders().sent
-
-
-@shared_task(**SMTP_RETRY, time_limit=3600, soft_time_limit=3500)
-def weekly_digest_task() -> int:
-    return digest.send_digest().sent

@@ -9,10 +9,7 @@ from hub.admin_login import rate_limited
 admin.site.login = rate_limited(admin.site.login)
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("me/", views.me, name="me"),
-    path("me/token/", views.me_token_regenerate, name="me-token-regenerate"),
     path(
         "me/notifications/",
         views_notifications.preferences,
@@ -23,6 +20,7 @@ urlpatterns = [
         views_notifications.unsubscribe,
         name="unsubscribe",
     ),
+    # The top layer: home, /me/ and a person's own data (portal.urls).
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

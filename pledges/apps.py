@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class PledgesConfig(AppConfig):
     name = "pledges"
+
+    def ready(self):
+        from directory.sections import register_organization_section
+        from pledges.sections import organization_pledges_section
+
+        register_organization_section("pledges", order=10, build=organization_pledges_section)

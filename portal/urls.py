@@ -3,6 +3,9 @@ from django.urls import path
 from portal import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
+    path("me/token/", views.me_token_regenerate, name="me-token-regenerate"),
     path("me/export.json", views.export_json, name="me-export"),
     path("me/delete/", views.account_delete, name="me-delete"),
 ]

@@ -6,11 +6,64 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from directory import queries as directory_queries
+from events import queries as event_queries
+from hub import queries as hub_queries
+from hub import services as hub_services
+from hub.forms import ProfileForm
+from hub.pagecache import cache_anonymous_page
+from pledges import queries as pledge_queries
 from portal import services
 from portal.export import export_document
 from portal.forms import AccountDeleteForm
+
+MY_LOGS_LIMIT = 100
+
+
+@cache_anonymous_page
+def home(request):
+    context = {
+        "featured_organizations": directory_queries.featured_organizations(limit=6),
+        "directory_counts": directory_queries.published_counts(),
+    }
+    return render(request, "hub/home.html", context)
+
+
+@never_cache
+@login_required
+def me(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        hub_services.user_update_profile(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            show_name_on_pledges=form.cleaned_data["show_name_on_pledges"],
+        )
+        messages.success(request, "Your profile is saved.")
+        return redirect("me")
+    submitted_organizations, submitted_projects = directory_queries.listings_submitted_by(
+        request.user
+    )
+    context = {
+        "form": form,
+        "api_token": hub_queries.api_token_for(user=request.user),
+        "memberships": directory_queries.memberships_of(request.user),
+        "submitted_organizations": submitted_organizations,
+        "submitted_projects": submitted_projects,
+        "registrations": event_queries.registrations_of(request.user),
+        "contributions": list(pledge_queries.contributions_of(request.user)[:MY_LOGS_LIMIT]),
+    }
+    return render(request, "hub/me.html", context)
+
+
+@require_POST
+@login_required
+def me_token_regenerate(request):
+    hub_services.api_token_regenerate(user=request.user)
+    messages.success(request, "Your API token was replaced. The old one no longer works.")
+    return redirect("me")
 
 
 @require_safe

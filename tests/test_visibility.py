@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from directory.models import ListingStatus, ProjectRole, SlugRedirect
 from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
-from hub.digest import digest_content, digest_news
 from pledges.models import Contribution
+from portal.digest import digest_content, digest_news
 from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory

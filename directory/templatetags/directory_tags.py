@@ -30,3 +30,12 @@ def querystring_with(get_params, **changes) -> str:
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def organization_section(context, section):
+    """Render a section a higher app added to the organization page (`directory.sections`)
+    with the page's context plus the section's own."""
+    template_ = context.template.engine.get_template(section.template)
+    with context.push(**section.context):
+        return template_.render(context)

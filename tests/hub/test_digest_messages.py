@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.test.signals import template_rendered
 
-from hub import digest, notifications
+from hub import notifications
 from hub.models import SentNotification
+from portal import digest
 from tests.conftest import free_port, run_django
 from tests.directory.factories import OrganizationFactory
 from tests.factories import UserFactory
@@ -100,7 +101,7 @@ def test_the_command_reports_its_own_peak_memory_not_its_parents():
     _ballast = b"x" * (256 * 2**20)  # the parent (this process) holds 256 MiB more
     code = (
         "import django, resource; django.setup();"
-        "from hub.management.commands.send_digest import peak_memory_mib;"
+        "from portal.management.commands.send_digest import peak_memory_mib;"
         "print(peak_memory_mib(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
     result = run_django({"DEBUG": "1"}, code)

@@ -11,7 +11,8 @@ from hub import notifications
 from hub.jobs import outbox_flush
 from hub.models import OutboxJob, SentNotification
 from hub.services import email_queue
-from hub.tasks import outbox_flush_task, weekly_digest_task
+from hub.tasks import outbox_flush_task
+from portal.tasks import weekly_digest_task
 from tests.conftest import database_url_for_workers, free_port, run_django
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory

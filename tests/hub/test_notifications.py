@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from events import notifications as event_mail
 from events import services
-from hub import digest, notifications, reminders
+from hub import notifications
 from hub.models import NotificationSetting, SentNotification
+from portal import digest, reminders
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 

@@ -20,11 +20,11 @@ from events import services as event_services
 from events.models import Registration, Star, Vote
 from hub import account_emails
 from hub import services as hub_services
-from hub.digest import send_digest
 from hub.models import AuditEntry, User
 from hub.notifications import preference_set
 from pledges import services as pledge_services
 from pledges.models import Contribution
+from portal.digest import send_digest
 from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
 from tests.events import program_helpers as helpers
 from tests.events.factories import EventFactory

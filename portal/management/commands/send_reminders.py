@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hub import reminders
+from portal import reminders
 
 JOBS = {
     "events": ("Event reminders", reminders.send_event_reminders),

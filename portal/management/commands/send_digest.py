@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from hub.digest import send_digest
+from portal.digest import send_digest
 
 
 def peak_memory_mib() -> float:
