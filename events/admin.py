@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from directory.admin import audit_trail_html
-from events import program, services
+from events import services
 from events.manage_forms import formfield_https
 from events.models import (
     Event,
@@ -30,6 +30,7 @@ from events.models import (
     TimeSlot,
     Vote,
 )
+from events.program import services as program_services
 from events.services import event_check_times
 from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
@@ -323,7 +324,9 @@ class SessionProposalAdmin(admin.ModelAdmin):
         count = 0
         for proposal in queryset:
             try:
-                program.proposal_moderate(proposal=proposal, actor=request.user, action=action)
+                program_services.proposal_moderate(
+                    proposal=proposal, actor=request.user, action=action
+                )
             except (ValidationError, PermissionDenied) as error:
                 self.message_user(request, f"{proposal}: {error_text(error)}", messages.ERROR)
             else:
@@ -358,7 +361,7 @@ class TimeSlotAdminForm(forms.ModelForm):
         event, starts, ends = (cleaned.get(k) for k in ("event", "starts_at", "ends_at"))
         if event and starts and ends:
             # The same rule as the schedule editor: inside the event, no overlaps.
-            program.slot_check(
+            program_services.slot_check(
                 event=event, starts_at=starts, ends_at=ends, slot_pk=self.instance.pk
             )
         return cleaned

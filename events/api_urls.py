@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from events.api import EventViewSet
-from events.program_api import ScheduleView, SessionListView, VoteView
+from events.program.api import ScheduleView, SessionListView, VoteView
 
 router = SimpleRouter()
 router.register("events", EventViewSet, basename="api-event")

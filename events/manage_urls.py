@@ -3,7 +3,7 @@
 from django.urls import path
 
 from events import manage_views
-from events import program_manage_views as program
+from events.program import manage_views as program
 
 urlpatterns = [
     path("", manage_views.manage, name="manage"),

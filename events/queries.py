@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
-    Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,7 +19,7 @@ from django.utils import timezone
 
 from directory.models import Organization
 from directory.queries import organizations_managed_by, public_organizations, public_organizations_q
-from events.models import Event, Registration, ScheduledSession, SessionProposal, Star, Vote
+from events.models import Event, Registration, SessionProposal
 from events.permissions import public_organizer, user_can_organize, user_can_view_event
 from events.services import registration_closed_reason
 
@@ -386,95 +384,3 @@ def visitor_action(
     if seats.is_full:
         return Action("waitlist", "Sold out: join the waitlist and you get the next free seat.")
     return Action("register")
-
-
-# --- The programme: proposals and the schedule ------------------------------------------------
-
-PROPOSAL_SORTS = {"votes": ("-vote_count", "-created_at", "-pk"), "new": ("-created_at", "-pk")}
-
-
-def program_event(slug: str, user) -> Event | None:
-    """An event with a session board, if the visitor may see it (drafts: organizers only)."""
-    event = event_for_visitor(slug, user)
-    if event is None or not event.has_program:
-        return None
-    return event
-
-
-def proposals_with_votes(event: Event, *, user=None, proposals: QuerySet | None = None) -> QuerySet:
-    """`proposals` (by default the event's `board_proposals`) with `vote_count`, `voted` and
-    `starred` (for `user`) annotated, hosts and placement joined: one query for the list, one
-    for the co-hosts."""
-    proposals = (
-        (board_proposals(event) if proposals is None else proposals)
-        .select_related("event", "proposer", "merged_into__event")
-        .prefetch_related("co_hosts")
-        .annotate(vote_count=Count("votes", distinct=True))
-    )
-    if user is not None and user.is_authenticated:
-        proposals = proposals.annotate(
-            voted=Exists(Vote.objects.filter(proposal=OuterRef("pk"), user=user)),
-            starred=Exists(Star.objects.filter(proposal=OuterRef("pk"), user=user)),
-        )
-    placement = ScheduledSession.objects.filter(proposal=OuterRef("pk"))
-    return proposals.annotate(
-        room_name=Subquery(placement.values("room__name")[:1]),
-        slot_starts_at=Subquery(placement.values("slot__starts_at")[:1]),
-    )
-
-
-def sorted_proposals(queryset: QuerySet, sort: str) -> QuerySet:
-    return queryset.order_by(*PROPOSAL_SORTS.get(sort, PROPOSAL_SORTS["votes"]))
-
-
-@dataclass
-class Grid:
-    """Rooms as columns, slots as rows; `rows` is [(slot, [(room, session or None)])]."""
-
-    rooms: list
-    slots: list
-    rows: list
-    sessions: list
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.sessions
-
-
-def schedule_grid(event: Event, *, user=None) -> Grid:
-    """The grid of an event: four queries (rooms, slots, sessions, co-hosts) however big."""
-    # The largest rooms first: the column people look at first holds the biggest sessions.
-    rooms = list(event.rooms.order_by(F("capacity").desc(nulls_last=True), "name", "pk"))
-    slots = list(event.slots.order_by("starts_at", "pk"))
-    sessions = (
-        ScheduledSession.objects.filter(
-            slot__event=event, proposal__status__in=PUBLIC_PROPOSAL_STATUSES
-        )
-        .select_related("proposal__proposer", "proposal__event", "room", "slot")
-        .prefetch_related("proposal__co_hosts")
-        .annotate(vote_count=Count("proposal__votes", distinct=True))
-        .order_by("slot__starts_at", "room__name")
-    )
-    if user is not None and user.is_authenticated:
-        sessions = sessions.annotate(
-            starred=Exists(Star.objects.filter(proposal=OuterRef("proposal"), user=user)),
-            voted=Exists(Vote.objects.filter(proposal=OuterRef("proposal"), user=user)),
-        )
-    sessions = list(sessions)
-    cells = {(s.slot_id, s.room_id): s for s in sessions}
-    rows = [(slot, [(room, cells.get((slot.pk, room.pk))) for room in rooms]) for slot in slots]
-    return Grid(rooms=rooms, slots=slots, rows=rows, sessions=sessions)
-
-
-def my_sessions(event: Event, user) -> list:
-    """The scheduled sessions `user` starred, in time order."""
-    return list(
-        ScheduledSession.objects.filter(
-            slot__event=event,
-            proposal__status__in=PUBLIC_PROPOSAL_STATUSES,
-            proposal__stars__user=user,
-        )
-        .select_related("proposal__proposer", "proposal__event", "room", "slot")
-        .prefetch_related("proposal__co_hosts")
-        .order_by("slot__starts_at", "room__name")
-    )

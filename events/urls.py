@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from events import program_views, views
+from events import views
+from events.program import views as program_views
 
 app_name = "events"
 

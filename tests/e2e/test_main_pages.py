@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from events import program
+from events.program import services as program
 from tests.directory.factories import (
     MembershipFactory,
     OrganizationFactory,

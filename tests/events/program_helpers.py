@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from events import program, services
+from events import services
 from events.models import Event, Room, SessionProposal, TimeSlot
+from events.program import services as program
 from hub.models import User
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory

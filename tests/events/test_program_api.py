@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from events import program
+from events.program import services as program
 from tests.events.program_helpers import (
     accepted,
     add_room,

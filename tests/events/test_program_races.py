@@ -10,8 +10,8 @@ import threading
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from events import program
 from events.models import ScheduledSession, Vote
+from events.program import services as program
 from tests.events.program_helpers import (
     accepted,
     add_room,

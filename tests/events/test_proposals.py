@@ -6,8 +6,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events import program
 from events.models import Event, SessionProposal, Vote
+from events.program import services as program
 from hub.models import AuditEntry
 from tests.events.factories import EventFactory
 from tests.events.program_helpers import attendee_of, make_board, propose

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events import program
 from events.models import ScheduleChange, ScheduledSession, TimeSlot
 from events.notifications import send_schedule_changes
+from events.program import services as program
 from hub.models import AuditEntry
 from tests.events.program_helpers import (
     accepted,

@@ -15,9 +15,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from directory.models import Membership
-from events import program
 from events import services as event_services
 from events.models import Registration, Star, Vote
+from events.program import services as program
 from hub import account_emails
 from hub import services as hub_services
 from hub.models import AuditEntry, User

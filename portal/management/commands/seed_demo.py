@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from directory.demo import seed_directory, seed_scale
 from directory.models import Organization
 from events.demo import seed_events, seed_events_scale
-from events.demo_program import seed_program
+from events.program.demo import seed_program
 from hub.demo import seed_people
 from pledges.demo import seed_pledges, seed_pledges_scale
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from events import program, services
+from events import services as event_services
 from events.demo import ADA, LUIS, MAYA, PRIYA, SAM
 from events.models import Event, ScheduledSession
+from events.program import services
 from hub.models import User
 
 ROOMS = [
@@ -148,10 +149,10 @@ def seed_program(people_by_email: dict[str, User]) -> dict[str, int]:
     for email in {e for row in PROPOSALS for e in [row[0], *row[5], *row[6]]}:
         person = people.get(email)
         if person is not None:
-            services.registration_create(event=event, user=person, notify=False)
-    event = program.board_set_open(event=event, actor=organizer, is_open=True)
+            event_services.registration_create(event=event, user=person, notify=False)
+    event = services.board_set_open(event=event, actor=organizer, is_open=True)
     for name, capacity, notes in ROOMS:
-        program.room_save(
+        services.room_save(
             event=event,
             actor=organizer,
             data={"name": name, "capacity": capacity, "accessibility_notes": notes},
@@ -159,7 +160,7 @@ def seed_program(people_by_email: dict[str, User]) -> dict[str, int]:
     day = timezone.localtime(event.starts_at)
     for hour, minute, minutes in SLOTS:
         starts = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        program.slot_save(
+        services.slot_save(
             event=event,
             actor=organizer,
             starts_at=starts,
@@ -169,7 +170,7 @@ def seed_program(people_by_email: dict[str, User]) -> dict[str, int]:
     for proposer, title, fmt, minutes, tags, co_hosts, voters, text in PROPOSALS:
         if proposer not in people:
             continue
-        proposal = program.proposal_create(
+        proposal = services.proposal_create(
             event=event,
             actor=people[proposer],
             title=title,
@@ -181,10 +182,10 @@ def seed_program(people_by_email: dict[str, User]) -> dict[str, int]:
         )
         for email in voters:
             if email in people:
-                program.vote_cast(proposal=proposal, user=people[email])
+                services.vote_cast(proposal=proposal, user=people[email])
                 votes += 1
-    program.schedule_propose_grid(event=event, actor=organizer)
-    program.schedule_publish(event=event, actor=organizer, published=True)
+    services.schedule_propose_grid(event=event, actor=organizer)
+    services.schedule_publish(event=event, actor=organizer, published=True)
     return {
         "proposals": len(PROPOSALS),
         "votes": votes,

@@ -10,11 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events import program, queries
+from events import queries as event_queries
 from events.calendar import CONTENT_TYPE, schedule_calendar_bytes
 from events.models import Event, SessionProposal
 from events.permissions import event_is_public, proposal_is_public, user_can_organize
-from events.program_forms import MergeForm, ProposalForm
+from events.program import queries, services
+from events.program.forms import MergeForm, ProposalForm
 from hub.pagecache import cache_anonymous_page
 
 
@@ -29,7 +30,7 @@ def _proposal_or_404(event: Event, pk: int, user, *, organizer: bool) -> Session
     """A proposal of `event` that `user` may open (`proposals_visible_to`); with
     `organizer`, whatever its status for people who organize the event (the caller decides
     what they see of it)."""
-    visible = queries.proposals_visible_to(user, event, can_organize=organizer)
+    visible = event_queries.proposals_visible_to(user, event, can_organize=organizer)
     proposal = queries.proposals_with_votes(event, user=user, proposals=visible).filter(pk=pk)
     proposal = proposal.first()
     if proposal is None:
@@ -63,9 +64,9 @@ def _board_context(request, event: Event) -> dict:
     user = request.user
     return {
         "event": event,
-        "closed_reason": program.board_closed_reason(event),
-        "can_propose": program.can_propose(user=user, event=event),
-        "can_vote": program.holds_seat(user=user, event=event),
+        "closed_reason": queries.board_closed_reason(event),
+        "can_propose": queries.can_propose(user=user, event=event),
+        "can_vote": queries.holds_seat(user=user, event=event),
         "can_organize": user_can_organize(user=user, event=event),
     }
 
@@ -98,7 +99,7 @@ def propose(request, slug):
         form = None
     elif request.method == "POST" and form.is_valid():
         try:
-            proposal = program.proposal_create(
+            proposal = services.proposal_create(
                 event=event, actor=request.user, **form.service_arguments()
             )
         except ValidationError as error:
@@ -152,10 +153,10 @@ def vote(request, slug, pk):
     proposal.event = event
     try:
         if request.POST.get("action") == "withdraw":
-            program.vote_withdraw(proposal=proposal, user=request.user)
+            services.vote_withdraw(proposal=proposal, user=request.user)
             messages.success(request, f"Your vote for “{proposal.title}” is taken back.")
         else:
-            program.vote_cast(proposal=proposal, user=request.user)
+            services.vote_cast(proposal=proposal, user=request.user)
             messages.success(request, f"You voted for “{proposal.title}”.")
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
@@ -170,10 +171,10 @@ def star(request, slug, pk):
     proposal.event = event
     try:
         if request.POST.get("action") == "unstar":
-            program.star_remove(proposal=proposal, user=request.user)
+            services.star_remove(proposal=proposal, user=request.user)
             messages.success(request, f"“{proposal.title}” is off your schedule.")
         else:
-            program.star_add(proposal=proposal, user=request.user)
+            services.star_add(proposal=proposal, user=request.user)
             messages.success(request, f"“{proposal.title}” is on your schedule.")
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
@@ -226,7 +227,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 @require_safe
 def schedule_ics(request, slug):
-    event = queries.public_event(slug)
+    event = event_queries.public_event(slug)
     if event is None or not event.has_program or not event.schedule_published:
         raise Http404("The schedule is not published.")
     sessions = queries.schedule_grid(event).sessions
@@ -238,7 +239,7 @@ def schedule_ics(request, slug):
 @never_cache
 @login_required
 def my_schedule_ics(request, slug):
-    event = queries.public_event(slug)
+    event = event_queries.public_event(slug)
     if event is None or not event.has_program or not event.schedule_published:
         raise Http404("The schedule is not published.")
     sessions = queries.my_sessions(event, request.user)

@@ -1,5 +1,5 @@
 """The programme over the API: proposals with votes, proposing, voting, and the published
-schedule. Every change goes through `events.program`, under the same rules as the pages."""
+schedule. Every change goes through `events.program.services`, under the same rules as the pages."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,10 +10,11 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events import program, queries
+from events import queries as event_queries
 from events.api import NamedChoiceField
 from events.models import Event, SessionProposal
-from events.program_forms import MAX_CO_HOSTS, co_host_candidates
+from events.program import queries, services
+from events.program.forms import MAX_CO_HOSTS, co_host_candidates
 from hub.markdown import render_markdown
 from hub.throttling import VoteThrottle
 
@@ -30,7 +31,9 @@ class ProposalSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField()
     format = NamedChoiceField(choices=SessionProposal.Format.choices, enum_name="SessionFormatEnum")
     status = NamedChoiceField(
-        choices=[(s, SessionProposal.Status(s).label) for s in queries.PUBLIC_PROPOSAL_STATUSES],
+        choices=[
+            (s, SessionProposal.Status(s).label) for s in event_queries.PUBLIC_PROPOSAL_STATUSES
+        ],
         enum_name="SessionProposalStatusEnum",
     )
     voted = serializers.SerializerMethodField(help_text="Whether you voted for it (signed in).")
@@ -135,7 +138,7 @@ NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such event or sess
 
 
 def _public_program_event(slug: str) -> Event:
-    event = queries.public_event(slug)
+    event = event_queries.public_event(slug)
     if event is None or not event.has_program:
         raise NotFound("No such event, or it has no session board.")
     return event
@@ -191,7 +194,7 @@ class SessionListView(APIView):
         serializer = ProposalInputSerializer(data=data, context={"event": event})
         serializer.is_valid(raise_exception=True)
         try:
-            proposal = program.proposal_create(
+            proposal = services.proposal_create(
                 event=event, actor=request.user, **serializer.validated_data
             )
         except (DjangoValidationError, DjangoPermissionDenied) as error:
@@ -209,7 +212,7 @@ class VoteView(APIView):
 
     def _proposal(self, slug, pk) -> SessionProposal:
         event = _public_program_event(slug)
-        proposal = queries.board_proposals(event).filter(pk=pk).first()
+        proposal = event_queries.board_proposals(event).filter(pk=pk).first()
         if proposal is None:
             raise NotFound("No such session.")
         proposal.event = event
@@ -237,7 +240,7 @@ class VoteView(APIView):
     def post(self, request, slug, pk):
         proposal = self._proposal(slug, pk)
         try:
-            program.vote_cast(proposal=proposal, user=request.user)
+            services.vote_cast(proposal=proposal, user=request.user)
         except (DjangoValidationError, DjangoPermissionDenied) as error:
             return _refused(error)
         return self._result(proposal, voted=True, code=status.HTTP_201_CREATED)
@@ -255,7 +258,7 @@ class VoteView(APIView):
     def delete(self, request, slug, pk):
         proposal = self._proposal(slug, pk)
         try:
-            program.vote_withdraw(proposal=proposal, user=request.user)
+            services.vote_withdraw(proposal=proposal, user=request.user)
         except (DjangoValidationError, DjangoPermissionDenied) as error:
             return _refused(error)
         return self._result(proposal, voted=False, code=status.HTTP_200_OK)

@@ -1,4 +1,5 @@
-"""Services for proposals, votes and the schedule of an unconference (or a summit).
+"""State changes of an unconference (or a summit): proposals, votes, stars, moderation,
+rooms, slots and the grid. The reads they rely on live in `events.program.queries`.
 
 The same shape as `events.services`: check who may act, lock what is scarce, validate,
 save, write an audit row, and enqueue e-mail only after commit. The scarce things here are
@@ -17,7 +18,6 @@ from django.utils import timezone
 
 from events.models import (
     Event,
-    Registration,
     Room,
     ScheduleChange,
     ScheduledSession,
@@ -27,6 +27,14 @@ from events.models import (
     Vote,
 )
 from events.permissions import user_can_organize
+from events.program.queries import (
+    board_closed_reason,
+    can_propose,
+    holds_seat,
+    host_clash,
+    proposal_hosts,
+    votes_of,
+)
 from events.services import lock_event
 from events.tasks import send_schedule_changes_task
 from hub.audit import audit_record
@@ -39,32 +47,6 @@ P = SessionProposal.Status
 # --- Who may do what -----------------------------------------------------------------------
 
 
-def holds_seat(*, user, event: Event) -> bool:
-    """A registered attendee: an active registration that holds a seat."""
-    if not user.is_authenticated:
-        return False
-    return event.registrations.filter(user=user, status__in=Registration.SEAT_HOLDING).exists()
-
-
-def board_closed_reason(event: Event) -> str | None:
-    """Why nobody can propose or vote right now, in words; None while the board is open."""
-    if not event.has_program:
-        return "This event has no session board."
-    if event.status == Event.Status.CANCELLED:
-        return "This event was cancelled."
-    if event.status != Event.Status.PUBLISHED:
-        return "This event is not published."
-    if not event.proposals_open:
-        return "Proposals and voting are closed."
-    if timezone.now() >= event.ends_at:
-        return "This event is over."
-    return None
-
-
-def can_propose(*, user, event: Event) -> bool:
-    return user_can_organize(user=user, event=event) or holds_seat(user=user, event=event)
-
-
 def _require_organizer(actor, event: Event, what: str) -> None:
     if not user_can_organize(user=actor, event=event):
         raise PermissionDenied(f"Only the event's organizers {what}.")
@@ -74,11 +56,6 @@ def _require_open_board(event: Event) -> None:
     reason = board_closed_reason(event)
     if reason:
         raise ValidationError(reason, code="board_closed")
-
-
-def proposal_hosts(proposal: SessionProposal) -> set[int]:
-    """The people who run a session: the proposer and the co-hosts (user ids)."""
-    return {proposal.proposer_id, *(user.pk for user in proposal.co_hosts.all())}
 
 
 # --- Proposals -----------------------------------------------------------------------------
@@ -397,29 +374,6 @@ class PlaceResult:
     session: ScheduledSession
     moved_from: str = ""
     warnings: list[str] = field(default_factory=list)
-
-
-def host_clash(proposal: SessionProposal, slot: TimeSlot) -> str | None:
-    """The name of a host who already runs another session in `slot`, and which, if any."""
-    hosts = proposal_hosts(proposal)
-    others = (
-        ScheduledSession.objects.filter(slot=slot)
-        .exclude(proposal=proposal)
-        .select_related("proposal__proposer")
-        .prefetch_related("proposal__co_hosts")
-    )
-    for other in others:
-        people = {other.proposal.proposer, *other.proposal.co_hosts.all()}
-        for person in people:
-            if person.pk in hosts:
-                return (
-                    f"{person.get_full_name()} already hosts “{other.proposal.title}” in this slot."
-                )
-    return None
-
-
-def votes_of(proposal: SessionProposal) -> int:
-    return proposal.votes.count()
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Organizer pages of the programme: moderating proposals, rooms, slots and the grid.
 
 Each view parses its input, checks the organizer (through `organizer_view`), calls one
-service in `events.program` and redirects back with a message.
+service in `events.program.services` and redirects back with a message.
 """
 
 from datetime import timedelta
@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events import program, queries
+from events import queries as event_queries
 from events.manage_views import _apply_errors, _context, _error_text, organizer_view
 from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
-from events.program_forms import MergeForm, RoomForm, SlotForm
+from events.program import queries, services
+from events.program.forms import MergeForm, RoomForm, SlotForm
 from hub.bounded import parse_id
 
 
@@ -38,7 +39,8 @@ def sessions(request, event):
     statuses = SessionProposal.Status.values
     proposals = list(
         queries.proposals_with_votes(
-            event, proposals=queries.proposals_visible_to(request.user, event, can_organize=True)
+            event,
+            proposals=event_queries.proposals_visible_to(request.user, event, can_organize=True),
         ).order_by("status", "-vote_count", "-created_at")
     )
     visible = [p for p in proposals if p.is_visible]
@@ -62,7 +64,7 @@ def moderate(request, event, pk):
     proposal = get_object_or_404(SessionProposal, pk=pk, event=event)
     action = request.POST.get("action", "")
     try:
-        program.proposal_moderate(proposal=proposal, actor=request.user, action=action)
+        services.proposal_moderate(proposal=proposal, actor=request.user, action=action)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:
@@ -81,7 +83,7 @@ def merge(request, event, pk):
         messages.error(request, "Choose the proposal to keep.")
         return _back(request, event)
     try:
-        program.proposal_merge(proposal=proposal, into=into, actor=request.user)
+        services.proposal_merge(proposal=proposal, into=into, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:
@@ -108,7 +110,7 @@ def board(request, event):
     _program_or_404(event)
     is_open = request.POST.get("open") == "1"
     try:
-        program.board_set_open(event=event, actor=request.user, is_open=is_open)
+        services.board_set_open(event=event, actor=request.user, is_open=is_open)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:
@@ -173,7 +175,7 @@ def room_add(request, event):
     form = RoomForm(request.POST)
     if form.is_valid():
         try:
-            room = program.room_save(event=event, actor=request.user, data=form.cleaned_data)
+            room = services.room_save(event=event, actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -188,7 +190,7 @@ def room_edit(request, event, pk):
     room = get_object_or_404(Room, pk=pk, event=event)
     if request.method == "POST" and request.POST.get("delete"):
         try:
-            program.room_delete(room=room, actor=request.user)
+            services.room_delete(room=room, actor=request.user)
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect("events:manage-room", slug=event.slug, pk=room.pk)
@@ -197,7 +199,7 @@ def room_edit(request, event, pk):
     form = RoomForm(request.POST or None, instance=Room.objects.get(pk=room.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            program.room_save(event=event, actor=request.user, data=form.cleaned_data, room=room)
+            services.room_save(event=event, actor=request.user, data=form.cleaned_data, room=room)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -218,7 +220,7 @@ def slot_add(request, event):
     form = SlotForm(request.POST)
     if form.is_valid():
         try:
-            program.slot_save(event=event, actor=request.user, **form.cleaned_data)
+            services.slot_save(event=event, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -233,7 +235,7 @@ def slot_edit(request, event, pk):
     slot = get_object_or_404(TimeSlot, pk=pk, event=event)
     if request.method == "POST" and request.POST.get("delete"):
         try:
-            program.slot_delete(slot=slot, actor=request.user)
+            services.slot_delete(slot=slot, actor=request.user)
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect("events:manage-slot", slug=event.slug, pk=slot.pk)
@@ -246,7 +248,7 @@ def slot_edit(request, event, pk):
     form = SlotForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            program.slot_save(event=event, actor=request.user, slot=slot, **form.cleaned_data)
+            services.slot_save(event=event, actor=request.user, slot=slot, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -274,7 +276,7 @@ def place(request, event):
         messages.error(request, "Choose a session to place.")
     else:
         try:
-            result = program.session_place(
+            result = services.session_place(
                 proposal=proposal, room=room, slot=slot, actor=request.user
             )
         except (ValidationError, PermissionDenied) as error:
@@ -301,7 +303,7 @@ def unplace(request, event):
     else:
         title = session.proposal.title
         try:
-            program.session_remove(session=session, actor=request.user)
+            services.session_remove(session=session, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _error_text(error))
         else:
@@ -314,7 +316,7 @@ def unplace(request, event):
 def auto_grid(request, event):
     _program_or_404(event)
     try:
-        result = program.schedule_propose_grid(event=event, actor=request.user)
+        result = services.schedule_propose_grid(event=event, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:
@@ -336,7 +338,7 @@ def publish(request, event):
     _program_or_404(event)
     published = request.POST.get("published") == "1"
     try:
-        program.schedule_publish(event=event, actor=request.user, published=published)
+        services.schedule_publish(event=event, actor=request.user, published=published)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:

@@ -1,0 +1,1 @@
+"""The unconference: session proposals, votes, stars, rooms, slots and the schedule."""
