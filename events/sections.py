@@ -1,8 +1,4 @@
-"""The upcoming events section of the organization page (registered in `PortalConfig.ready()`).
-
-It belongs to `events` (events/apps.py would register it); it waits here, in the top layer,
-until the unconference's move into `events/program/` has landed.
-"""
+"""The upcoming events section of the organization page (registered in `EventsConfig.ready()`)."""
 
 from events.queries import upcoming_events_of
 
