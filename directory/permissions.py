@@ -7,18 +7,19 @@ from directory.models import ListingStatus, Membership, Organization, Project, P
 MANAGING_ROLES = [Membership.Role.OWNER, Membership.Role.ADMIN]
 
 
-def member_can_manage(*, user, organization: Organization) -> bool:
-    """Staff, and the organization's active owners and admins."""
+def _staff_or_active_member_in(*, user, organization: Organization, roles) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
     return Membership.objects.filter(
-        user=user,
-        organization=organization,
-        status=Membership.Status.ACTIVE,
-        role__in=MANAGING_ROLES,
+        user=user, organization=organization, status=Membership.Status.ACTIVE, role__in=roles
     ).exists()
+
+
+def member_can_manage(*, user, organization: Organization) -> bool:
+    """Staff, and the organization's active owners and admins."""
+    return _staff_or_active_member_in(user=user, organization=organization, roles=MANAGING_ROLES)
 
 
 def user_can_edit_project(*, user, project: Project) -> bool:
@@ -57,16 +58,9 @@ class CanManageListingOrReadOnly(permissions.IsAuthenticatedOrReadOnly):
 def member_can_manage_owners(*, user, organization: Organization) -> bool:
     """Staff, and the organization's active owners: only they grant or take away the owner
     role, so an admin can never demote, remove or lock out the people above them."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return Membership.objects.filter(
-        user=user,
-        organization=organization,
-        status=Membership.Status.ACTIVE,
-        role=Membership.Role.OWNER,
-    ).exists()
+    return _staff_or_active_member_in(
+        user=user, organization=organization, roles=[Membership.Role.OWNER]
+    )
 
 
 # --- Who sees a listing: the object checks of the rules in `directory.queries` ---------------
