@@ -7,7 +7,6 @@ the pages (a submission waits for staff; an edit to a published listing may wait
 
 from dataclasses import replace
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -285,16 +284,6 @@ class ProjectInputSerializer(ProjectEditInputSerializer):
         return organization
 
 
-def _service_call(service, **kwargs):
-    """Run a directory service; its validation errors become a 400 with per-field messages."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise serializers.ValidationError(error.message_dict) from error
-        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
-
-
 # --- Views ---------------------------------------------------------------------------------
 
 
@@ -420,9 +409,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         tags = data.pop("tags", None)
-        revision = _service_call(
-            services.listing_edit, listing=listing, actor=request.user, data=data, tags=tags
-        )
+        revision = services.listing_edit(listing=listing, actor=request.user, data=data, tags=tags)
         listing = self.reloaded(listing)
         listing.pending_review = revision is not None
         output = self.edit_result_serializer_class(listing, context=self.get_serializer_context())
@@ -468,7 +455,7 @@ class OrganizationViewSet(ListingViewSet):
         return organizations_with_related(queryset)
 
     def submit(self, *, data, tags, request):
-        return _service_call(services.organization_submit, user=request.user, data=data, tags=tags)
+        return services.organization_submit(user=request.user, data=data, tags=tags)
 
 
 @extend_schema_view(
@@ -508,8 +495,7 @@ class ProjectViewSet(ListingViewSet):
     def submit(self, *, data, tags, request):
         organization = data.pop("organization", None)
         role = data.pop("role", ProjectRole.Role.MAINTAINER)
-        return _service_call(
-            services.project_submit,
+        return services.project_submit(
             user=request.user,
             data=data,
             tags=tags,

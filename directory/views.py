@@ -22,6 +22,7 @@ from directory.licenses import spdx_licenses
 from directory.models import Membership, Organization, Project, SlugRedirect, Tag
 from directory.sections import organization_sections
 from directory.templatetags.directory_tags import querystring_with
+from hub.form_errors import add_service_errors
 from hub.pagecache import cache_anonymous_page
 
 PAGE_SIZE = 20
@@ -151,14 +152,6 @@ def project_detail(request, slug):
     return render(request, "directory/project_detail.html", context)
 
 
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def submit(request):
     kind = "project" if request.GET.get("type") == "project" else "organization"
@@ -185,7 +178,7 @@ def submit(request):
                     role=form.cleaned_data.get("role") or "maintainer",
                 )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -218,7 +211,7 @@ def organization_edit(request, slug):
                 tags=list(form.cleaned_data["tags"]),
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             _edit_message(request, revision)
             return redirect(organization)
@@ -238,7 +231,7 @@ def project_edit(request, slug):
                 listing=project, actor=request.user, data=data, tags=list(form.cleaned_data["tags"])
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             _edit_message(request, revision)
             return redirect(project)
@@ -335,7 +328,7 @@ def organization_members(request, slug):
                 role=add_form.cleaned_data["role"],
             )
         except ValidationError as exc:
-            _form_errors_from(exc, add_form)
+            add_service_errors(add_form, exc)
         except PermissionDenied as exc:
             add_form.add_error(None, str(exc))
         else:
@@ -406,7 +399,7 @@ def organization_transfer(request, slug):
                 to_membership=form.cleaned_data["to_membership"],
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("directory:organization-members", slug=organization.slug)

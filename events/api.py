@@ -9,11 +9,8 @@ the same locks and rules as the pages.
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -24,7 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from directory.queries import public_organizations_q
@@ -34,42 +31,11 @@ from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
 from hub.bounded import CappedDictField
 from hub.markdown import render_markdown
+from hub.openapi import NamedChoiceField
 from hub.pagecache import cache_anonymous_page
 from hub.throttling import RegisterThrottle
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-
-# --- Schema --------------------------------------------------------------------------------
-
-
-class NamedChoiceField(serializers.ChoiceField):
-    """A choice field whose choices are one named enum in the OpenAPI schema.
-
-    drf-spectacular names enums by field name; several models have a `status` with their
-    own choices, so without a name of its own each would collide with the others.
-    """
-
-    def __init__(self, *, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedChoiceField
-
-    def map_serializer_field(self, auto_schema, direction):
-        schema = build_choice_field(self.target)
-        schema.pop("x-spec-enum-id", None)
-        component = ResolvedComponent(
-            name=self.target.enum_name,
-            type=ResolvedComponent.SCHEMA,
-            schema=schema,
-            object=self.target.enum_name,
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
 
 # --- Output --------------------------------------------------------------------------------
 
@@ -102,8 +68,10 @@ class EventSerializer(serializers.ModelSerializer):
     organization = serializers.SerializerMethodField(
         help_text="The organizing organization, when it is a published listing."
     )
-    kind = NamedChoiceField(choices=Event.Kind.choices, enum_name="EventKindEnum")
-    status = NamedChoiceField(choices=Event.Status.choices, enum_name="EventStatusEnum")
+    kind = NamedChoiceField(choices=Event.Kind.choices, enum_name="EventKindEnum", read_only=True)
+    status = NamedChoiceField(
+        choices=Event.Status.choices, enum_name="EventStatusEnum", read_only=True
+    )
 
     class Meta:
         model = Event
@@ -331,6 +299,8 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = EventSerializer
     lookup_field = "slug"
+    # A refused registration or cancellation is one sentence (`detail`) and its `code`.
+    service_errors_as_detail = True
     lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
@@ -439,10 +409,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             return self._register(request, event)
         registration = self._registration_of(event, request.user)
         if request.method == "DELETE":
-            try:
-                services.registration_cancel(registration=registration, actor=request.user)
-            except DjangoValidationError as error:
-                return Response({"detail": " ".join(error.messages)}, status=400)
+            services.registration_cancel(registration=registration, actor=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(RegistrationSerializer(registration).data)
 
@@ -450,16 +417,9 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         data = request.data if request.data is not None else {}
         serializer = RegistrationInputSerializer(data=data, context={"event": event})
         serializer.is_valid(raise_exception=True)
-        try:
-            result = services.registration_create(
-                event=event, user=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            if error.code == "registration_closed":
-                return Response(
-                    {"detail": " ".join(error.messages), "code": error.code}, status=400
-                )
-            raise ValidationError({"non_field_errors": error.messages}) from error
+        result = services.registration_create(
+            event=event, user=request.user, **serializer.validated_data
+        )
         return Response(
             RegistrationSerializer(result.registration).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,

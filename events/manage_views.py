@@ -29,6 +29,7 @@ from events.permissions import user_can_organize
 from events.services import event_update
 from hub.audit import audit_record
 from hub.bounded import parse_id
+from hub.form_errors import add_service_errors
 
 PAGE_SIZE = 50
 LIST_PARAMETERS = ("q", "status", "page")
@@ -53,14 +54,6 @@ def _error_text(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or "You may not do this."
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _manage_url(event: Event, query: str = "") -> str:
@@ -188,7 +181,7 @@ def message(request, event):
                     body=form.cleaned_data["text"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 people = "person" if sent == 1 else "people"
                 messages.success(request, f"Your message is on its way to {sent} {people}.")
@@ -214,7 +207,7 @@ def edit(request, event):
         try:
             event_update(event=event, actor=request.user, data=form.update_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The event is saved.")
             return redirect("events:manage", slug=event.slug)
@@ -233,7 +226,7 @@ def cancel(request, event):
                 event=event, actor=request.user, reason=form.cleaned_data["reason"].strip()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "The event is cancelled. Everyone registered is being told by e-mail."

@@ -6,15 +6,17 @@ does anyway, so a client (or schemathesis) finds each answer it can get in the s
   page a 404, refused writes a 403, malformed input a 400), unless the view says otherwise;
 - reads that anonymous callers may make carry the anonymous security requirement (`{}`),
   whatever permission class grants them;
-- a web address that may be empty is a plain string: "" is not a `uri`.
+- a web address that may be empty is a plain string: "" is not a `uri`;
+- `NamedChoiceField` is a choice field that is one enum of the name it is given.
 """
 
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from rest_framework import permissions, serializers
 
 ERROR_SCHEMA = {
@@ -130,3 +132,33 @@ class AutoSchema(SpectacularAutoSchema):
             "content": {"application/json": {"schema": schema}},
             "description": ERROR_DESCRIPTIONS[code],
         }
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field whose choices are one named enum in the OpenAPI schema.
+
+    drf-spectacular names enums after the field (and ENUM_NAME_OVERRIDES by the set of
+    choices, so two fields with the same choices cannot keep names of their own): `kind`,
+    `status` and `format` mean different things on organizations, events, sessions and
+    pledges, so each gets the name it is given here.
+    """
+
+    def __init__(self, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_choice_field(self.target)
+        schema.pop("x-spec-enum-id", None)
+        component = ResolvedComponent(
+            name=self.target.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            schema=schema,
+            object=self.target.enum_name,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref

@@ -272,6 +272,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "hub.openapi.AutoSchema",
+    # A service's ValidationError is a 400 with field errors, its PermissionDenied a 403.
+    "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Rates per minute/hour/day ("120/min"); an empty variable switches that rate off.

@@ -3,19 +3,15 @@
 Reads annotate each pledge with its hours in SQL (`pledges.queries.pledges_with_hours`),
 so a page of pledges costs the same number of queries whatever its length. Every change
 goes through `pledges.services`: its ValidationError (keyed by field) becomes a 400 with
-per-field messages, its PermissionDenied a 403.
+per-field messages, its PermissionDenied a 403 (hub.api_errors, the API's exception handler).
 """
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -23,7 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -31,6 +27,7 @@ from directory.api import HttpUrlField
 from directory.models import ListingStatus, Organization, Project
 from hub.bounded import MAX_TARGET_PROJECTS, capped_slugs
 from hub.models import FORMER_MEMBER
+from hub.openapi import NamedChoiceField
 from hub.throttling import LogHoursThrottle
 from pledges import services
 from pledges.models import Contribution, Period, Pledge, validate_quarter_hours
@@ -53,37 +50,6 @@ MAX_WORKFORCE = 1_000_000
 HOURS_TOO_MANY = "A day has 24 hours: log at most 24."
 # Ids in paths are ASCII digits; anything else matches no route (a JSON 404).
 ID_PATTERN = r"[0-9]+"
-
-# --- Schema --------------------------------------------------------------------------------
-
-
-class NamedChoiceField(serializers.ChoiceField):
-    """A choice field that is one named enum in the OpenAPI schema.
-
-    drf-spectacular names enums after the field; `kind` and `status` mean different things
-    on organizations, events and pledges, so each gets a name of its own here.
-    """
-
-    def __init__(self, *, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(**kwargs)
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedChoiceField
-
-    def map_serializer_field(self, auto_schema, direction):
-        schema = build_choice_field(self.target)
-        schema.pop("x-spec-enum-id", None)
-        component = ResolvedComponent(
-            name=self.target.enum_name,
-            type=ResolvedComponent.SCHEMA,
-            schema=schema,
-            object=self.target.enum_name,
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
 
 # --- Who sees what (the rules are pledges.queries') -----------------------------------------
 
@@ -115,22 +81,6 @@ def pledges_with_progress(pledges: QuerySet, today: date) -> QuerySet:
             )
         )
     )
-
-
-def _service_call(service, **kwargs):
-    """Run a pledges service: a ValidationError becomes a 400 with per-field messages, a
-    PermissionDenied a 403 that says why."""
-    try:
-        return service(**kwargs)
-    except DjangoPermissionDenied as error:
-        raise exceptions.PermissionDenied(str(error) or None) from error
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            errors = error.message_dict
-            if "__all__" in errors:
-                errors["non_field_errors"] = errors.pop("__all__")
-            raise serializers.ValidationError(errors) from error
-        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -520,8 +470,7 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
         data = dict(serializer.validated_data)
         organization = data.pop("organization")
         target_projects = data.pop("target_projects", None)
-        pledge = _service_call(
-            services.pledge_create,
+        pledge = services.pledge_create(
             organization=organization,
             actor=request.user,
             data=data,
@@ -537,8 +486,7 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         target_projects = data.pop("target_projects", None)
-        pledge = _service_call(
-            services.pledge_update,
+        pledge = services.pledge_update(
             pledge=pledge,
             actor=request.user,
             data=data,
@@ -557,8 +505,7 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
         pledge = self.get_object()
         serializer = PledgeEndInputSerializer(data=request.data or {})
         serializer.is_valid(raise_exception=True)
-        pledge = _service_call(
-            services.pledge_end,
+        pledge = services.pledge_end(
             pledge=pledge,
             actor=request.user,
             ends_on=serializer.validated_data.get("ends_on"),
@@ -655,9 +602,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         pledge = data.pop("pledge")
-        contribution = _service_call(
-            services.contribution_log, pledge=pledge, user=request.user, data=data
-        )
+        contribution = services.contribution_log(pledge=pledge, user=request.user, data=data)
         return self._output(contribution, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None, *args, **kwargs):
@@ -666,8 +611,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
             data=request.data, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        contribution = _service_call(
-            services.contribution_update,
+        contribution = services.contribution_update(
             contribution=contribution,
             user=request.user,
             data=dict(serializer.validated_data),
@@ -676,7 +620,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def destroy(self, request, pk=None, *args, **kwargs):
         contribution = self._log(pk)
-        _service_call(services.contribution_withdraw, contribution=contribution, user=request.user)
+        services.contribution_withdraw(contribution=contribution, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -688,7 +632,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         contribution = self._log(pk)
-        _service_call(services.contribution_approve, contribution=contribution, actor=request.user)
+        services.contribution_approve(contribution=contribution, actor=request.user)
         return self._output(contribution)
 
     @extend_schema(
@@ -701,8 +645,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         contribution = self._log(pk)
         serializer = RejectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.contribution_reject,
+        services.contribution_reject(
             contribution=contribution,
             actor=request.user,
             reason=serializer.validated_data["reason"],

@@ -17,6 +17,7 @@ from directory.permissions import member_can_manage
 from hub.admin_tools import error_text, plural
 from hub.audit import audit_record
 from hub.bounded import parse_ids
+from hub.form_errors import add_service_errors
 from hub.models import FORMER_MEMBER
 from hub.pagecache import cache_anonymous_page
 from pledges import charts, exports, queries, services
@@ -33,14 +34,6 @@ from pledges.permissions import (
 PAGE_SIZE = 30
 MY_LOGS_LIMIT = 50
 REVIEW_LIMIT = 200
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _visible_pledge(request, pk: int) -> tuple[Pledge, dict]:
@@ -100,7 +93,7 @@ def detail(request, pk):
             try:
                 services.contribution_log(pledge=pledge, user=request.user, data=form.cleaned_data)
             except ValidationError as exc:
-                _form_errors_from(exc, form)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -205,7 +198,7 @@ def pledge_new(request):
                 target_projects=list(form.cleaned_data["target_projects"]),
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Pledge made: {pledge.describe()}.")
             return redirect(pledge)
@@ -227,7 +220,7 @@ def pledge_edit(request, pk):
                 target_projects=list(form.cleaned_data["target_projects"]),
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your changes to the pledge are saved.")
             return redirect(pledge)
@@ -281,7 +274,7 @@ def contribution_edit(request, pk):
                 contribution=contribution, user=request.user, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your log is changed. It still waits for review.")
             return redirect(_safe_next(request, pledge.get_absolute_url()))

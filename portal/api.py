@@ -1,6 +1,5 @@
 """The person's own data in the API: `GET me/export/` and `DELETE me/`."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -70,8 +69,6 @@ class MeAccountView(MeView):
             raise ValidationError(
                 {"non_field_errors": refusal.messages, "organizations": organizations}
             ) from refusal
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -12,6 +12,7 @@ from directory import queries as directory_queries
 from events import queries as event_queries
 from hub import queries as hub_queries
 from hub import services as hub_services
+from hub.form_errors import add_service_errors
 from hub.forms import ProfileForm
 from hub.pagecache import cache_anonymous_page
 from pledges import queries as pledge_queries
@@ -92,7 +93,7 @@ def account_delete(request):
             ]
             form.add_error(None, refusal)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             logout(request)
             messages.success(request, "Your account is deleted. Thank you for being with us.")

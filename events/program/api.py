@@ -1,21 +1,19 @@
 """The programme over the API: proposals with votes, proposing, voting, and the published
 schedule. Every change goes through `events.program.services`, under the same rules as the pages."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import queries as event_queries
-from events.api import NamedChoiceField
 from events.models import Event, SessionProposal
 from events.program import queries, services
 from events.program.forms import MAX_CO_HOSTS, co_host_candidates
 from hub.markdown import render_markdown
+from hub.openapi import NamedChoiceField
 from hub.throttling import VoteThrottle
 
 
@@ -29,12 +27,15 @@ class ProposalSerializer(serializers.ModelSerializer):
     description_html = serializers.SerializerMethodField(help_text="Markdown, sanitised.")
     tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
     page_url = serializers.SerializerMethodField()
-    format = NamedChoiceField(choices=SessionProposal.Format.choices, enum_name="SessionFormatEnum")
+    format = NamedChoiceField(
+        choices=SessionProposal.Format.choices, enum_name="SessionFormatEnum", read_only=True
+    )
     status = NamedChoiceField(
         choices=[
             (s, SessionProposal.Status(s).label) for s in event_queries.PUBLIC_PROPOSAL_STATUSES
         ],
         enum_name="SessionProposalStatusEnum",
+        read_only=True,
     )
     voted = serializers.SerializerMethodField(help_text="Whether you voted for it (signed in).")
 
@@ -144,20 +145,12 @@ def _public_program_event(slug: str) -> Event:
     return event
 
 
-def _refused(error) -> Response:
-    """A service's refusal: 403 for who you are, 400 for the state of things."""
-    if isinstance(error, DjangoPermissionDenied):
-        raise PermissionDenied(str(error) or "You may not do this.")
-    return Response(
-        {"detail": " ".join(error.messages), "code": error.code or "invalid"},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
 class SessionListView(APIView):
     """Proposals of an unconference (or summit): everyone reads, registered attendees propose."""
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    # A refusal is `detail` and its `code` (board_closed); 403 for who you are (hub.api_errors).
+    service_errors_as_detail = True
 
     @extend_schema(
         summary="Session proposals of an event",
@@ -193,12 +186,9 @@ class SessionListView(APIView):
         data = request.data if isinstance(request.data, dict) else {}
         serializer = ProposalInputSerializer(data=data, context={"event": event})
         serializer.is_valid(raise_exception=True)
-        try:
-            proposal = services.proposal_create(
-                event=event, actor=request.user, **serializer.validated_data
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as error:
-            return _refused(error)
+        proposal = services.proposal_create(
+            event=event, actor=request.user, **serializer.validated_data
+        )
         proposal = queries.proposals_with_votes(event, user=request.user).get(pk=proposal.pk)
         return Response(
             ProposalSerializer(proposal, context={"request": request}).data,
@@ -209,6 +199,8 @@ class SessionListView(APIView):
 class VoteView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_classes = [*APIView.throttle_classes, VoteThrottle]
+    # A refusal is `detail` and its `code` (already_voted, not_voted, board_closed).
+    service_errors_as_detail = True
 
     def _proposal(self, slug, pk) -> SessionProposal:
         event = _public_program_event(slug)
@@ -239,10 +231,7 @@ class VoteView(APIView):
     )
     def post(self, request, slug, pk):
         proposal = self._proposal(slug, pk)
-        try:
-            services.vote_cast(proposal=proposal, user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as error:
-            return _refused(error)
+        services.vote_cast(proposal=proposal, user=request.user)
         return self._result(proposal, voted=True, code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -257,10 +246,7 @@ class VoteView(APIView):
     )
     def delete(self, request, slug, pk):
         proposal = self._proposal(slug, pk)
-        try:
-            services.vote_withdraw(proposal=proposal, user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as error:
-            return _refused(error)
+        services.vote_withdraw(proposal=proposal, user=request.user)
         return self._result(proposal, voted=False, code=status.HTTP_200_OK)
 
 

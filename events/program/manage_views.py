@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import queries as event_queries
-from events.manage_views import _apply_errors, _context, _error_text, organizer_view
+from events.manage_views import _context, _error_text, organizer_view
 from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
 from events.program import queries, services
 from events.program.forms import MergeForm, RoomForm, SlotForm
 from hub.bounded import parse_id
+from hub.form_errors import add_service_errors
 
 
 def _id(value) -> int:
@@ -177,7 +178,7 @@ def room_add(request, event):
         try:
             room = services.room_save(event=event, actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Room “{room.name}” added.")
             return redirect("events:manage-schedule", slug=event.slug)
@@ -201,7 +202,7 @@ def room_edit(request, event, pk):
         try:
             services.room_save(event=event, actor=request.user, data=form.cleaned_data, room=room)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The room is saved.")
             return redirect("events:manage-schedule", slug=event.slug)
@@ -222,7 +223,7 @@ def slot_add(request, event):
         try:
             services.slot_save(event=event, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Time slot added.")
             return redirect("events:manage-schedule", slug=event.slug)
@@ -250,7 +251,7 @@ def slot_edit(request, event, pk):
         try:
             services.slot_save(event=event, actor=request.user, slot=slot, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The time slot is saved.")
             return redirect("events:manage-schedule", slug=event.slug)

@@ -16,6 +16,7 @@ from events.models import Event, SessionProposal
 from events.permissions import event_is_public, proposal_is_public, user_can_organize
 from events.program import queries, services
 from events.program.forms import MergeForm, ProposalForm
+from hub.form_errors import add_service_errors
 from hub.pagecache import cache_anonymous_page
 
 
@@ -103,7 +104,7 @@ def propose(request, slug):
                 event=event, actor=request.user, **form.service_arguments()
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             messages.error(request, _error_text(error))
             return redirect("events:sessions", slug=event.slug)

@@ -1,0 +1,14 @@
+"""One helper puts a service's ValidationError on the form the page shows again."""
+
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    """Field errors on their fields; errors of fields the form lacks, `__all__` and plain
+    errors as the form's non-field errors."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
