@@ -112,15 +112,16 @@ PUBLIC_LISTINGS = {Organization: public_organizations, Project: public_projects}
 # a version that every change to what the public sees bumps (directory/services.py, on
 # commit); the timeout bounds how long a change made around the services (the admin's
 # change form, a shell) can take to show.
-VERSION_KEY = "directory:listings:version"
+VERSION_KEY = cache_versions.DIRECTORY_LISTINGS
 CACHE_SECONDS = 300
 
 
 def directory_cache_invalidate() -> None:
     """Every cached directory number is stale from now on (their keys carry the version);
-    so are the cached pages, as merges move rows with update(), which sends no signal."""
+    so are the cached pages that show the directory, as merges move rows with update(),
+    which sends no signal."""
     cache_versions.bump(VERSION_KEY)
-    public_pages_changed()
+    public_pages_changed("directory")
 
 
 def _version() -> int:

@@ -5,9 +5,12 @@ the events and the pledge boards: for them a public page is the same for everyon
 rendered once and served from the cache until something public changes. Anyone signed in
 (a session cookie or an API token) always gets a freshly rendered page.
 
-Freshness: every cached page's key carries one version number that is bumped when a
-transaction that saved or deleted a row of a public app commits (the signal handlers in
-`connect_signals`), plus by the services that write with bulk queries. Time-dependent parts
+Freshness: every cached page's key carries the page versions of the public apps it shows
+(hub/cache_versions.py: its view's app, plus the directory for events and pledges pages; a
+view may name its apps). An app's version is bumped when a transaction that saved or deleted
+a row of that app commits (the signal handlers in `connect_signals`), plus by the services
+that write with bulk queries: a vote on a session makes the events pages stale and leaves
+the directory's cached pages alone, a renamed organization makes both stale. Time-dependent parts
 ("registration opens at 10:00", "upcoming") are bounded by HUB_PAGE_CACHE_SECONDS.
 """
 
@@ -26,19 +29,19 @@ from django.http import HttpResponse
 from hub import cache_versions
 
 logger = logging.getLogger(__name__)
-VERSION_KEY = "pages:version"
 # Rows of these apps are what anonymous pages show.
-PUBLIC_APPS = frozenset({"directory", "events", "pledges"})
+PUBLIC_APPS = frozenset(cache_versions.PUBLIC_APPS)
 
 
-def public_pages_changed() -> None:
-    """Every cached anonymous page is stale from now on."""
-    cache_versions.bump(VERSION_KEY)
+def public_pages_changed(*apps: str) -> None:
+    """Every cached anonymous page that shows `apps` (all of them if none) is stale."""
+    cache_versions.pages_changed(*apps)
 
 
 def _row_changed(sender, **kwargs) -> None:
-    if sender._meta.app_label in PUBLIC_APPS:
-        transaction.on_commit(public_pages_changed)
+    app = sender._meta.app_label
+    if app in PUBLIC_APPS:
+        transaction.on_commit(functools.partial(public_pages_changed, app))
 
 
 def connect_signals() -> None:
@@ -68,17 +71,26 @@ def _is_storable(request, response) -> bool:
     )
 
 
-def _page_key(request) -> str:
+def _page_key(request, apps) -> str:
     # Accept is part of the key: the API negotiates its format from it.
     what = "\n".join(
         (request.get_host(), request.get_full_path(), request.META.get("HTTP_ACCEPT", ""))
     )
     digest = hashlib.sha256(what.encode()).hexdigest()[:40]
-    return f"page:{cache_versions.current(VERSION_KEY)}:{digest}"
+    return f"page:{cache_versions.pages_version(apps)}:{digest}"
 
 
-def cache_anonymous_page(view):
-    """Serve `view` from the cache to anonymous readers (see the module's docstring)."""
+def cache_anonymous_page(view=None, *, apps=None):
+    """Serve `view` from the cache to anonymous readers (see the module's docstring).
+
+    The page is keyed on the versions of `apps`; by default the apps a page of the view's
+    own app shows (cache_versions.PAGE_DEPENDENCIES). Use as `@cache_anonymous_page` or
+    `@cache_anonymous_page(apps=(...))`."""
+    if view is None:
+        return functools.partial(cache_anonymous_page, apps=apps)
+    if apps is None:
+        apps = cache_versions.page_dependencies(view)
+    apps = tuple(sorted(apps))
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -86,7 +98,7 @@ def cache_anonymous_page(view):
         if not seconds or not _is_anonymous_read(request):
             return view(request, *args, **kwargs)
         try:
-            key = _page_key(request)
+            key = _page_key(request, apps)
             stored = cache.get(key)
         except Exception as error:  # noqa: BLE001 - without its cache the page is still served
             logger.warning("Page cache unavailable: %s", error)

@@ -10,7 +10,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from directory import queries as directory_queries
 from directory.models import Project
 from hub import cache_versions
 from pledges.models import Period, Pledge
@@ -23,7 +22,7 @@ from pledges.queries import (
     public_pledges_with_hours,
 )
 
-VERSION_KEY = "pledges:leaderboards:version"
+VERSION_KEY = cache_versions.PLEDGES_LEADERBOARDS
 CACHE_SECONDS = 3600
 LIMIT = 10
 
@@ -34,9 +33,7 @@ def leaderboards_invalidate() -> None:
 
 
 def _versions() -> str:
-    return ":".join(
-        str(cache_versions.current(key)) for key in (VERSION_KEY, directory_queries.VERSION_KEY)
-    )
+    return cache_versions.combined((VERSION_KEY, cache_versions.DIRECTORY_LISTINGS))
 
 
 def _organizations(today: date) -> dict:

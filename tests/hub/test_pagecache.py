@@ -13,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from directory import services as directory_services
 from events import services as event_services
+from events.program import services as program_services
 from hub import services as hub_services
 from hub.pagecache import cache_anonymous_page
 from tests.conftest import free_port
-from tests.directory.factories import OrganizationFactory
+from tests.directory.factories import OrganizationFactory, ProjectFactory
 from tests.events.factories import EventFactory
+from tests.events.program_helpers import attendee_of, make_board, propose
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +84,57 @@ def test_a_registration_changes_the_seats_left_on_the_cached_event_page(
     with django_capture_on_commit_callbacks(execute=True):
         event_services.registration_create(event=event, user=UserFactory(), notify=False)
     assert "9 left" in fetch(client, url)[0].content.decode()
+
+
+# --- One version per public app ----------------------------------------------------------
+
+
+def test_a_vote_leaves_the_cached_directory_pages_alone_and_refreshes_the_events_pages(
+    client, django_capture_on_commit_callbacks
+):
+    organization = OrganizationFactory(name="Harbor Labs")
+    board = make_board()
+    proposal = propose(board)
+    directory_pages = ["/directory/", f"/directory/projects/{ProjectFactory().slug}/"]
+    for url in [*directory_pages, "/events/"]:
+        fetch(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        program_services.vote_cast(proposal=proposal, user=attendee_of(board.event))
+    for url in directory_pages:
+        assert fetch(client, url)[1] == 0, url
+    assert fetch(client, "/events/")[1] > 0
+    # The organization page shows the events' section: it is keyed on the events too.
+    url = f"/directory/organizations/{organization.slug}/"
+    fetch(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        program_services.vote_cast(proposal=proposal, user=board.attendee)
+    assert fetch(client, url)[1] > 0
+
+
+def test_a_directory_change_makes_the_events_pages_stale(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    organization = OrganizationFactory(name="Harbor Labs")
+    event = EventFactory(organization=organization)
+    url = f"/events/{event.slug}/"
+    assert "Harbor Labs" in fetch(client, url)[0].content.decode()
+    assert fetch(client, url)[1] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        organization.name = "Harbour Collective"
+        organization.save()
+    response, queries = fetch(client, url)
+    assert queries > 0
+    assert "Harbour Collective" in response.content.decode()
+
+
+def test_an_events_change_leaves_the_cached_pledge_board_alone(
+    client, django_capture_on_commit_callbacks
+):
+    fetch(client, "/pledges/")
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory()
+    assert fetch(client, "/pledges/")[1] == 0
+    assert fetch(client, "/")[1] > 0  # the home page shows every public app
 
 
 def test_a_change_that_has_not_committed_leaves_the_cached_page_alone(client):
