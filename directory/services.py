@@ -27,6 +27,7 @@ from directory.permissions import (
 from directory.queries import directory_cache_invalidate
 from directory.search import search_vector_refresh
 from hub.audit import audit_record
+from hub.locks import row_lock
 from hub.models import User
 from hub.notifications import hub_context
 from hub.services import email_queue
@@ -79,7 +80,7 @@ def _save_listing(listing, data: dict, fields: list[str], tags) -> None:
 # --- Submissions ------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def organization_submit(*, user: User, data: dict, tags: list[Tag] = ()) -> Organization:
     """A member lists an organization: pending until staff publish it; they own it."""
     organization = Organization(created_by=user, status=ListingStatus.PENDING)
@@ -96,7 +97,7 @@ def organization_submit(*, user: User, data: dict, tags: list[Tag] = ()) -> Orga
     return organization
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def project_submit(
     *,
     user: User,
@@ -127,9 +128,10 @@ def _notify_submitter(listing, *, subject: str, template: str, context: dict) ->
     email_queue(message=EmailMessage(subject=subject, body=body, to=[listing.created_by.email]))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def listing_publish(*, listing: Organization | Project, actor: User) -> None:
-    listing = type(listing).objects.select_for_update().get(pk=listing.pk)
+    with row_lock():
+        listing = type(listing).objects.select_for_update().get(pk=listing.pk)
     if listing.status == ListingStatus.PUBLISHED:
         return
     listing.status = ListingStatus.PUBLISHED
@@ -146,12 +148,13 @@ def listing_publish(*, listing: Organization | Project, actor: User) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def listing_reject(*, listing: Organization | Project, actor: User, reason: str) -> None:
     """Turn a listing down; the reason reaches the submitter by e-mail."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the submitter can fix it."})
-    listing = type(listing).objects.select_for_update().get(pk=listing.pk)
+    with row_lock():
+        listing = type(listing).objects.select_for_update().get(pk=listing.pk)
     listing.status = ListingStatus.REJECTED
     listing.rejection_reason = reason.strip()
     listing.save(update_fields=["status", "rejection_reason", "updated_at"])
@@ -165,16 +168,17 @@ def listing_reject(*, listing: Organization | Project, actor: User, reason: str)
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def listing_archive(*, listing: Organization | Project, actor: User) -> None:
-    listing = type(listing).objects.select_for_update().get(pk=listing.pk)
+    with row_lock():
+        listing = type(listing).objects.select_for_update().get(pk=listing.pk)
     listing.status = ListingStatus.ARCHIVED
     listing.save(update_fields=["status", "updated_at"])
     transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="listing.archive", target=listing)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def organization_set_flags(*, organization: Organization, actor: User, **flags: bool) -> None:
     """Feature or verify (or undo either): staff only."""
     if not actor.is_staff:
@@ -193,7 +197,8 @@ def organization_set_flags(*, organization: Organization, actor: User, **flags: 
 def listing_change_slug(*, listing: Organization | Project, actor: User, new_slug: str) -> None:
     """Give a listing a new address; the old one keeps redirecting."""
     model = type(listing)
-    listing = model.objects.select_for_update().get(pk=listing.pk)
+    with row_lock():
+        listing = model.objects.select_for_update().get(pk=listing.pk)
     if new_slug == listing.slug:
         return
     field = "organization" if model is Organization else "project"
@@ -216,13 +221,14 @@ def listing_change_slug(*, listing: Organization | Project, actor: User, new_slu
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def organization_merge(*, keep: Organization, duplicate: Organization, actor: User) -> Organization:
     """Fold a duplicate into the organization kept: its projects, members and
     addresses move over, and the duplicate's URL redirects to the one kept."""
     if keep.pk == duplicate.pk:
         raise ValidationError("An organization cannot be merged into itself.")
-    locked = Organization.objects.select_for_update().in_bulk([keep.pk, duplicate.pk])
+    with row_lock():
+        locked = Organization.objects.select_for_update().in_bulk([keep.pk, duplicate.pk])
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]
     kept_projects = set(keep.project_roles.values_list("project_id", flat=True))
     for role in duplicate.project_roles.all():
@@ -290,14 +296,16 @@ def _foreign_keys_to_organizations() -> list[tuple[type, str]]:
 
 
 def lock_organization(organization_id: int) -> Organization:
-    """The organization row, locked until the transaction ends."""
-    return Organization.objects.select_for_update().get(pk=organization_id)
+    """The organization row, locked until the transaction ends (LockBusy if it stays busy)."""
+    with row_lock():
+        return Organization.objects.select_for_update().get(pk=organization_id)
 
 
 def _first_locked(memberships) -> Membership | None:
     """The first of `memberships`, its row locked. Ordered by id because the model's default
     ordering joins the organization, and FOR UPDATE would then lock that row too."""
-    return memberships.select_for_update().order_by("pk").first()
+    with row_lock():
+        return memberships.select_for_update().order_by("pk").first()
 
 
 def _lock_membership(membership: Membership) -> Membership:
@@ -370,7 +378,7 @@ def _claim_reviewers(organization: Organization):
     return staff, reverse("admin:directory_membership_changelist") + "?status__exact=pending"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_claim(*, user: User, organization: Organization, message: str = "") -> Membership:
     """Ask to join (or take over) an organization's listing; its owners (or hub staff,
     when it has no owner) decide. The claimant and the reviewers hear by e-mail.
@@ -409,7 +417,7 @@ def membership_claim(*, user: User, organization: Organization, message: str = "
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_decide(
     *, membership: Membership, actor: User, approve: bool, reason: str = ""
 ) -> Membership:
@@ -543,7 +551,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     membership.delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_transfer_ownership(
     *, organization: Organization, actor: User, to_membership: Membership
 ) -> Membership:
@@ -605,7 +613,7 @@ def _edit_goes_live_at_once(listing) -> bool:
     return listing.organizations.filter(verified=True).exists()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def listing_edit(
     *, listing: Organization | Project, actor: User, data: dict, tags: list[Tag] | None = None
 ) -> ListingRevision | None:
@@ -647,9 +655,10 @@ def listing_edit(
     return revision
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revision_approve(*, revision: ListingRevision, actor: User) -> None:
-    revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
+    with row_lock():
+        revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != ListingRevision.Status.PENDING:
         return
     listing = revision.listing
@@ -666,9 +675,10 @@ def revision_approve(*, revision: ListingRevision, actor: User) -> None:
     audit_record(actor=actor, action="revision.approve", target=listing)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revision_reject(*, revision: ListingRevision, actor: User, reason: str) -> None:
-    revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
+    with row_lock():
+        revision = ListingRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != ListingRevision.Status.PENDING:
         return
     revision.status = ListingRevision.Status.REJECTED

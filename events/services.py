@@ -23,12 +23,14 @@ from events.tasks import (
 )
 from hub.audit import audit_record
 from hub.jobs import enqueue_on_commit
+from hub.locks import row_lock
 from hub.models import User
 
 
 def lock_event(event_id: int) -> Event:
-    """The event row, locked until the transaction ends."""
-    return Event.objects.select_for_update().get(pk=event_id)
+    """The event row, locked until the transaction ends (LockBusy if it stays busy)."""
+    with row_lock():
+        return Event.objects.select_for_update().get(pk=event_id)
 
 
 def registration_closed_reason(event: Event, *, now=None) -> str | None:
@@ -183,7 +185,8 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
 def registration_cancel(*, registration: Registration, actor: User) -> Registration:
     """Cancel a registration until the event starts; a freed seat goes to the waitlist."""
     event = lock_event(registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    with row_lock():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if actor != registration.user and not user_can_organize(user=actor, event=event):
         raise PermissionDenied("Only the person or the event's organizers cancel a registration.")
     if registration.status == Registration.Status.CANCELLED:
@@ -249,7 +252,7 @@ def event_check_times(event: Event) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def event_update(*, event: Event, actor: User, data: dict) -> Event:
     """Change an event's details; a new capacity goes through event_change_capacity so the
     waitlist moves up at once. All or nothing: one refused value leaves the event as it was."""
@@ -284,7 +287,7 @@ class CheckInResult:
     already: bool
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_check_in(*, event: Event, actor: User, ticket_code: str) -> CheckInResult:
     """Check a confirmed person in by ticket code. Twice is fine: it says when it happened."""
     if not user_can_organize(user=actor, event=event):
@@ -329,7 +332,7 @@ def event_cancel(*, event: Event, actor: User, reason: str = "", notify: bool = 
     return event
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def event_message_attendees(*, event: Event, actor: User, subject: str, body: str) -> int:
     """Queue an e-mail from the organizers to every confirmed attendee; returns how many."""
     if not user_can_organize(user=actor, event=event):

@@ -1,4 +1,5 @@
-"""Requests the hub refuses before any view sees them: oversized bodies and NUL characters.
+"""Requests the hub refuses before any view sees them: oversized bodies and NUL characters;
+and the answer to a change that found its row lock busy (hub/locks.py): 503, try again.
 
 PostgreSQL cannot store or compare a string holding NUL (0x00), so a NUL in a search box
 would otherwise reach the database as a 500. No legitimate form field, query parameter or
@@ -7,8 +8,11 @@ address carries one; the hub answers 400 once, here, instead of in every view.
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
+
+from hub.locks import LockBusy, is_lock_timeout, retry_after_seconds
 
 API_PREFIX = "/api/"
 NUL = "\x00"
@@ -57,3 +61,17 @@ class BoundedInputMiddleware:
             if has_nul:
                 return _refuse(request, 400, "A form field contains a NUL character.")
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A row lock that stayed busy (hub/locks.py): 503 with Retry-After, not a 500."""
+        if isinstance(exception, OperationalError) and is_lock_timeout(exception):
+            exception = LockBusy(retry_after=retry_after_seconds())
+        if not isinstance(exception, LockBusy):
+            return None
+        message = str(exception)
+        if request.path_info.startswith(API_PREFIX):
+            response = JsonResponse({"detail": message, "code": "busy"}, status=503)
+        else:
+            response = render(request, "503.html", {"status": 503, "message": message}, status=503)
+        response["Retry-After"] = str(exception.retry_after)
+        return response

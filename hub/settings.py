@@ -229,9 +229,12 @@ HUB_EVENT_REMINDER_HOURS = env.int("HUB_EVENT_REMINDER_HOURS", default=24)
 # Hours are logged for a day within this many days back (staff may correct older ones in admin).
 HUB_LOG_WINDOW_DAYS = env.int("HUB_LOG_WINDOW_DAYS", default=90)
 HUB_DIGEST_BATCH_SIZE = env.int("HUB_DIGEST_BATCH_SIZE", default=500)
-# Public pages are served to anonymous visitors from the cache (hub/pagecache.py): any change
-# to a public row makes them stale at once; this bounds what only time changes. 0: off.
+# Public pages are served to anonymous visitors from the cache (hub/pagecache.py): a change
+# to a public app's row makes its pages stale at once; this bounds what only time changes. 0: off.
 HUB_PAGE_CACHE_SECONDS = env.int("HUB_PAGE_CACHE_SECONDS", default=60)
+# Longest wait, in milliseconds, for a row lock on PostgreSQL (hub/locks.py): past it the
+# change answers "busy, try again" (503, Retry-After) instead of holding the worker.
+HUB_LOCK_TIMEOUT_MS = env.int("HUB_LOCK_TIMEOUT_MS", default=5000)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 ACCOUNT_ADAPTER = "hub.adapters.AccountAdapter"

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from directory.models import ListingStatus, Organization
 from directory.permissions import member_can_manage
 from hub.audit import audit_record
+from hub.locks import row_lock
 from hub.models import User
 from pledges.leaderboards import leaderboards_invalidate
 from pledges.models import Contribution, Pledge
@@ -103,7 +104,8 @@ def pledge_create(
 
 @transaction.atomic
 def pledge_update(*, pledge: Pledge, actor: User, data: dict, target_projects=None) -> Pledge:
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    with row_lock():
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not user_can_manage_pledge(user=actor, pledge=pledge):
         raise PermissionDenied("Only the organization's owners and admins change its pledges.")
     _save_pledge(pledge, data, target_projects, actor)
@@ -115,7 +117,8 @@ def pledge_update(*, pledge: Pledge, actor: User, data: dict, target_projects=No
 @transaction.atomic
 def pledge_end(*, pledge: Pledge, actor: User, ends_on: date | None = None) -> Pledge:
     """End the pledge (today, or on `ends_on`); its history stays."""
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    with row_lock():
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not user_can_manage_pledge(user=actor, pledge=pledge):
         raise PermissionDenied("Only the organization's owners and admins end its pledges.")
     ends_on = ends_on or timezone.localdate()
@@ -134,8 +137,10 @@ def pledge_end(*, pledge: Pledge, actor: User, ends_on: date | None = None) -> P
 
 
 def lock_person_day(user: User) -> None:
-    """Serialise every change to this person's logged hours until the transaction ends."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    """Serialise every change to this person's logged hours until the transaction ends
+    (LockBusy if the lock stays busy)."""
+    with row_lock():
+        User.objects.select_for_update().filter(pk=user.pk).first()
 
 
 def hours_logged_on(user: User, day: date, *, exclude_pk: int | None = None) -> Decimal:
@@ -204,11 +209,12 @@ def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
     return contribution
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contribution_update(*, contribution: Contribution, user: User, data: dict) -> Contribution:
     """The contributor changes a log while it waits for review."""
     lock_person_day(user)
-    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    with row_lock():
+        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.contributor_id != user.pk:
         raise PermissionDenied("Only the person who logged the hours changes them.")
     if contribution.status != Contribution.Status.PENDING:
@@ -222,9 +228,10 @@ def contribution_update(*, contribution: Contribution, user: User, data: dict) -
     return contribution
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribution:
-    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    with row_lock():
+        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.contributor_id != user.pk:
         raise PermissionDenied("Only the person who logged the hours withdraws them.")
     if contribution.status != Contribution.Status.PENDING:
@@ -272,13 +279,13 @@ def _review(
     return before
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contribution_approve(*, contribution: Contribution, actor: User) -> None:
     if _review(contribution, actor, Contribution.Status.APPROVED):
         transaction.on_commit(leaderboards_invalidate)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contribution_reject(*, contribution: Contribution, actor: User, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the person can correct the log."})
@@ -287,7 +294,7 @@ def contribution_reject(*, contribution: Contribution, actor: User, reason: str)
         transaction.on_commit(leaderboards_invalidate)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contributions_approve(*, contributions, actor: User) -> int:
     """Approve the ones still pending among `contributions`, except the actor's own (someone
     else reviews those); returns how many changed."""

@@ -13,6 +13,7 @@ from directory.services import lock_organization, membership_remove
 from events.models import Registration, Star, Vote
 from events.services import registration_cancel
 from hub.audit import audit_record
+from hub.locks import row_lock
 from hub.models import DELETED_EMAIL_DOMAIN, NotificationSetting, User
 from hub.pagecache import public_pages_changed
 
@@ -53,7 +54,7 @@ def organizations_needing_an_owner(user: User) -> list[Organization]:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def account_delete(*, user: User, password: str) -> None:
     """Delete the person's account, or refuse and change nothing.
 
@@ -63,7 +64,8 @@ def account_delete(*, user: User, password: str) -> None:
     memberships, e-mail addresses and choices, the API token; changing the password ends
     every session.
     """
-    user = User.objects.select_for_update().get(pk=user.pk)
+    with row_lock():
+        user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(password):
         raise ValidationError({"password": "That is not your password."})
     blocking = organizations_needing_an_owner(user)

@@ -39,6 +39,7 @@ from events.services import lock_event
 from events.tasks import send_schedule_changes_task
 from hub.audit import audit_record
 from hub.jobs import enqueue_on_commit
+from hub.locks import row_lock
 from hub.models import User
 
 P = SessionProposal.Status
@@ -172,10 +173,11 @@ MODERATION = {
 
 
 def _lock_proposal(pk: int) -> SessionProposal:
-    return SessionProposal.objects.select_for_update().select_related("event").get(pk=pk)
+    with row_lock():
+        return SessionProposal.objects.select_for_update().select_related("event").get(pk=pk)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposal_moderate(*, proposal: SessionProposal, actor: User, action: str) -> SessionProposal:
     """Accept, unaccept, hide or restore a proposal. A session on the grid stays put:
     it has to be removed from the grid first, so nobody's schedule changes by accident."""
@@ -205,7 +207,7 @@ def _is_placed(proposal: SessionProposal) -> bool:
     return ScheduledSession.objects.filter(proposal=proposal).exists()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposal_merge(
     *, proposal: SessionProposal, into: SessionProposal, actor: User
 ) -> SessionProposal:
@@ -218,12 +220,13 @@ def proposal_merge(
     if into.pk == proposal.pk:
         raise ValidationError("A proposal cannot be merged into itself.")
     # Locked in a fixed order so two merges of the same pair cannot deadlock.
-    locked = {
-        p.pk: p
-        for p in SessionProposal.objects.select_for_update()
-        .filter(pk__in=[proposal.pk, into.pk])
-        .order_by("pk")
-    }
+    with row_lock():
+        locked = {
+            p.pk: p
+            for p in SessionProposal.objects.select_for_update()
+            .filter(pk__in=[proposal.pk, into.pk])
+            .order_by("pk")
+        }
     proposal, into = locked[proposal.pk], locked[into.pk]
     if not proposal.is_visible or not into.is_visible:
         raise ValidationError("Only proposals on the board (not hidden or merged) can be merged.")
@@ -279,7 +282,7 @@ def room_save(*, event: Event, actor: User, data: dict, room: Room | None = None
     return room
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def room_delete(*, room: Room, actor: User) -> None:
     event = lock_event(room.event_id)
     _require_organizer(actor, event, "delete rooms")
@@ -340,7 +343,7 @@ def slot_save(
     return slot
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def slot_delete(*, slot: TimeSlot, actor: User) -> None:
     event = lock_event(slot.event_id)
     _require_organizer(actor, event, "delete time slots")
@@ -440,12 +443,13 @@ def session_remove(*, session: ScheduledSession, actor: User) -> None:
     """Take a session off the grid; after publication the people who starred it are told."""
     event = lock_event(session.slot.event_id)
     _require_organizer(actor, event, "build the schedule")
-    session = (
-        ScheduledSession.objects.select_for_update()
-        .select_related("room", "slot", "proposal")
-        .filter(pk=session.pk)
-        .first()
-    )
+    with row_lock():
+        session = (
+            ScheduledSession.objects.select_for_update()
+            .select_related("room", "slot", "proposal")
+            .filter(pk=session.pk)
+            .first()
+        )
     if session is None:
         return
     _record_change(event, session.proposal, ScheduleChange.Kind.REMOVED, _where(session))
