@@ -17,16 +17,20 @@ def _http_url_field(label: str, help_text: str = "") -> forms.URLField:
     return HttpURLField(label=label, required=False, assume_scheme="https", help_text=help_text)
 
 
-class OrganizationForm(forms.ModelForm):
-    website = _http_url_field("Website")
-    tags = CappedModelMultipleChoiceField(
+def _tags_field(help_text: str) -> CappedModelMultipleChoiceField:
+    return CappedModelMultipleChoiceField(
         queryset=Tag.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=f"Technologies and topics the organization works on (up to {MAX_TAGS}).",
+        help_text=help_text,
         max_choices=MAX_TAGS,
         noun="tags",
     )
+
+
+class OrganizationForm(forms.ModelForm):
+    website = _http_url_field("Website")
+    tags = _tags_field(f"Technologies and topics the organization works on (up to {MAX_TAGS}).")
 
     class Meta:
         model = Organization
@@ -68,14 +72,7 @@ class ProjectForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    tags = CappedModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=f"Up to {MAX_TAGS}.",
-        max_choices=MAX_TAGS,
-        noun="tags",
-    )
+    tags = _tags_field(f"Up to {MAX_TAGS}.")
 
     class Meta:
         model = Project

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
-from directory.models import ListingStatus, Membership, Project
-from directory.permissions import MANAGING_ROLES
+from directory.models import ListingStatus, Project
 from hub.admin_tools import KeyedInitialDataMixin, error_text, plural
 from hub.audit import audit_record
 from pledges import services
 from pledges.leaderboards import leaderboards_invalidate
 from pledges.models import Contribution, Pledge
+from pledges.queries import reviewers_other_than
 
 # --- Pledges --------------------------------------------------------------------------------
 
@@ -227,11 +227,9 @@ class WaitingForStaffFilter(admin.SimpleListFilter):
         if self.value() not in ("staff", "organization"):
             return queryset
         other_reviewer = Exists(
-            Membership.objects.filter(
-                organization=OuterRef("pledge__organization"),
-                status=Membership.Status.ACTIVE,
-                role__in=MANAGING_ROLES,
-            ).exclude(user=OuterRef("contributor"))
+            reviewers_other_than(
+                organization=OuterRef("pledge__organization"), contributor=OuterRef("contributor")
+            )
         )
         pending = queryset.filter(status=Contribution.Status.PENDING)
         if self.value() == "staff":

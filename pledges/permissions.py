@@ -5,9 +5,9 @@ the checks here judge one loaded object by the same rules.
 """
 
 from directory.models import Membership, Organization
-from directory.permissions import MANAGING_ROLES, member_can_manage
+from directory.permissions import member_can_manage
 from pledges.models import Contribution, Pledge
-from pledges.queries import pledge_is_public
+from pledges.queries import pledge_is_public, reviewers_other_than
 
 
 def user_is_member(*, user, organization: Organization) -> bool:
@@ -39,15 +39,7 @@ def user_can_log_hours(*, user, pledge: Pledge) -> bool:
 def has_other_reviewer(*, organization_id: int, contributor_id: int) -> bool:
     """Whether an owner or admin of the organization other than the contributor can review
     their logs; when not, hub staff review them (the queue in admin)."""
-    return (
-        Membership.objects.filter(
-            organization_id=organization_id,
-            status=Membership.Status.ACTIVE,
-            role__in=MANAGING_ROLES,
-        )
-        .exclude(user_id=contributor_id)
-        .exists()
-    )
+    return reviewers_other_than(organization=organization_id, contributor=contributor_id).exists()
 
 
 def user_can_review(*, user, contribution: Contribution) -> bool:

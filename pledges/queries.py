@@ -66,6 +66,14 @@ def organizations_managed_by(user) -> QuerySet:
     ).values("organization")
 
 
+def reviewers_other_than(*, organization, contributor) -> QuerySet:
+    """Memberships of the organization's active owners and admins other than the contributor:
+    who may review the contributor's logs. Ids, instances or OuterRefs."""
+    return Membership.objects.filter(
+        organization=organization, status=Membership.Status.ACTIVE, role__in=MANAGING_ROLES
+    ).exclude(user=contributor)
+
+
 def public_pledges() -> QuerySet:
     return Pledge.objects.filter(PUBLIC_PLEDGE)
 
