@@ -4,8 +4,8 @@ and API) and method, with the status each kind of person gets.
 People: anonymous; `unrelated`, a member of another organization; `member`, `admin` and
 `owner` of the organization; `staff`. Each row runs against a fresh world, so a change made
 by one request never decides the next one's answer. Where a page answers a refusal with a
-message and a redirect (the members page does), the row also names who the change took
-effect for, and checks it took effect for them and nobody else.
+message and a redirect (the members and review pages do), the row also names who the change
+took effect for, and checks it took effect for them and nobody else.
 """
 
 from collections.abc import Callable
@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from directory.models import Membership
 from pledges import services
-from pledges.models import Pledge
+from pledges.models import Contribution, Pledge
 from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
 from tests.factories import StaffFactory
 
@@ -109,6 +109,14 @@ def becomes(row_name: str, role: str | None) -> Callable[[World], bool]:
     return lambda world: role_of(row_name)(world) == role
 
 
+def log_status(world: World) -> str:
+    return Contribution.objects.get(pk=world.log.pk).status
+
+
+def pledge_status(world: World) -> str:
+    return Pledge.objects.get(pk=world.pledge.pk).status
+
+
 OWNER, ADMIN, MEMBER = "owner", "admin", "member"
 MANAGERS_AND_STAFF = frozenset({"admin", "owner", "staff"})
 OWNERS_AND_STAFF = frozenset({"owner", "staff"})
@@ -127,24 +135,29 @@ ROWS = [
     Row("change a pledge", "post", f"/pledges/{PLEDGE}/edit/",
         statuses(LOGIN, 403, 403, 302, 302, 302), NEW_PLEDGE),
     Row("end a pledge", "post", f"/pledges/{PLEDGE}/end/",
-        statuses(LOGIN, 403, 403, 302, 302, 302)),
+        statuses(LOGIN, 403, 403, 302, 302, 302),
+        effect=lambda w: pledge_status(w) == "ended", effect_for=MANAGERS_AND_STAFF),
     Row("export its logs", "get", f"/pledges/{PLEDGE}/export.csv",
         statuses(LOGIN, 403, 403, 200, 200, 200)),
     # --- Logging and reviewing on the pages ---
     Row("log hours", "post", f"/pledges/{PLEDGE}/", statuses(LOGIN, 403, 302, 302, 302, 403),
         NEW_LOG),
     Row("approve a log", "post", f"/pledges/{PLEDGE}/review/{{w.log.pk}}/approve/",
-        statuses(LOGIN, 403, 403, 302, 302, 302)),
+        statuses(LOGIN, 403, 403, 302, 302, 302),
+        effect=lambda w: log_status(w) == "approved", effect_for=MANAGERS_AND_STAFF),
     Row("reject a log", "post", f"/pledges/{PLEDGE}/review/{{w.log.pk}}/reject/",
-        statuses(LOGIN, 403, 403, 302, 302, 302), {"reason": "Not open source."}),
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"reason": "Not open source."},
+        effect=lambda w: log_status(w) == "rejected", effect_for=MANAGERS_AND_STAFF),
     Row("approve ticked logs", "post", f"/pledges/{PLEDGE}/review/approve/",
-        statuses(LOGIN, 403, 403, 302, 302, 302), {"contribution": "{w.log.pk}"}),
+        statuses(LOGIN, 403, 403, 302, 302, 302), {"contribution": "{w.log.pk}"},
+        effect=lambda w: log_status(w) == "approved", effect_for=MANAGERS_AND_STAFF),
     Row("edit form of a log", "get", "/pledges/logs/{w.log.pk}/edit/",
         statuses(LOGIN, 404, 200, 404, 404, 404)),
     Row("change a log", "post", "/pledges/logs/{w.log.pk}/edit/",
         statuses(LOGIN, 404, 302, 404, 404, 404), NEW_LOG),
     Row("withdraw a log", "post", "/pledges/logs/{w.log.pk}/withdraw/",
-        statuses(LOGIN, 404, 302, 404, 404, 404)),
+        statuses(LOGIN, 404, 302, 404, 404, 404),
+        effect=lambda w: log_status(w) == "withdrawn", effect_for=frozenset({"member"})),
     # --- Pledges API ---
     Row("API pledges", "get", "/api/v1/pledges/", statuses(200, 200, 200, 200, 200, 200), api=True),
     Row("API public pledge", "get", f"/api/v1/pledges/{PLEDGE}/",

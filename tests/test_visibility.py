@@ -441,6 +441,7 @@ def test_a_hidden_pledge_and_its_hours_show_nowhere(case):
     for hours in ("7.75", "15.5", "20.5"):
         assert_nowhere(pledge_surfaces, hours)
     assert_on(bodies, "Wombatcontrol", ["/pledges/", "/api/v1/pledges/"])
-    assert_on(bodies, "5", ["/pledges/"])
+    # The all-time total is the control's 5 hours alone.
+    assert_on(bodies, "<dt>Hours given, all time</dt><dd>5</dd>", ["/pledges/"])
     assert Client().get(f"/pledges/{hidden.pk}/").status_code == 404
     assert Client().get(f"/api/v1/pledges/{hidden.pk}/").status_code == 404
