@@ -81,14 +81,14 @@ def project_is_public(project: Project) -> bool:
 
 
 def user_can_view_organization(*, user, organization: Organization) -> bool:
-    """The public's organizations, and the ones `user` manages (`organizations_visible_to`)."""
+    """The public's organizations, and the ones `user` manages (`queries.public_organizations`)."""
     return organization_is_public(organization) or member_can_manage(
         user=user, organization=organization
     )
 
 
 def user_can_view_project(*, user, project: Project) -> bool:
-    """The public's projects, and the ones `user` may edit (`projects_visible_to`)."""
+    """The public's projects, and the ones `user` may edit (`queries.public_projects`)."""
     return project_is_public(project) or user_can_edit_project(user=user, project=project)
 
 

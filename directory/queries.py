@@ -60,40 +60,6 @@ def public_projects() -> QuerySet:
     return Project.objects.filter(public_projects_q())
 
 
-def _managing_memberships(user) -> Q:
-    return Q(
-        memberships__user=user,
-        memberships__status=Membership.Status.ACTIVE,
-        memberships__role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-    )
-
-
-def organizations_visible_to(user) -> QuerySet:
-    """What `user` may see: the public's organizations, and those they manage (staff: all).
-    The same rule as `permissions.user_can_view_organization`."""
-    if user is None or not user.is_authenticated:
-        return public_organizations()
-    if user.is_staff:
-        return Organization.objects.all()
-    managed = Organization.objects.filter(_managing_memberships(user)).values("pk")
-    return Organization.objects.filter(public_organizations_q() | Q(pk__in=managed))
-
-
-def projects_visible_to(user) -> QuerySet:
-    """What `user` may see: the public's projects, their own submissions and the projects
-    their organizations maintain (staff: all). The same rule as
-    `permissions.user_can_view_project`."""
-    if user is None or not user.is_authenticated:
-        return public_projects()
-    if user.is_staff:
-        return Project.objects.all()
-    maintained = ProjectRole.objects.filter(
-        role=ProjectRole.Role.MAINTAINER,
-        organization__in=Organization.objects.filter(_managing_memberships(user)),
-    ).values("project_id")
-    return Project.objects.filter(public_projects_q() | Q(created_by=user) | Q(pk__in=maintained))
-
-
 def roles_with_public_projects() -> QuerySet:
     """Project roles whose project the public sees: what an organization may list."""
     return ProjectRole.objects.filter(public_projects_q("project__")).select_related("project")

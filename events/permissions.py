@@ -36,18 +36,12 @@ def public_organizer(event: Event):
 
 
 def user_can_view_event(*, user, event: Event) -> bool:
-    """The public's events, and those `user` organizes (`queries.events_visible_to`)."""
+    """The public's events, and those `user` organizes (`queries.public_events`)."""
     return event_is_public(event) or user_can_organize(user=user, event=event)
 
 
 def proposal_is_public(proposal: SessionProposal) -> bool:
-    """Whether the public sees `proposal` (`queries.public_proposals`)."""
+    """Whether the public sees `proposal` (`queries.public_proposals_q`)."""
     from events import queries
 
     return proposal.status in queries.PUBLIC_PROPOSAL_STATUSES and event_is_public(proposal.event)
-
-
-def user_can_view_proposal(*, user, proposal: SessionProposal) -> bool:
-    """The public's proposals, and every proposal of an event `user` organizes
-    (`queries.proposals_visible_to`)."""
-    return proposal_is_public(proposal) or user_can_organize(user=user, event=proposal.event)

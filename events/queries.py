@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from directory.models import Organization
-from directory.queries import organizations_managed_by, public_organizations, public_organizations_q
+from directory.queries import public_organizations, public_organizations_q
 from events.models import Event, Registration, SessionProposal
 from events.permissions import public_organizer, user_can_organize, user_can_view_event
 from events.services import registration_closed_reason
@@ -52,20 +52,6 @@ def public_events() -> QuerySet:
     return Event.objects.filter(public_events_q())
 
 
-def events_visible_to(user) -> QuerySet:
-    """The public's events, and those `user` organizes (drafts and previews too): the same
-    rule as `permissions.user_can_view_event`."""
-    if user is None or not user.is_authenticated:
-        return public_events()
-    if user.is_staff:
-        return Event.objects.all()
-    managed = organizations_managed_by(user).order_by().values("pk")
-    organized = Event.organizers.through.objects.filter(user=user).values("event_id")
-    return Event.objects.filter(
-        public_events_q() | Q(pk__in=organized) | Q(organization__in=managed)
-    )
-
-
 def public_proposals_q(prefix: str = "") -> Q:
     """The proposals the public sees, as a condition: on the board of a public event."""
     return Q(**{f"{prefix}status__in": PUBLIC_PROPOSAL_STATUSES}) & public_events_q(
@@ -73,14 +59,10 @@ def public_proposals_q(prefix: str = "") -> Q:
     )
 
 
-def public_proposals() -> QuerySet:
-    return SessionProposal.objects.filter(public_proposals_q())
-
-
 def board_proposals(event: Event) -> QuerySet:
     """The proposals on the board of `event`, an event the visitor may see
     (`event_for_visitor`): proposed and accepted ones, never hidden or merged ones. For a
-    public event these are its `public_proposals`; an organizer previewing a draft sees
+    public event these are its `board_proposals`; an organizer previewing a draft sees
     what the public will."""
     return SessionProposal.objects.filter(event=event, status__in=PUBLIC_PROPOSAL_STATUSES)
 
@@ -88,7 +70,7 @@ def board_proposals(event: Event) -> QuerySet:
 def proposals_visible_to(user, event: Event, *, can_organize: bool | None = None) -> QuerySet:
     """The proposals of `event` that `user` may open: every one (hidden and merged too) for
     its organizers, the public's for everyone else: the same rule as
-    `permissions.user_can_view_proposal`. Pass `can_organize` when it is known already."""
+    `permissions.proposal_is_public`. Pass `can_organize` when it is known already."""
     if can_organize is None:
         can_organize = user_can_organize(user=user, event=event)
     if can_organize:
@@ -262,10 +244,13 @@ def public_event(slug: str) -> Event | None:
 
 
 def upcoming_events_of(organization: Organization, *, limit: int = 5) -> list:
-    """The organization's public events that have not ended yet, soonest first."""
+    """The organization's published events that have not ended yet, soonest first (a
+    cancelled one is public, on its own page, but no longer upcoming)."""
     return list(
         public_events()
-        .filter(organization=organization, ends_at__gte=timezone.now())
+        .filter(
+            organization=organization, status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
+        )
         .order_by("starts_at")[:limit]
     )
 

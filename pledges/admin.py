@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from directory.models import ListingStatus, Project
+from directory.permissions import organization_is_public
 from hub.admin_tools import KeyedInitialDataMixin, error_text, plural
 from hub.audit import audit_record
 from pledges import services
@@ -44,7 +45,7 @@ class PledgeAdminForm(forms.ModelForm):
         cleaned = super().clean()
         # The same questions the services ask, shown as form errors instead of a failure.
         organization = cleaned.get("organization")
-        if organization is not None and organization.status != ListingStatus.PUBLISHED:
+        if organization is not None and not organization_is_public(organization):
             self.add_error(
                 "organization", "Pledges are made for published organizations: publish it first."
             )

@@ -29,8 +29,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
-from directory.models import ListingStatus, Membership
-from directory.permissions import MANAGING_ROLES
+from directory.models import Membership
+from directory.permissions import MANAGING_ROLES, organization_is_public
+from directory.queries import organizations_managed_by, public_organizations_q
 from pledges.models import MONTHS_PER_PERIOD, Contribution, Period, Pledge
 from pledges.periods import PeriodSpan, period_containing, periods_between
 
@@ -43,13 +44,14 @@ HISTORY_LIMIT = 120
 
 # --- Who sees what ----------------------------------------------------------------------------
 
-PUBLIC_PLEDGE = Q(public=True, organization__status=ListingStatus.PUBLISHED)
-PUBLIC_PLEDGE_OF_LOG = Q(pledge__public=True, pledge__organization__status=ListingStatus.PUBLISHED)
+# The organization's half of the rule is the directory's own.
+PUBLIC_PLEDGE = Q(public=True) & public_organizations_q("organization__")
+PUBLIC_PLEDGE_OF_LOG = Q(pledge__public=True) & public_organizations_q("pledge__organization__")
 
 
 def pledge_is_public(pledge: Pledge) -> bool:
     """`PUBLIC_PLEDGE` for one loaded pledge (with its organization)."""
-    return pledge.public and pledge.organization.status == ListingStatus.PUBLISHED
+    return pledge.public and organization_is_public(pledge.organization)
 
 
 def organizations_of_member(user) -> QuerySet:
@@ -57,13 +59,6 @@ def organizations_of_member(user) -> QuerySet:
     return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
         "organization"
     )
-
-
-def organizations_managed_by(user) -> QuerySet:
-    """Ids of the organizations the user owns or administers (a subquery)."""
-    return Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE, role__in=MANAGING_ROLES
-    ).values("organization")
 
 
 def reviewers_other_than(*, organization, contributor) -> QuerySet:
@@ -102,7 +97,8 @@ def contributions_readable_by(user) -> QuerySet:
     if user.is_staff:
         return Contribution.objects.all()
     return Contribution.objects.filter(
-        Q(contributor=user) | Q(pledge__organization__in=organizations_managed_by(user))
+        Q(contributor=user)
+        | Q(pledge__organization__in=organizations_managed_by(user).order_by().values("pk"))
     )
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from directory.models import ListingStatus, Organization
-from directory.permissions import member_can_manage
+from directory.permissions import member_can_manage, organization_is_public
 from hub.audit import audit_record
 from hub.locks import row_lock
 from hub.models import User
@@ -88,7 +88,7 @@ def pledge_create(
 ) -> Pledge:
     if not member_can_manage(user=actor, organization=organization):
         raise PermissionDenied("Only the organization's owners and admins make its pledges.")
-    if organization.status != ListingStatus.PUBLISHED:
+    if not organization_is_public(organization):
         raise ValidationError(
             {
                 "organization": "Pledges are made for organizations listed in the directory; "
@@ -250,9 +250,12 @@ def _review(
 ) -> str | None:
     """Set a log's review status under its row lock; returns the status it had before, or
     None when nothing changed."""
-    contribution = (
-        Contribution.objects.select_for_update().select_related("pledge").get(pk=contribution.pk)
-    )
+    with row_lock():
+        contribution = (
+            Contribution.objects.select_for_update()
+            .select_related("pledge")
+            .get(pk=contribution.pk)
+        )
     if contribution.contributor_id == actor.pk:
         raise PermissionDenied(
             "Nobody reviews their own hours: another owner or admin of the organization does, "

@@ -28,8 +28,8 @@ from pledges.permissions import (
     has_other_reviewer,
     user_can_log_hours,
     user_can_manage_pledge,
-    user_can_view_pledge,
 )
+from pledges.queries import pledge_is_public
 
 PAGE_SIZE = 30
 MY_LOGS_LIMIT = 50
@@ -41,10 +41,11 @@ def _visible_pledge(request, pk: int) -> tuple[Pledge, dict]:
     (private, or of an organization the hub has not published) unless the visitor is one of
     the organization's people or staff."""
     pledge = get_object_or_404(Pledge.objects.select_related("organization"), pk=pk)
-    if not user_can_view_pledge(user=request.user, pledge=pledge):
-        raise Http404("No such pledge.")
     can_manage = user_can_manage_pledge(user=request.user, pledge=pledge)
     is_member = user_can_log_hours(user=request.user, pledge=pledge)
+    # user_can_view_pledge, from the answers above rather than asking the database again.
+    if not (pledge_is_public(pledge) or can_manage or is_member):
+        raise Http404("No such pledge.")
     can_log = is_member and pledge.is_active
     return pledge, {"can_manage": can_manage, "is_member": is_member, "can_log": can_log}
 

@@ -126,7 +126,7 @@ def session(request, slug, pk):
     merged_into = proposal.merged_into
     if merged_into is not None and merged_into.event_id == event.pk:
         merged_into.event = event
-    # Not an organizer: `user_can_view_proposal` comes down to whether the public sees it.
+    # Not an organizer: viewing comes down to whether the public sees it.
     if not can_organize and not proposal_is_public(proposal):
         # A merged proposal's address leads to the session it joined, when that one is seen.
         if merged_into is not None and proposal_is_public(merged_into):

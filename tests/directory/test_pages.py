@@ -366,5 +366,7 @@ def test_organization_page_lists_its_upcoming_published_events(client):
     organization = OrganizationFactory()
     EventFactory(title="Harbor Python Night", organization=organization)
     EventFactory(title="Draft Plans", organization=organization, draft=True)
+    EventFactory(title="Called Off", organization=organization, status="cancelled")
     html = html_of(client.get(organization.get_absolute_url()))
     assert "Harbor Python Night" in html and "Draft Plans" not in html
+    assert "Called Off" not in html  # cancelled: public on its own page, but not upcoming
