@@ -46,6 +46,11 @@ class Listing(models.Model):
     name = models.CharField(max_length=160)
     slug = models.SlugField(max_length=180, unique=True)
     description = models.TextField(blank=True, help_text="Markdown. Links and lists are fine.")
+    logo = models.ImageField(
+        upload_to="logos/%Y/",
+        blank=True,
+        help_text="PNG, JPEG or WebP; re-encoded and resized when uploaded.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="%(class)ss")
     status = models.CharField(
         max_length=20, choices=ListingStatus.choices, default=ListingStatus.PENDING, db_index=True

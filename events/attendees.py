@@ -27,13 +27,14 @@ CSV_COLUMNS = [
 class AttendeeCounts:
     confirmed: int
     waitlisted: int
+    offered: int
     cancelled: int
     checked_in: int
     capacity: int | None
 
     @property
     def seats_taken(self) -> int:
-        return self.confirmed + self.checked_in
+        return self.confirmed + self.checked_in + self.offered
 
     @property
     def seats_left(self) -> int | None:

@@ -344,6 +344,23 @@ Draft: the venue and the list of sites are not confirmed yet.
             capacity=25,
             status=Event.Status.DRAFT,
         ),
+        _event(
+            f"open-data-clinic-{draft:%Y-%m}",
+            "Open Data Clinic",
+            K.WORKSHOP,
+            "Bring a public dataset you cannot open, leave with a notebook that can.",
+            """
+Submitted by a new member organization: it waits for the hub's staff to publish it.
+""",
+            organization="patapsco-county-open-data-office",
+            organizers=[MAYA],
+            starts_at=_at(draft, 18),
+            ends_at=_at(draft, 20),
+            venue_name="Pratt Library Central, Room 210",
+            venue_address="400 Cathedral St, Baltimore, MD 21201",
+            capacity=30,
+            status=Event.Status.REVIEW,
+        ),
     ]
     registrants = {
         "harborside-python-night": [PRIYA, ADA, "tomas.brennan@example.org"],

@@ -39,6 +39,8 @@ class Event(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # Submitted by an organization staff has not verified; staff publish or send it back.
+        REVIEW = "review", "Waiting for review"
         PUBLISHED = "published", "Published"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -49,6 +51,12 @@ class Event(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA name, e.g. America/Toronto, in which the event's times are shown; "
+        "empty means the hub's.",
+    )
     venue_name = models.CharField(max_length=200, blank=True)
     venue_address = models.CharField(max_length=300, blank=True)
     online_url = models.URLField(
@@ -65,6 +73,14 @@ class Event(models.Model):
     )
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
+    offer_hours = models.PositiveSmallIntegerField(
+        "hours to confirm an offered seat",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(14 * 24)],
+        help_text="When a seat frees up, the next person on the waitlist has this long to "
+        "confirm it before it goes to the one after. Empty: they get the seat at once.",
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -136,10 +152,12 @@ class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
         WAITLISTED = "waitlisted", "On the waitlist"
+        # Promoted from the waitlist and holding the seat until offer_expires_at.
+        OFFERED = "offered", "Seat offered"
         CANCELLED = "cancelled", "Cancelled"
         CHECKED_IN = "checked_in", "Checked in"
 
-    SEAT_HOLDING = (Status.CONFIRMED, Status.CHECKED_IN)
+    SEAT_HOLDING = (Status.CONFIRMED, Status.CHECKED_IN, Status.OFFERED)
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
@@ -153,6 +171,7 @@ class Registration(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     checked_in_by = models.ForeignKey(
@@ -382,3 +401,17 @@ class ScheduleChange(models.Model):
 
     def __str__(self):
         return f"{self.proposal}: {self.get_kind_display().lower()}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address: their registrations and starred sessions, for a
+    calendar app that cannot sign in. Revoking replaces the token."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,156 +18,514 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('kind', models.CharField(choices=[('technology', 'Technology'), ('topic', 'Topic')], default='technology', max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("technology", "Technology"), ("topic", "Topic")],
+                        default="technology",
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=160)),
-                ('slug', models.SlugField(max_length=180, unique=True)),
-                ('description', models.TextField(blank=True, help_text='Markdown. Links and lists are fine.')),
-                ('status', models.CharField(choices=[('pending', 'Pending review'), ('published', 'Published'), ('rejected', 'Rejected'), ('archived', 'Archived')], db_index=True, default='pending', max_length=20)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('lab', 'Research lab'), ('university', 'University'), ('nonprofit', 'Nonprofit'), ('government', 'Public body'), ('community', 'Community group')], db_index=True, max_length=20)),
-                ('website', models.URLField(blank=True, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
-                ('city', models.CharField(blank=True, db_index=True, max_length=80)),
-                ('neighbourhood', models.CharField(blank=True, max_length=80)),
-                ('size_band', models.CharField(blank=True, choices=[('1-10', '1–10 people'), ('11-50', '11–50 people'), ('51-250', '51–250 people'), ('251-1000', '251–1,000 people'), ('1000+', 'More than 1,000 people')], max_length=10)),
-                ('innersource', models.BooleanField(default=False, help_text='The organization practises open source methods behind its firewall.', verbose_name='InnerSource program')),
-                ('featured', models.BooleanField(db_index=True, default=False)),
-                ('verified', models.BooleanField(default=False, help_text='Staff checked that the listing is run by the organization.')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submitted_%(class)ss', to=settings.AUTH_USER_MODEL)),
-                ('tags', models.ManyToManyField(blank=True, related_name='%(class)ss', to='directory.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=160)),
+                ("slug", models.SlugField(max_length=180, unique=True)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Markdown. Links and lists are fine."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("company", "Company"),
+                            ("lab", "Research lab"),
+                            ("university", "University"),
+                            ("nonprofit", "Nonprofit"),
+                            ("government", "Public body"),
+                            ("community", "Community group"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "website",
+                    models.URLField(
+                        blank=True,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                    ),
+                ),
+                ("city", models.CharField(blank=True, db_index=True, max_length=80)),
+                ("neighbourhood", models.CharField(blank=True, max_length=80)),
+                (
+                    "size_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("1-10", "1–10 people"),
+                            ("11-50", "11–50 people"),
+                            ("51-250", "51–250 people"),
+                            ("251-1000", "251–1,000 people"),
+                            ("1000+", "More than 1,000 people"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "innersource",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The organization practises open source methods behind its firewall.",
+                        verbose_name="InnerSource program",
+                    ),
+                ),
+                ("featured", models.BooleanField(db_index=True, default=False)),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Staff checked that the listing is run by the organization.",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="submitted_%(class)ss",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="%(class)ss", to="directory.tag"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=160)),
-                ('slug', models.SlugField(max_length=180, unique=True)),
-                ('description', models.TextField(blank=True, help_text='Markdown. Links and lists are fine.')),
-                ('status', models.CharField(choices=[('pending', 'Pending review'), ('published', 'Published'), ('rejected', 'Rejected'), ('archived', 'Archived')], db_index=True, default='pending', max_length=20)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('repository_url', models.URLField(blank=True, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='repository')),
-                ('homepage', models.URLField(blank=True, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
-                ('license', models.CharField(blank=True, choices=directory.licenses.SPDX_LICENSE_CHOICES, db_index=True, max_length=80, verbose_name='license')),
-                ('seeking_contributors', models.BooleanField(db_index=True, default=False)),
-                ('pitch', models.TextField(blank=True, help_text='Markdown. What help the project needs, and how to start.')),
-                ('help_wanted', models.JSONField(blank=True, default=list)),
-                ('contact_url', models.URLField(blank=True, help_text='A mailing list, chat room, forum or issue tracker.', validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='how to reach the maintainers')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submitted_%(class)ss', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=160)),
+                ("slug", models.SlugField(max_length=180, unique=True)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Markdown. Links and lists are fine."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "repository_url",
+                    models.URLField(
+                        blank=True,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                        verbose_name="repository",
+                    ),
+                ),
+                (
+                    "homepage",
+                    models.URLField(
+                        blank=True,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                    ),
+                ),
+                (
+                    "license",
+                    models.CharField(
+                        blank=True,
+                        choices=directory.licenses.SPDX_LICENSE_CHOICES,
+                        db_index=True,
+                        max_length=80,
+                        verbose_name="license",
+                    ),
+                ),
+                ("seeking_contributors", models.BooleanField(db_index=True, default=False)),
+                (
+                    "pitch",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown. What help the project needs, and how to start.",
+                    ),
+                ),
+                ("help_wanted", models.JSONField(blank=True, default=list)),
+                (
+                    "contact_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="A mailing list, chat room, forum or issue tracker.",
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                        verbose_name="how to reach the maintainers",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="submitted_%(class)ss",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProjectRole',
+            name="ProjectRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('maintainer', 'Maintainer'), ('sponsor', 'Sponsor'), ('contributor', 'Contributor')], default='maintainer', max_length=20)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='project_roles', to='directory.organization')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='directory.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("maintainer", "Maintainer"),
+                            ("sponsor", "Sponsor"),
+                            ("contributor", "Contributor"),
+                        ],
+                        default="maintainer",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="project_roles",
+                        to="directory.organization",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="directory.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'organization__name'],
+                "ordering": ["role", "organization__name"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='organizations',
-            field=models.ManyToManyField(related_name='projects', through='directory.ProjectRole', to='directory.organization'),
+            model_name="project",
+            name="organizations",
+            field=models.ManyToManyField(
+                related_name="projects",
+                through="directory.ProjectRole",
+                to="directory.organization",
+            ),
         ),
         migrations.CreateModel(
-            name='SlugRedirect',
+            name="SlugRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_slug', models.SlugField(max_length=180)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.organization')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_slug", models.SlugField(max_length=180)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="directory.organization",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="directory.project",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='project',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='%(class)ss', to='directory.tag'),
+            model_name="project",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="%(class)ss", to="directory.tag"),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('owner', 'Owner'), ('admin', 'Admin'), ('member', 'Member')], default='member', max_length=10)),
-                ('status', models.CharField(choices=[('pending', 'Pending approval'), ('active', 'Active'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=10)),
-                ('message', models.TextField(blank=True, help_text='Why the person claims the listing.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("owner", "Owner"), ("admin", "Admin"), ("member", "Member")],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending approval"),
+                            ("active", "Active"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "message",
+                    models.TextField(blank=True, help_text="Why the person claims the listing."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="directory.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organization__name', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'organization'), name='one_membership_per_pair')],
+                "ordering": ["organization__name", "role"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "organization"), name="one_membership_per_pair"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ListingRevision',
+            name="ListingRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField()),
-                ('status', models.CharField(choices=[('pending', 'Pending review'), ('applied', 'Applied'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='directory.organization')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='directory.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("applied", "Applied"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="directory.organization",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="directory.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('organization__isnull', True), ('project__isnull', True), _connector='XOR'), name='revision_of_one_listing')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("organization__isnull", True),
+                            ("project__isnull", True),
+                            _connector="XOR",
+                        ),
+                        name="revision_of_one_listing",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='projectrole',
-            constraint=models.UniqueConstraint(fields=('project', 'organization'), name='one_role_per_pair'),
+            model_name="projectrole",
+            constraint=models.UniqueConstraint(
+                fields=("project", "organization"), name="one_role_per_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slugredirect',
-            constraint=models.UniqueConstraint(condition=models.Q(('organization__isnull', False)), fields=('old_slug',), name='unique_old_organization_slug'),
+            model_name="slugredirect",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organization__isnull", False)),
+                fields=("old_slug",),
+                name="unique_old_organization_slug",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slugredirect',
-            constraint=models.UniqueConstraint(condition=models.Q(('project__isnull', False)), fields=('old_slug',), name='unique_old_project_slug'),
+            model_name="slugredirect",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("project__isnull", False)),
+                fields=("old_slug",),
+                name="unique_old_project_slug",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slugredirect',
-            constraint=models.CheckConstraint(condition=models.Q(('organization__isnull', True), ('project__isnull', True), _connector='XOR'), name='redirect_points_to_one_listing'),
+            model_name="slugredirect",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("organization__isnull", True), ("project__isnull", True), _connector="XOR"
+                ),
+                name="redirect_points_to_one_listing",
+            ),
         ),
     ]

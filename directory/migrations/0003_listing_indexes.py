@@ -6,27 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0002_postgres_search_indexes'),
+        ("directory", "0002_postgres_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(models.OrderBy(models.F('featured'), descending=True), django.db.models.functions.text.Lower('name'), models.F('id'), condition=models.Q(('status', 'published')), name='organization_published_order'),
+            model_name="organization",
+            index=models.Index(
+                models.OrderBy(models.F("featured"), descending=True),
+                django.db.models.functions.text.Lower("name"),
+                models.F("id"),
+                condition=models.Q(("status", "published")),
+                name="organization_published_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['kind', 'city', 'innersource', 'id'], name='organization_published_facets'),
+            model_name="organization",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["kind", "city", "innersource", "id"],
+                name="organization_published_facets",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(django.db.models.functions.text.Lower('name'), models.F('id'), condition=models.Q(('status', 'published')), name='project_published_order'),
+            model_name="project",
+            index=models.Index(
+                django.db.models.functions.text.Lower("name"),
+                models.F("id"),
+                condition=models.Q(("status", "published")),
+                name="project_published_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['license', 'seeking_contributors', 'id'], name='project_published_facets'),
+            model_name="project",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["license", "seeking_contributors", "id"],
+                name="project_published_facets",
+            ),
         ),
     ]

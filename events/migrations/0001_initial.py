@@ -9,82 +9,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0002_postgres_search_indexes'),
+        ("directory", "0002_postgres_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('summit', 'Summit'), ('unconference', 'Unconference'), ('meetup', 'Meetup'), ('workshop', 'Workshop'), ('hackathon', 'Hackathon')], db_index=True, max_length=20)),
-                ('summary', models.CharField(blank=True, help_text='One or two sentences.', max_length=300)),
-                ('description', models.TextField(blank=True, help_text='Markdown.')),
-                ('starts_at', models.DateTimeField(db_index=True)),
-                ('ends_at', models.DateTimeField()),
-                ('venue_name', models.CharField(blank=True, max_length=200)),
-                ('venue_address', models.CharField(blank=True, max_length=300)),
-                ('online_url', models.URLField(blank=True, help_text='Shown only to people who registered.', validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='online link')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Seats; leave empty for no limit.', null=True, validators=[django.core.validators.MinValueValidator(1)])),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True)),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('cancelled', 'Cancelled')], db_index=True, default='draft', max_length=20)),
-                ('ask_accessibility', models.BooleanField(default=True, verbose_name='ask about accessibility needs')),
-                ('ask_dietary', models.BooleanField(default=False, verbose_name='ask about dietary requirements')),
-                ('questions', models.JSONField(blank=True, default=list, help_text="The organizer's own optional questions, as a list of short texts.")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='directory.organization')),
-                ('organizers', models.ManyToManyField(blank=True, related_name='organized_events', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("summit", "Summit"),
+                            ("unconference", "Unconference"),
+                            ("meetup", "Meetup"),
+                            ("workshop", "Workshop"),
+                            ("hackathon", "Hackathon"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(blank=True, help_text="One or two sentences.", max_length=300),
+                ),
+                ("description", models.TextField(blank=True, help_text="Markdown.")),
+                ("starts_at", models.DateTimeField(db_index=True)),
+                ("ends_at", models.DateTimeField()),
+                ("venue_name", models.CharField(blank=True, max_length=200)),
+                ("venue_address", models.CharField(blank=True, max_length=300)),
+                (
+                    "online_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Shown only to people who registered.",
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                        verbose_name="online link",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Seats; leave empty for no limit.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                ("registration_opens_at", models.DateTimeField(blank=True, null=True)),
+                ("registration_closes_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "ask_accessibility",
+                    models.BooleanField(default=True, verbose_name="ask about accessibility needs"),
+                ),
+                (
+                    "ask_dietary",
+                    models.BooleanField(
+                        default=False, verbose_name="ask about dietary requirements"
+                    ),
+                ),
+                (
+                    "questions",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The organizer's own optional questions, as a list of short texts.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="directory.organization",
+                    ),
+                ),
+                (
+                    "organizers",
+                    models.ManyToManyField(
+                        blank=True, related_name="organized_events", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'pk'],
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('waitlisted', 'On the waitlist'), ('cancelled', 'Cancelled'), ('checked_in', 'Checked in')], db_index=True, max_length=20)),
-                ('waitlist_position', models.PositiveIntegerField(blank=True, null=True)),
-                ('ticket_code', models.CharField(default=events.models.new_ticket_code, max_length=32, unique=True)),
-                ('accessibility_needs', models.CharField(blank=True, max_length=500)),
-                ('dietary_requirements', models.CharField(blank=True, max_length=300)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("waitlisted", "On the waitlist"),
+                            ("cancelled", "Cancelled"),
+                            ("checked_in", "Checked in"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("waitlist_position", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "ticket_code",
+                    models.CharField(
+                        default=events.models.new_ticket_code, max_length=32, unique=True
+                    ),
+                ),
+                ("accessibility_needs", models.CharField(blank=True, max_length=500)),
+                ("dietary_requirements", models.CharField(blank=True, max_length=300)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_in_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='ends_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="ends_after_start"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['event', 'status'], name='events_regi_event_i_c98244_idx'),
+            model_name="registration",
+            index=models.Index(fields=["event", "status"], name="events_regi_event_i_c98244_idx"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('event', 'user'), name='one_active_registration_per_person'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("event", "user"),
+                name="one_active_registration_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waitlisted'), ('waitlist_position__isnull', False)), models.Q(models.Q(('status', 'waitlisted'), _negated=True), ('waitlist_position__isnull', True)), _connector='OR'), name='position_only_on_the_waitlist'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "waitlisted"), ("waitlist_position__isnull", False)),
+                    models.Q(
+                        models.Q(("status", "waitlisted"), _negated=True),
+                        ("waitlist_position__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="position_only_on_the_waitlist",
+            ),
         ),
     ]

@@ -405,7 +405,7 @@ def test_the_schema_documents_the_events_endpoints(client):
     components = schema["components"]["schemas"]
     assert "online_url" not in components["Event"]["properties"]
     assert components["RegistrationStatusEnum"]["enum"] == [
-        "confirmed", "waitlisted", "cancelled", "checked_in",
+        "confirmed", "waitlisted", "offered", "cancelled", "checked_in",
     ]  # fmt: skip
 
 
