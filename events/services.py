@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from events import zones
 from events.models import ANSWER_MAX_LENGTH, Event, Registration, normalize_ticket_code
 from events.permissions import user_can_organize
 from events.tasks import (
@@ -234,15 +235,21 @@ def event_change_capacity(*, event: Event, actor: User, capacity: int | None) ->
 
 
 EDITABLE_FIELDS = (
-    "title", "summary", "description", "kind", "starts_at", "ends_at", "venue_name",
+    "title", "summary", "description", "kind", "time_zone", "starts_at", "ends_at", "venue_name",
     "venue_address", "online_url", "capacity", "registration_opens_at",
     "registration_closes_at", "ask_accessibility", "ask_dietary", "questions",
 )  # fmt: skip
 
 
 def event_check_times(event: Event) -> None:
-    """Refuse times that contradict each other, with a message on the field to fix."""
+    """Refuse times that contradict each other, or a time zone that does not exist, with a
+    message on the field to fix."""
     errors = {}
+    if event.time_zone:
+        try:
+            zones.canonical_name(event.time_zone)
+        except ValidationError as error:
+            errors["time_zone"] = error.messages
     if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
         errors["ends_at"] = "The event must end after it starts."
     opens, closes = event.registration_opens_at, event.registration_closes_at
