@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from directory.logos import logo_store
 from directory.models import (
     ListingRevision,
     ListingStatus,
@@ -34,10 +36,11 @@ from hub.services import email_queue
 
 ORGANIZATION_FIELDS = [
     "name", "kind", "description", "website", "city", "neighbourhood", "size_band", "innersource",
+    "logo",
 ]  # fmt: skip
 PROJECT_FIELDS = [
     "name", "description", "repository_url", "homepage", "license", "seeking_contributors",
-    "pitch", "help_wanted", "contact_url",
+    "pitch", "help_wanted", "contact_url", "logo",
 ]  # fmt: skip
 
 
@@ -53,6 +56,18 @@ def unique_slug(model, name: str, *, exclude_pk=None) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _with_logo(data: dict, model, *, logo: File | None = None, remove_logo: bool = False) -> dict:
+    """`data` with the logo's stored name: a new upload (checked and re-encoded by
+    directory.logos), "" to remove the logo, or no "logo" key to keep it. A "logo" the
+    caller put in `data` never reaches the listing: only a stored, re-encoded file does."""
+    data = {key: value for key, value in data.items() if key != "logo"}
+    if logo is not None:
+        data["logo"] = logo_store(logo, model=model)
+    elif remove_logo:
+        data["logo"] = ""
+    return data
 
 
 def _required_name(data: dict) -> str:
@@ -81,10 +96,13 @@ def _save_listing(listing, data: dict, fields: list[str], tags) -> None:
 
 
 @transaction.atomic(durable=True)
-def organization_submit(*, user: User, data: dict, tags: list[Tag] = ()) -> Organization:
+def organization_submit(
+    *, user: User, data: dict, tags: list[Tag] = (), logo: File | None = None
+) -> Organization:
     """A member lists an organization: pending until staff publish it; they own it."""
     organization = Organization(created_by=user, status=ListingStatus.PENDING)
     organization.slug = unique_slug(Organization, _required_name(data))
+    data = _with_logo(data, Organization, logo=logo)
     _save_listing(organization, data, ORGANIZATION_FIELDS, tags)
     Membership.objects.create(
         user=user,
@@ -105,12 +123,14 @@ def project_submit(
     tags: list[Tag] = (),
     organization: Organization | None = None,
     role: str = ProjectRole.Role.MAINTAINER,
+    logo: File | None = None,
 ) -> Project:
     """A member lists a project, optionally on behalf of an organization they manage."""
     if organization is not None and not member_can_manage(user=user, organization=organization):
         raise PermissionDenied("Only the organization's owners and admins add its projects.")
     project = Project(created_by=user, status=ListingStatus.PENDING)
     project.slug = unique_slug(Project, _required_name(data))
+    data = _with_logo(data, Project, logo=logo)
     _save_listing(project, data, PROJECT_FIELDS, tags)
     if organization is not None:
         ProjectRole.objects.create(project=project, organization=organization, role=role)
@@ -615,15 +635,23 @@ def _edit_goes_live_at_once(listing) -> bool:
 
 @transaction.atomic(durable=True)
 def listing_edit(
-    *, listing: Organization | Project, actor: User, data: dict, tags: list[Tag] | None = None
+    *,
+    listing: Organization | Project,
+    actor: User,
+    data: dict,
+    tags: list[Tag] | None = None,
+    logo: File | None = None,
+    remove_logo: bool = False,
 ) -> ListingRevision | None:
     """Change a listing. Published listings of unverified organizations keep showing
-    the old text until staff approve the edit; verified organizations' edits apply at once.
+    the old text (and logo) until staff approve the edit; verified organizations' edits
+    apply at once. `logo` is an uploaded file; `remove_logo` goes back to the monogram.
 
     Returns the revision waiting for review, or None when the edit applied.
     """
     if not listing_can_manage(user=actor, listing=listing):
         raise PermissionDenied("Only the listing's managers and staff change it.")
+    data = _with_logo(data, type(listing), logo=logo, remove_logo=remove_logo)
     fields = ORGANIZATION_FIELDS if isinstance(listing, Organization) else PROJECT_FIELDS
     revision_data = {key: data[key] for key in fields if key in data}
     if tags is not None:

@@ -6,6 +6,7 @@ EMAIL_URL switch to the full stack (PostgreSQL, Redis, SMTP).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -146,6 +147,47 @@ STORAGES = {
 }
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# --- Uploaded files (logos): local files by default, any S3-compatible storage when set ----
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("HUB_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+HUB_MEDIA_S3_BUCKET = env.str("HUB_MEDIA_S3_BUCKET", default="")
+# Origins besides the site's own that pages load images from (the Content-Security-Policy).
+HUB_MEDIA_ORIGINS = []
+if HUB_MEDIA_S3_BUCKET:
+    _s3_endpoint = env.str("HUB_MEDIA_S3_ENDPOINT_URL", default="") or None
+    _s3_domain = env.str("HUB_MEDIA_S3_CUSTOM_DOMAIN", default="") or None
+    _s3_region = env.str("HUB_MEDIA_S3_REGION", default="") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": HUB_MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": _s3_region,
+            # Unset: boto3's usual chain (AWS_* variables, an instance role).
+            "access_key": env.str("HUB_MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("HUB_MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": _s3_domain,
+            # Logos are public and their names are content hashes: plain, cacheable URLs.
+            "querystring_auth": False,
+            "file_overwrite": True,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if _s3_domain:
+        HUB_MEDIA_ORIGINS.append(f"https://{_s3_domain.split('/')[0]}")
+    elif _s3_endpoint:
+        _endpoint = urlsplit(_s3_endpoint)
+        HUB_MEDIA_ORIGINS.append(f"{_endpoint.scheme}://{_endpoint.netloc}")
+    else:
+        HUB_MEDIA_ORIGINS.append(f"https://{HUB_MEDIA_S3_BUCKET}.s3.amazonaws.com")
+        if _s3_region:
+            HUB_MEDIA_ORIGINS.append(f"https://{HUB_MEDIA_S3_BUCKET}.s3.{_s3_region}.amazonaws.com")
+# A logo upload is refused above this many bytes or pixels (decompression bombs), and
+# stored re-encoded, at most HUB_LOGO_SIZE pixels wide and high (directory/logos.py).
+HUB_LOGO_MAX_BYTES = env.int("HUB_LOGO_MAX_BYTES", default=2 * 1024 * 1024)
+HUB_LOGO_MAX_PIXELS = env.int("HUB_LOGO_MAX_PIXELS", default=20_000_000)
+HUB_LOGO_SIZE = 512
 
 # --- Redis: cache and Celery broker on the full stack --------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -329,7 +371,7 @@ HUB_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *HUB_MEDIA_ORIGINS],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from hub import views, views_notifications
+from hub import media, views, views_notifications
 from hub.admin_login import rate_limited
 
 # Wrong passwords at /admin/login/ use up the same limits as at /accounts/login/.
@@ -31,6 +32,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+if not settings.HUB_MEDIA_S3_BUCKET:
+    # Logos on the local disk (hub/media.py); an S3-compatible storage serves its own.
+    urlpatterns.append(path("media/<path:path>", media.media_file, name="media"))
 
 handler400 = "hub.errors.bad_request"
 handler403 = "hub.errors.permission_denied"
