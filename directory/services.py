@@ -95,7 +95,7 @@ def _save_listing(listing, data: dict, fields: list[str], tags) -> None:
 # --- Submissions ------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def organization_submit(
     *, user: User, data: dict, tags: list[Tag] = (), logo: File | None = None
 ) -> Organization:
@@ -115,7 +115,7 @@ def organization_submit(
     return organization
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def project_submit(
     *,
     user: User,
@@ -138,6 +138,30 @@ def project_submit(
     return project
 
 
+@transaction.atomic
+def project_role_set(
+    *, project: Project, organization: Organization, actor: User, role: str
+) -> ProjectRole:
+    """Name an organization as the project's maintainer, sponsor or contributor (or change
+    its role): staff or the project's managers."""
+    if not listing_can_manage(user=actor, listing=project):
+        raise PermissionDenied("Only the project's managers and staff change who stands behind it.")
+    if role not in ProjectRole.Role.values:
+        raise ValidationError({"role": "Choose maintainer, sponsor or contributor."})
+    project_role, _ = ProjectRole.objects.update_or_create(
+        project=project, organization=organization, defaults={"role": role}
+    )
+    if project.status == ListingStatus.PUBLISHED:
+        transaction.on_commit(directory_cache_invalidate)
+    audit_record(
+        actor=actor,
+        action="project.role",
+        target=project,
+        detail={"organization": organization.slug, "role": role},
+    )
+    return project_role
+
+
 # --- Moderation ---------------------------------------------------------------------------
 
 
@@ -148,8 +172,10 @@ def _notify_submitter(listing, *, subject: str, template: str, context: dict) ->
     email_queue(message=EmailMessage(subject=subject, body=body, to=[listing.created_by.email]))
 
 
-@transaction.atomic(durable=True)
-def listing_publish(*, listing: Organization | Project, actor: User) -> None:
+@transaction.atomic
+def listing_publish(*, listing: Organization | Project, actor: User, notify: bool = True) -> None:
+    """Make a listing public; its submitter hears by e-mail (unless `notify=False`: demo
+    data, imports)."""
     with row_lock():
         listing = type(listing).objects.select_for_update().get(pk=listing.pk)
     if listing.status == ListingStatus.PUBLISHED:
@@ -160,17 +186,20 @@ def listing_publish(*, listing: Organization | Project, actor: User) -> None:
     listing.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
     transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="listing.publish", target=listing)
-    _notify_submitter(
-        listing,
-        subject=f"{listing.name} is published",
-        template="directory/email/listing_published.txt",
-        context={},
-    )
+    if notify:
+        _notify_submitter(
+            listing,
+            subject=f"{listing.name} is published",
+            template="directory/email/listing_published.txt",
+            context={},
+        )
 
 
-@transaction.atomic(durable=True)
-def listing_reject(*, listing: Organization | Project, actor: User, reason: str) -> None:
-    """Turn a listing down; the reason reaches the submitter by e-mail."""
+@transaction.atomic
+def listing_reject(
+    *, listing: Organization | Project, actor: User, reason: str, notify: bool = True
+) -> None:
+    """Turn a listing down; the reason reaches the submitter by e-mail (unless `notify=False`)."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the submitter can fix it."})
     with row_lock():
@@ -180,12 +209,13 @@ def listing_reject(*, listing: Organization | Project, actor: User, reason: str)
     listing.save(update_fields=["status", "rejection_reason", "updated_at"])
     transaction.on_commit(directory_cache_invalidate)
     audit_record(actor=actor, action="listing.reject", target=listing, detail={"reason": reason})
-    _notify_submitter(
-        listing,
-        subject=f"{listing.name} was not published",
-        template="directory/email/listing_rejected.txt",
-        context={"reason": listing.rejection_reason},
-    )
+    if notify:
+        _notify_submitter(
+            listing,
+            subject=f"{listing.name} was not published",
+            template="directory/email/listing_rejected.txt",
+            context={"reason": listing.rejection_reason},
+        )
 
 
 @transaction.atomic(durable=True)
@@ -198,7 +228,7 @@ def listing_archive(*, listing: Organization | Project, actor: User) -> None:
     audit_record(actor=actor, action="listing.archive", target=listing)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def organization_set_flags(*, organization: Organization, actor: User, **flags: bool) -> None:
     """Feature or verify (or undo either): staff only."""
     if not actor.is_staff:
@@ -398,10 +428,13 @@ def _claim_reviewers(organization: Organization):
     return staff, reverse("admin:directory_membership_changelist") + "?status__exact=pending"
 
 
-@transaction.atomic(durable=True)
-def membership_claim(*, user: User, organization: Organization, message: str = "") -> Membership:
+@transaction.atomic
+def membership_claim(
+    *, user: User, organization: Organization, message: str = "", notify: bool = True
+) -> Membership:
     """Ask to join (or take over) an organization's listing; its owners (or hub staff,
-    when it has no owner) decide. The claimant and the reviewers hear by e-mail.
+    when it has no owner) decide. The claimant and the reviewers hear by e-mail (unless
+    `notify=False`: demo data, imports).
 
     Claiming again returns the existing membership; a rejected claim may be renewed.
     """
@@ -419,6 +452,7 @@ def membership_claim(*, user: User, organization: Organization, message: str = "
         created = True
     if created:
         audit_record(actor=user, action="membership.claim", target=membership)
+    if created and notify:
         context = {"organization": organization, "membership": membership, "claimant": user}
         _email_people(
             [user],

@@ -282,13 +282,13 @@ def _review(
     return before
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def contribution_approve(*, contribution: Contribution, actor: User) -> None:
     if _review(contribution, actor, Contribution.Status.APPROVED):
         transaction.on_commit(leaderboards_invalidate)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def contribution_reject(*, contribution: Contribution, actor: User, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the person can correct the log."})
