@@ -294,7 +294,7 @@ class CheckInResult:
     already: bool
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def registration_check_in(*, event: Event, actor: User, ticket_code: str) -> CheckInResult:
     """Check a confirmed person in by ticket code. Twice is fine: it says when it happened."""
     if not user_can_organize(user=actor, event=event):
