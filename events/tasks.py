@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from events import notifications
+from events import authoring_mail, notifications
 
 RETRY = {
     "autoretry_for": (smtplib.SMTPException, OSError),
@@ -38,3 +38,8 @@ def send_event_message_task(event_id: int, message_key: str, subject: str, body:
 @shared_task(**RETRY)
 def send_schedule_changes_task(event_id: int) -> None:
     notifications.send_schedule_changes(event_id)
+
+
+@shared_task(**RETRY)
+def send_review_decision_task(event_id: int, decision_id: int) -> None:
+    authoring_mail.send_review_decision(event_id, decision_id)
