@@ -2,13 +2,18 @@
 (hub.notifications keeps the ledger)."""
 
 import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import segno
-from django.core import mail
+from django.conf import settings
+from django.core import mail, signing
 from django.db import transaction
+from django.db.models import Max, Min
+from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event, Registration, ScheduleChange, Star
+from events.models import Event, Registration, ScheduleChange, SessionProposal, Star
 from hub.notifications import build_message, send_once
 
 
@@ -53,15 +58,72 @@ def send_ticket(registration_id: int) -> None:
 
 
 def send_promotion(registration_id: int) -> None:
-    """ "You are in": once per registration that moved up from the waitlist."""
+    """ "You are in": once per registration that moved up from the waitlist (with an offer:
+    once it is confirmed)."""
     registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
-    if not registration.holds_seat:
+    if registration.status not in (Registration.Status.CONFIRMED, Registration.Status.CHECKED_IN):
         return
     send_once(
         kind="waitlist_promotion",
         user=registration.user,
         key=f"registration-{registration.pk}",
         build=lambda: _registration_message("waitlist_promotion", "promoted", registration),
+    )
+
+
+# --- Seat offers: the signed link in the e-mail speaks for the person ----------------------
+
+OFFER_SALT = "events.waitlist.offer"
+
+
+def offer_token(registration: Registration) -> str:
+    return signing.dumps(registration.pk, salt=OFFER_SALT)
+
+
+def registration_for_offer_token(token: str) -> Registration | None:
+    """The registration an offer link stands for; None if the link was tampered with."""
+    try:
+        pk = signing.loads(token, salt=OFFER_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return Registration.objects.select_related("event", "user").filter(pk=pk).first()
+
+
+def offer_url(registration: Registration) -> str:
+    path = reverse(
+        "events:offer-link",
+        kwargs={"slug": registration.event.slug, "token": offer_token(registration)},
+    )
+    return f"{settings.HUB_SITE_URL}{path}"
+
+
+def send_seat_offer(registration_id: int) -> None:
+    """ "A seat is yours if you confirm by …": once per offer, while it is open."""
+    registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
+    if registration.status != Registration.Status.OFFERED:
+        return
+    send_once(
+        kind="waitlist_promotion",
+        user=registration.user,
+        key=f"offer-{registration.pk}",
+        build=lambda: _registration_message(
+            "waitlist_promotion", "offer", registration, offer_url=offer_url(registration)
+        ),
+    )
+
+
+def send_offer_expired(registration_id: int) -> None:
+    """ "Your offer ran out": once per offer that expired unanswered."""
+    registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
+    if registration.status != Registration.Status.CANCELLED:
+        return
+    send_once(
+        kind="waitlist_promotion",
+        user=registration.user,
+        key=f"offer-expired-{registration.pk}",
+        build=lambda: _registration_message("waitlist_promotion", "offer_expired", registration),
     )
 
 
@@ -106,9 +168,65 @@ def _send_to_each(registrations, template: str, *, key: str, **context) -> int:
     return sent
 
 
+# --- Changes to the published grid, for the people who starred a session ------------------
+
+# Organizers change several sessions in a row: the news waits until the grid has been quiet
+# this long, so each person gets one e-mail for the whole batch; and never longer than
+# SCHEDULE_NEWS_LONGEST_WAIT, so an organizer who keeps editing does not hold it back forever.
+SCHEDULE_NEWS_QUIET = timedelta(minutes=10)
+SCHEDULE_NEWS_LONGEST_WAIT = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ScheduleNews:
+    """What happened to one session in a batch: moved, back (on the schedule) or removed."""
+
+    proposal: SessionProposal
+    kind: str
+    before: str
+    after: str
+
+
+def schedule_news(changes: list[ScheduleChange]) -> list[ScheduleNews]:
+    """A batch of changes (in order) as news per session: from where it was before the first
+    change to where it is after the last. A change with no `before` put the session (back)
+    on the grid; a session moved and moved back again is no news."""
+    by_proposal: dict[int, list[ScheduleChange]] = {}
+    for change in changes:
+        by_proposal.setdefault(change.proposal_id, []).append(change)
+    news = []
+    for listed in by_proposal.values():
+        before = listed[0].before
+        after = "" if listed[-1].kind == ScheduleChange.Kind.REMOVED else listed[-1].after
+        if before == after:
+            continue
+        kind = "removed" if not after else "back" if not before else "moved"
+        news.append(ScheduleNews(listed[0].proposal, kind, before, after))
+    return news
+
+
+def announce_schedule_changes(*, now: datetime | None = None) -> int:
+    """Send the news of every event whose batch of changes is due; returns how many e-mails
+    went out. The periodic task calls this."""
+    now = now or timezone.now()
+    pending = (
+        ScheduleChange.objects.filter(notified_at__isnull=True)
+        .order_by("event_id")
+        .values("event_id")
+        .annotate(first=Min("created_at"), last=Max("created_at"))
+    )
+    due = [
+        row["event_id"]
+        for row in pending
+        if row["last"] <= now - SCHEDULE_NEWS_QUIET
+        or row["first"] <= now - SCHEDULE_NEWS_LONGEST_WAIT
+    ]
+    return sum(send_schedule_changes(event_id) for event_id in due)
+
+
 def send_schedule_changes(event_id: int) -> int:
-    """One e-mail per person who starred a session that moved or left the grid, listing
-    every change not announced yet; returns how many were sent.
+    """One e-mail per person who starred a session that moved, came back or left the grid,
+    listing what every change not announced yet comes to; returns how many were sent.
 
     The changes are locked and marked as announced in the same transaction; the ledger
     key names the changes, so a retry after a crash sends nobody the same news twice.
@@ -123,27 +241,30 @@ def send_schedule_changes(event_id: int) -> int:
         if not changes:
             return 0
         event = changes[0].event
-        by_proposal: dict[int, list[ScheduleChange]] = {}
+        ordered = schedule_news(changes)
+        news = {item.proposal.pk: item for item in ordered}
+        change_ids = {}
         for change in changes:
-            by_proposal.setdefault(change.proposal_id, []).append(change)
+            change_ids.setdefault(change.proposal_id, []).append(change.pk)
         per_person: dict[int, tuple] = {}
-        stars = Star.objects.filter(proposal_id__in=by_proposal).select_related("user")
+        stars = Star.objects.filter(proposal_id__in=news).select_related("user")
         for star in stars.order_by("user_id", "proposal_id"):
             person, listed = per_person.setdefault(star.user_id, (star.user, []))
-            listed.extend(by_proposal[star.proposal_id])
+            listed.append(news[star.proposal_id])
         sent = 0
         with mail.get_connection() as connection:
             for person, listed in per_person.values():
-                listed = sorted(listed, key=lambda c: (c.created_at, c.pk))
+                listed.sort(key=ordered.index)
+                keys = sorted(pk for item in listed for pk in change_ids[item.proposal.pk])
                 sent += send_once(
                     kind="schedule_change",
                     user=person,
-                    key=f"schedule-{event.pk}-" + "-".join(str(c.pk) for c in listed)[:150],
-                    build=lambda p=person, changes=listed: build_message(
+                    key=f"schedule-{event.pk}-" + "-".join(map(str, keys))[:150],
+                    build=lambda p=person, items=listed: build_message(
                         kind="schedule_change",
                         user=p,
                         template="events/email/schedule_changed",
-                        context={"person": p, "event": event, "changes": changes},
+                        context={"person": p, "event": event, "news": items},
                     ),
                     connection=connection,
                 )

@@ -159,8 +159,11 @@ def _close_waitlist_gap(event: Event, position: int) -> None:
 def promote_from_waitlist(event: Event) -> list[Registration]:
     """Fill free seats from the head of the waitlist, first come first served.
 
-    Call with the event locked. Each promoted person is told by e-mail after commit.
+    Call with the event locked. Each promoted person is told by e-mail after commit. With
+    `offer_hours`, the seat is offered instead (events.waitlist), to be confirmed in time.
     """
+    from events import waitlist  # builds on this module
+
     promoted = []
     while event.capacity is None or seats_taken(event) < event.capacity:
         head = (
@@ -171,13 +174,16 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
         if head is None:
             break
         position = head.waitlist_position
-        head.status = Registration.Status.CONFIRMED
-        head.waitlist_position = None
-        head.confirmed_at = timezone.now()
-        head.save(update_fields=["status", "waitlist_position", "confirmed_at"])
+        if event.offer_hours:
+            waitlist.seat_offer(event=event, registration=head)
+        else:
+            head.status = Registration.Status.CONFIRMED
+            head.waitlist_position = None
+            head.confirmed_at = timezone.now()
+            head.save(update_fields=["status", "waitlist_position", "confirmed_at"])
+            audit_record(actor=None, action="registration.promoted", target=head)
+            enqueue_on_commit(send_promotion_task, head.pk)
         _close_waitlist_gap(event, position)
-        audit_record(actor=None, action="registration.promoted", target=head)
-        enqueue_on_commit(send_promotion_task, head.pk)
         promoted.append(head)
     return promoted
 
@@ -237,7 +243,7 @@ def event_change_capacity(*, event: Event, actor: User, capacity: int | None) ->
 EDITABLE_FIELDS = (
     "title", "summary", "description", "kind", "time_zone", "starts_at", "ends_at", "venue_name",
     "venue_address", "online_url", "capacity", "registration_opens_at",
-    "registration_closes_at", "ask_accessibility", "ask_dietary", "questions",
+    "registration_closes_at", "offer_hours", "ask_accessibility", "ask_dietary", "questions",
 )  # fmt: skip
 
 

@@ -36,8 +36,28 @@ def send_event_message_task(event_id: int, message_key: str, subject: str, body:
 
 
 @shared_task(**RETRY)
-def send_schedule_changes_task(event_id: int) -> None:
-    notifications.send_schedule_changes(event_id)
+def send_seat_offer_task(registration_id: int) -> None:
+    notifications.send_seat_offer(registration_id)
+
+
+@shared_task(**RETRY)
+def send_offer_expired_task(registration_id: int) -> None:
+    notifications.send_offer_expired(registration_id)
+
+
+@shared_task
+def expire_seat_offers_task() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): offers that ran out go to the next person."""
+    from events import waitlist  # waitlist enqueues the tasks of this module
+
+    return waitlist.offers_expire()
+
+
+@shared_task(**RETRY)
+def announce_schedule_changes_task() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): tell people who starred sessions what changed, once
+    the organizers have stopped editing the grid for a while."""
+    return notifications.announce_schedule_changes()
 
 
 @shared_task(**RETRY)

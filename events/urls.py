@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from events import views
+from events import authoring_views, views, waitlist_views
 from events.program import views as program_views
 
 app_name = "events"
@@ -8,9 +8,12 @@ app_name = "events"
 urlpatterns = [
     path("", views.index, name="index"),
     path("calendar.ics", views.calendar_feed, name="calendar-feed"),
+    path("new/", authoring_views.create, name="create"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/cancel/", views.cancel, name="cancel"),
+    path("<slug:slug>/offer/", waitlist_views.offer, name="offer"),
+    path("<slug:slug>/offer/<str:token>/", waitlist_views.offer_link, name="offer-link"),
     path("<slug:slug>/ticket/", views.ticket, name="ticket"),
     path("<slug:slug>/ticket.svg", views.ticket_svg, name="ticket-svg"),
     path("<slug:slug>/calendar.ics", views.event_calendar, name="calendar"),

@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hub.tasks.pending_review_reminders_task",
         "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
     },
+    "seat-offers-expire": {"task": "events.tasks.expire_seat_offers_task", "schedule": 60.0},
+    "schedule-changes-announce": {
+        "task": "events.tasks.announce_schedule_changes_task",
+        "schedule": 60.0,
+    },
     "weekly-digest": {
         "task": "hub.tasks.weekly_digest_task",
         "schedule": crontab(minute=0, hour=8, day_of_week="tue"),

@@ -36,9 +36,7 @@ from events.program.queries import (
     votes_of,
 )
 from events.services import lock_event
-from events.tasks import send_schedule_changes_task
 from hub.audit import audit_record
-from hub.jobs import enqueue_on_commit
 from hub.locks import row_lock
 from hub.models import User
 
@@ -361,15 +359,17 @@ def _where(session: ScheduledSession) -> str:
 
 
 def _record_change(event: Event, proposal, kind: str, before: str, after: str = "") -> None:
-    """After publication, a moved or removed session is news for the people who starred it."""
+    """After publication, a moved, removed or re-placed session is news for the people who
+    starred it. A session put (back) on the grid is a move with no `before`.
+
+    Nobody is told here: `events.notifications.announce_schedule_changes` (periodic) sends
+    each person one e-mail per batch, once the organizers have stopped editing for a while.
+    """
     if not event.schedule_published:
         return
     ScheduleChange.objects.create(
         event=event, proposal=proposal, kind=kind, before=before, after=after
     )
-    # The task sends every change not announced yet, so several changes in one request
-    # (or a second task of the same batch) still make one e-mail per person.
-    enqueue_on_commit(send_schedule_changes_task, event.pk)
 
 
 @dataclass
@@ -411,6 +411,7 @@ def session_place(
     moved_from = ""
     if session is None:
         session = ScheduledSession.objects.create(proposal=proposal, room=room, slot=slot)
+        _record_change(event, proposal, ScheduleChange.Kind.MOVED, "", _where(session))
         audit_record(
             actor=actor, action="schedule.place", target=proposal,
             detail={"room": room.pk, "slot": slot.pk},

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import ScheduleChange, ScheduledSession, TimeSlot
-from events.notifications import send_schedule_changes
+from events.notifications import announce_schedule_changes, send_schedule_changes
 from events.program import services as program
 from hub.models import AuditEntry
 from tests.events.program_helpers import (
@@ -372,7 +372,7 @@ def test_people_who_starred_a_moved_session_get_one_e_mail_per_batch():
     assert not ScheduleChange.objects.filter(notified_at__isnull=True).exists()
 
 
-def test_the_change_job_runs_after_commit_and_a_second_run_sends_nothing(
+def test_the_news_waits_for_a_quiet_grid_and_a_second_run_sends_nothing(
     django_capture_on_commit_callbacks,
 ):
     board, rooms, slots, proposals = published_board(1)
@@ -381,9 +381,13 @@ def test_the_change_job_runs_after_commit_and_a_second_run_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         program.session_place(proposal=proposals[0], room=rooms[1], slot=slots[1],
                               actor=board.organizer)  # fmt: skip
+    assert mail.outbox == []
+    soon = timezone.now() + timedelta(minutes=5)
+    assert announce_schedule_changes(now=soon) == 0
+    later = timezone.now() + timedelta(minutes=11)
+    assert announce_schedule_changes(now=later) == 1
+    assert announce_schedule_changes(now=later) == 0
     assert [m.to for m in mail.outbox] == [[board.attendee.email]]
-    assert send_schedule_changes(board.event.pk) == 0
-    assert len(mail.outbox) == 1
 
 
 def test_changes_before_publication_tell_nobody():
