@@ -106,7 +106,9 @@ class PeriodSerializer(serializers.Serializer):
     status = NamedChoiceField(
         choices=PERIOD_STATUSES,
         enum_name="PledgePeriodStatusEnum",
-        help_text="met; on track (approved hours keep pace with the time passed); behind.",
+        help_text="met (the pledged hours are approved); on track (the approved hours keep "
+        "pace with the days of the period passed before today, give or take a tenth of the "
+        "pledge); behind (they trail it by more, or the period ended short of the pledge).",
     )
 
 
@@ -162,6 +164,8 @@ class PledgeSerializer(serializers.ModelSerializer):
             approved=pledge.this_period,
             pending=pledge.pending_this_period,
             today=today,
+            starts_on=pledge.starts_on,
+            ends_on=pledge.ends_on,
         )
         return PeriodSerializer(_period_row(progress)).data
 

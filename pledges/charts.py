@@ -34,6 +34,8 @@ def attach_progress(pledges, today: date) -> list:
             approved=Decimal(str(pledge.this_period)),
             pending=Decimal("0"),
             today=today,
+            starts_on=pledge.starts_on,
+            ends_on=pledge.ends_on,
         )
     return rows
 

@@ -26,17 +26,6 @@ class PeriodSpan:
             return self.start.strftime("%b %y")
         return self.label
 
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def elapsed_fraction(self, today: date) -> float:
-        """How much of the period has passed by the end of `today` (0 to 1)."""
-        if today < self.start:
-            return 0.0
-        if today >= self.end:
-            return 1.0
-        return ((today - self.start).days + 1) / self.days()
-
     def next(self) -> "PeriodSpan":
         return period_containing(_add_months(self.start, MONTHS_PER_PERIOD[self.kind]), self.kind)
 

@@ -171,13 +171,25 @@ def pledges_of_organization(organization, *, user) -> QuerySet:
     return pledges_with_hours(pledges, timezone.localdate()).order_by("status", "-starts_on")
 
 
+# How far the approved hours may trail the pace before a period is "behind": a tenth of the
+# pledge, because hours are logged and approved days after they were given.
+PACE_TOLERANCE = Decimal("0.1")
+
+
 @dataclass
 class PeriodProgress:
+    """One period of a pledge: its hours, and the one rule that says whether it is "met",
+    "on track" or "behind" (the pledge page, the public list, the organization page and
+    the API all read `status`)."""
+
     span: PeriodSpan
     pledged: Decimal
     approved: Decimal
     pending: Decimal
     today: date
+    # The pledge's own dates: a pledge made mid-period is paced from its first day.
+    starts_on: date
+    ends_on: date | None
 
     @property
     def percent(self) -> int:
@@ -188,12 +200,33 @@ class PeriodProgress:
         return min(self.percent, 100)
 
     @property
+    def expected(self) -> Decimal:
+        """The approved hours that keep pace: the pledge spread evenly over the days of the
+        period the pledge covers, counting the days before today (today's hours are not
+        logged yet, so a pledge made today, or a period begun today, expects nothing)."""
+        first = max(self.span.start, self.starts_on)
+        last = min(self.span.end, self.ends_on) if self.ends_on else self.span.end
+        covered = (last - first).days + 1
+        if covered <= 0:
+            return Decimal("0")
+        passed = min(max((self.today - first).days, 0), covered)
+        return self.pledged * passed / covered
+
+    @property
+    def is_over(self) -> bool:
+        return self.today > self.span.end or bool(self.ends_on and self.today > self.ends_on)
+
+    @property
     def status(self) -> str:
-        """ "met", "on track" (approved keeps pace with the time passed) or "behind"."""
+        """ "met" (the pledged hours are approved); "behind" when the period ended short of
+        them, or while it runs when the approved hours trail the pace by more than
+        PACE_TOLERANCE of the pledge; otherwise "on track"."""
         if self.approved >= self.pledged:
             return "met"
-        expected = self.pledged * Decimal(str(self.span.elapsed_fraction(self.today)))
-        return "on track" if self.approved >= expected else "behind"
+        if self.is_over:
+            return "behind"
+        allowance = self.pledged * PACE_TOLERANCE
+        return "on track" if self.approved + allowance >= self.expected else "behind"
 
 
 def pledge_history(pledge: Pledge, today: date | None = None) -> list[PeriodProgress]:
@@ -229,6 +262,8 @@ def pledge_history(pledge: Pledge, today: date | None = None) -> list[PeriodProg
                 approved=row.get("approved") or Decimal("0"),
                 pending=row.get("pending") or Decimal("0"),
                 today=today,
+                starts_on=pledge.starts_on,
+                ends_on=pledge.ends_on,
             )
         )
     return history
