@@ -16,10 +16,12 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 setup: $(INSTALLED)
 
 ## Embedded default: SQLite, eager jobs, e-mail to the console, demo data.
+## HOST and PORT reach the settings too: e-mails link to where the portal is served.
+RUN_ENV = DEBUG=1 HOST=$(HOST) PORT=$(PORT)
 run: setup
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Browser tests need axe-core from npm and Debian's chromium; without them they skip.
 node_modules/.installed: package.json package-lock.json

@@ -262,8 +262,21 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Open Source Hub <hello@hub.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HUB_NAME = env.str("HUB_NAME", default="Open Source Hub")
-# Absolute links in e-mails sent by workers, which have no request to build them from.
-HUB_SITE_URL = env.str("HUB_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails (tickets, waitlist, digest, unsubscribe), which workers send
+# without a request to build them from: the address people reach the hub at. Unset, it is
+# where `make run` serves under DEBUG (its HOST and PORT, which the Makefile passes on), and
+# in production the first host name of ALLOWED_HOSTS.
+HUB_SITE_URL = env.str("HUB_SITE_URL", default="").rstrip("/")
+if not HUB_SITE_URL:
+    _served_names = [host for host in ALLOWED_HOSTS if "*" not in host and host[:1] != "."]
+    if DEBUG or not _served_names:
+        _host = env.str("HOST", default="") or "127.0.0.1"
+        # Served on every interface: this machine reaches it on its loopback address.
+        _host = "127.0.0.1" if _host in ("0.0.0.0", "::", "[::]") else _host  # noqa: S104
+        HUB_SITE_URL = f"http://{_host}:{env.int('PORT', default=8000)}"
+    else:
+        _scheme = "https" if env.bool("SECURE_SSL_REDIRECT", default=True) else "http"
+        HUB_SITE_URL = f"{_scheme}://{_served_names[0]}"
 HUB_REGION = env.str("HUB_REGION", default="Baltimore & the Mid-Atlantic")
 HUB_POSTAL_ADDRESS = env.str(
     "HUB_POSTAL_ADDRESS", default="Open Source Hub, 100 Light Street, Baltimore, MD 21202"
