@@ -62,8 +62,12 @@ def me(request):
 @require_POST
 @login_required
 def me_token_regenerate(request):
+    replacing = hub_queries.api_token_for(user=request.user) is not None
     hub_services.api_token_regenerate(user=request.user)
-    messages.success(request, "Your API token was replaced. The old one no longer works.")
+    if replacing:
+        messages.success(request, "Your API token was replaced. The old one no longer works.")
+    else:
+        messages.success(request, "Your API token was created. Keep it secret.")
     return redirect("me")
 
 
