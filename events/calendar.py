@@ -8,7 +8,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Event, Registration
 from events.permissions import public_organizer
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -28,7 +28,7 @@ def event_location(event: Event) -> str:
     return "Online" if event.online_url else ""
 
 
-def _vevent(event: Event, *, absolute_url, stamp) -> icalendar.Event:
+def _vevent(event: Event, *, absolute_url, stamp, summary: str = "") -> icalendar.Event:
     zone = timezone.get_current_timezone()
     url = absolute_url(event.get_absolute_url())
     vevent = icalendar.Event()
@@ -36,7 +36,7 @@ def _vevent(event: Event, *, absolute_url, stamp) -> icalendar.Event:
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", event.starts_at.astimezone(zone))
     vevent.add("dtend", event.ends_at.astimezone(zone))
-    vevent.add("summary", event.title)
+    vevent.add("summary", summary or event.title)
     # The description is Markdown, which reads well enough as plain text in a calendar.
     text = "\n\n".join(part for part in (event.summary, event.description[:4000], url) if part)
     vevent.add("description", text)
@@ -88,37 +88,87 @@ def session_uid(session) -> str:
     return f"session-{session.proposal_id}@{host}"
 
 
-def schedule_calendar_bytes(event: Event, sessions, *, absolute_url, name: str = "") -> bytes:
-    """The event's scheduled sessions: one VEVENT each, the room as LOCATION."""
+def _session_vevent(session, *, absolute_url, stamp) -> icalendar.Event:
+    """One scheduled session; the room (and the event's venue) as LOCATION."""
+    zone = timezone.get_current_timezone()
+    proposal = session.proposal
+    url = absolute_url(proposal.get_absolute_url())
+    hosts = [proposal.proposer, *proposal.co_hosts.all()]
+    venue = event_location(proposal.event)
+    vevent = icalendar.Event()
+    vevent.add("uid", session_uid(session))
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", session.slot.starts_at.astimezone(zone))
+    vevent.add("dtend", session.slot.ends_at.astimezone(zone))
+    vevent.add("summary", proposal.title)
+    hosted = "Hosted by " + ", ".join(p.display_name or "an attendee" for p in hosts)
+    text = "\n\n".join(part for part in (hosted, proposal.description[:4000], url) if part)
+    vevent.add("description", text)
+    vevent.add("location", f"{session.room.name}, {venue}" if venue else session.room.name)
+    vevent.add("url", url)
+    vevent.add("last-modified", max(session.updated_at, proposal.updated_at))
+    vevent.add("categories", [proposal.get_format_display()])
+    return vevent
+
+
+def _new_calendar(product: str, name: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{settings.HUB_NAME}//Schedule//EN")
+    calendar.add("prodid", f"-//{settings.HUB_NAME}//{product}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{event.title}: {name}" if name else event.title)
-    zone = timezone.get_current_timezone()
-    calendar.add("x-wr-timezone", str(zone))
-    stamp = timezone.now()
-    venue = event_location(event)
-    for session in sessions:
-        proposal = session.proposal
-        url = absolute_url(proposal.get_absolute_url())
-        hosts = [proposal.proposer, *proposal.co_hosts.all()]
-        vevent = icalendar.Event()
-        vevent.add("uid", session_uid(session))
-        vevent.add("dtstamp", stamp)
-        vevent.add("dtstart", session.slot.starts_at.astimezone(zone))
-        vevent.add("dtend", session.slot.ends_at.astimezone(zone))
-        vevent.add("summary", proposal.title)
-        hosted = "Hosted by " + ", ".join(p.display_name or "an attendee" for p in hosts)
-        text = "\n\n".join(part for part in (hosted, proposal.description[:4000], url) if part)
-        vevent.add("description", text)
-        vevent.add("location", f"{session.room.name}, {venue}" if venue else session.room.name)
-        vevent.add("url", url)
-        vevent.add("last-modified", max(session.updated_at, proposal.updated_at))
-        vevent.add("categories", [proposal.get_format_display()])
-        calendar.add_component(vevent)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", str(timezone.get_current_timezone()))
+    return calendar
+
+
+def _add_time_zones(calendar: icalendar.Calendar, first, last) -> None:
+    """The zone's rules only for the years the entries span keep the file small."""
     calendar.add_missing_timezones(
-        first_date=date(event.starts_at.year - 1, 1, 1),
-        last_date=date(event.ends_at.year + 2, 1, 1),
+        first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
     )
+
+
+def schedule_calendar_bytes(event: Event, sessions, *, absolute_url, name: str = "") -> bytes:
+    """The event's scheduled sessions: one VEVENT each, the room as LOCATION."""
+    calendar = _new_calendar("Schedule", f"{event.title}: {name}" if name else event.title)
+    stamp = timezone.now()
+    for session in sessions:
+        session.proposal.event = event
+        calendar.add_component(_session_vevent(session, absolute_url=absolute_url, stamp=stamp))
+    _add_time_zones(calendar, event.starts_at, event.ends_at)
+    return calendar.to_ical()
+
+
+# A registration without a seat yet is only tentatively in the person's calendar.
+TENTATIVE = {
+    Registration.Status.WAITLISTED: "On the waitlist",
+    Registration.Status.OFFERED: "Seat offered, to confirm",
+}
+
+
+def personal_calendar_bytes(registrations, sessions, *, absolute_url, name: str) -> bytes:
+    """A person's own calendar: the events they registered for (waitlist places and open
+    offers as TENTATIVE, their state in the title) and the sessions they starred."""
+    calendar = _new_calendar("My events", name)
+    stamp = timezone.now()
+    moments = []
+    for registration in registrations:
+        event = registration.event
+        state = TENTATIVE.get(registration.status)
+        vevent = _vevent(
+            event,
+            absolute_url=absolute_url,
+            stamp=stamp,
+            summary=f"{event.title} ({state.lower()})" if state else "",
+        )
+        if state and event.status != Event.Status.CANCELLED:
+            vevent.pop("status")
+            vevent.add("status", "TENTATIVE")
+        calendar.add_component(vevent)
+        moments += [event.starts_at, event.ends_at]
+    for session in sessions:
+        calendar.add_component(_session_vevent(session, absolute_url=absolute_url, stamp=stamp))
+        moments += [session.slot.starts_at, session.slot.ends_at]
+    if moments:
+        _add_time_zones(calendar, min(moments), max(moments))
     return calendar.to_ical()

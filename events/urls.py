@@ -8,6 +8,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.index, name="index"),
     path("calendar.ics", views.calendar_feed, name="calendar-feed"),
+    path("calendar/<int:pk>/<str:token>.ics", views.personal_calendar, name="personal-calendar"),
     path("new/", authoring_views.create, name="create"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/register/", views.register, name="register"),

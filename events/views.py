@@ -12,7 +12,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from directory.templatetags.directory_tags import querystring_with
-from events import calendar, queries, services
+from events import calendar, feeds, queries, services
+from events.filters import EventFilter
 from events.forms import RegistrationForm
 from events.models import Event, Registration
 from events.notifications import ticket_qr_svg
@@ -25,16 +26,15 @@ PAGE_SIZE = 20
 @require_safe
 @cache_anonymous_page
 def index(request):
-    query = queries.EventListQuery.from_querydict(request.GET)
     now = timezone.now()
-    page = Paginator(queries.event_list(query, now=now), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = EventFilter.for_page(request.GET, queries.public_events(), now=now)
+    query = filters.wanted
+    page = Paginator(queries.event_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.without_hidden_organizers(page.object_list)
     for event in page.object_list:
         seats = queries.SeatsInfo(capacity=event.capacity, taken=event.seats_taken)
         event.seats_text = queries.seats_label(event, seats, now=now)
-    facets = queries.event_facets(query, now=now)
+    facets = queries.event_facets(filters)
     context = {
         "query": query,
         "page": page,
@@ -224,3 +224,20 @@ def calendar_feed(request):
         name=f"{settings.HUB_NAME} events",
     )
     return _ics_response(body, "events.ics")
+
+
+@require_safe
+def personal_calendar(request, pk, token):
+    """A person's secret calendar address, for calendar apps: no sign-in, the token is the key."""
+    feed = feeds.feed_for_token(pk, token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    body = calendar.personal_calendar_bytes(
+        feeds.feed_registrations(feed.user),
+        feeds.feed_sessions(feed.user),
+        absolute_url=request.build_absolute_uri,
+        name=f"My events ({settings.HUB_NAME})",
+    )
+    response = _ics_response(body, "my-events.ics")
+    response["Cache-Control"] = "private, no-store"
+    return response

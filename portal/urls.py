@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
     path("me/token/", views.me_token_regenerate, name="me-token-regenerate"),
+    path("me/calendar/", views.me_calendar_feed, name="me-calendar-feed"),
     path("me/export.json", views.export_json, name="me-export"),
     path("me/delete/", views.account_delete, name="me-delete"),
 ]

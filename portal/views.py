@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory import queries as directory_queries
+from events import feeds as event_feeds
 from events import queries as event_queries
 from hub import queries as hub_queries
 from hub import services as hub_services
@@ -54,9 +56,42 @@ def me(request):
         "submitted_organizations": submitted_organizations,
         "submitted_projects": submitted_projects,
         "registrations": event_queries.registrations_of(request.user),
+        **_calendar_feed_context(request),
         "contributions": list(pledge_queries.contributions_of(request.user)[:MY_LOGS_LIMIT]),
     }
     return render(request, "hub/me.html", context)
+
+
+def _calendar_feed_context(request) -> dict:
+    feed = event_feeds.feed_of(request.user)
+    if feed is None:
+        return {"calendar_feed": None}
+    path = reverse("events:personal-calendar", kwargs={"pk": feed.pk, "token": feed.token})
+    address = request.build_absolute_uri(path)
+    return {
+        "calendar_feed": feed,
+        "calendar_feed_url": address,
+        "calendar_feed_webcal": "webcal://" + address.split("://", 1)[1],
+    }
+
+
+@require_POST
+@login_required
+def me_calendar_feed(request):
+    """Create or replace the secret calendar address (action=renew), or withdraw it."""
+    if request.POST.get("action") == "revoke":
+        if event_feeds.calendar_feed_revoke(user=request.user):
+            messages.success(request, "Your calendar address is withdrawn: it no longer works.")
+    else:
+        replacing = event_feeds.feed_of(request.user) is not None
+        event_feeds.calendar_feed_renew(user=request.user)
+        messages.success(
+            request,
+            "Your calendar has a new address; the old one no longer works."
+            if replacing
+            else "Your calendar address is ready. Add it to your calendar app.",
+        )
+    return redirect(reverse("me") + "#calendar-title")
 
 
 @require_POST
