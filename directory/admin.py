@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 
-from directory import services
+from directory import queries, services
 from directory.models import (
     ListingRevision,
     ListingStatus,
@@ -625,27 +625,27 @@ class ListingRevisionAdmin(admin.ModelAdmin):
         url = reverse(f"admin:directory_{listing._meta.model_name}_change", args=[listing.pk])
         return format_html('<a href="{}">{}</a>', url, listing)
 
-    @admin.display(description="Proposed against current")
+    @admin.display(description="What the edit changes")
     def comparison(self, obj):
         listing = obj.listing
         rows = []
-        for name, proposed in obj.data.items():
+        for name, before, proposed in queries.revision_changes(obj):
             if name == "tags":
                 label = "Tags"
-                current = ", ".join(tag.name for tag in listing.tags.all())
-                proposed = ", ".join(
-                    Tag.objects.filter(pk__in=proposed).values_list("name", flat=True)
+                tags = Tag.objects.filter(pk__in=[*(before or ()), *proposed])
+                names = dict(tags.values_list("pk", "name"))
+                before, proposed = (
+                    None if ids is None else ", ".join(sorted(names.get(pk, "?") for pk in ids))
+                    for ids in (before, proposed)
                 )
             else:
-                field = listing._meta.get_field(name)
-                label = capfirst(field.verbose_name)
-                current = getattr(listing, name)
-            changed = "changed" if current != proposed else ""
-            rows.append((label, current, proposed, changed))
+                label = capfirst(listing._meta.get_field(name).verbose_name)
+            rows.append((label, "—" if before is None else before, proposed))
         return format_html(
-            "<table><thead><tr><th>Field</th><th>Current</th><th>Proposed</th><th></th></tr>"
+            "<table><thead><tr><th>Field</th><th>Before</th><th>{}</th></tr>"
             "</thead><tbody>{}</tbody></table>",
-            format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+            "Proposed" if obj.status == ListingRevision.Status.PENDING else "After",
+            format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows),
         )
 
     @admin.action(description="Approve selected edits (they go live)")

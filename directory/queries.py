@@ -671,6 +671,22 @@ def _directory_page_keys(query: DirectoryQuery, offset: int, limit: int) -> list
     return [(pk, kind) for pk, *_, kind in rows[offset : offset + limit]]
 
 
+# A revision's data holds the new value of each field the edit changes (tags as ids) and,
+# under this key (no field's name), the values they replaced.
+PREVIOUS_VALUES = "_previous"
+
+
+def revision_changes(revision) -> list[tuple[str, object, object]]:
+    """(field name, value before, value proposed) for each field a revision changes; the value
+    before is None for revisions recorded before the hub kept it."""
+    previous = revision.data.get(PREVIOUS_VALUES, {})
+    return [
+        (name, previous.get(name), proposed)
+        for name, proposed in revision.data.items()
+        if name != PREVIOUS_VALUES
+    ]
+
+
 def organization_project_roles(organization: Organization) -> QuerySet:
     """The organization's published projects, with the role it plays in each."""
     return (

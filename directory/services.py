@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from directory.permissions import (
     member_can_manage,
     member_can_manage_owners,
 )
-from directory.queries import directory_cache_invalidate
+from directory.queries import PREVIOUS_VALUES, directory_cache_invalidate
 from directory.search import search_vector_refresh
 from hub.audit import audit_record
 from hub.locks import row_lock
@@ -168,7 +169,15 @@ def project_role_set(
 def _notify_submitter(listing, *, subject: str, template: str, context: dict) -> None:
     if listing.created_by is None:
         return
-    body = render_to_string(template, {"listing": listing, **context})
+    body = render_to_string(
+        template,
+        {
+            **hub_context(),
+            "listing": listing,
+            "listing_url": _site_link(listing.get_absolute_url()),
+            **context,
+        },
+    )
     email_queue(message=EmailMessage(subject=subject, body=body, to=[listing.created_by.email]))
 
 
@@ -659,6 +668,34 @@ def membership_transfer_ownership(
 # --- Edits --------------------------------------------------------------------------------
 
 
+def _stored_value(listing, name: str):
+    value = getattr(listing, name)
+    return (value.name or "") if isinstance(value, FieldFile) else value
+
+
+def _same_value(current, proposed) -> bool:
+    # Browsers send a text area's line ends as CRLF: the same text is no change.
+    if isinstance(current, str) and isinstance(proposed, str):
+        return current.replace("\r\n", "\n").strip() == proposed.replace("\r\n", "\n").strip()
+    return current == proposed
+
+
+def _changes(listing, data: dict, fields: list[str], tags) -> dict:
+    """The revision data of an edit: the fields whose value it changes (tags as sorted ids),
+    and under PREVIOUS_VALUES what they were; empty when it changes nothing."""
+    current = type(listing).objects.get(pk=listing.pk)
+    changed, previous = {}, {}
+    for name in fields:
+        if name in data and not _same_value(_stored_value(current, name), data[name]):
+            changed[name], previous[name] = data[name], _stored_value(current, name)
+    if tags is not None:
+        current_tags = sorted(current.tags.values_list("pk", flat=True))
+        proposed_tags = sorted(tag.pk for tag in tags)
+        if proposed_tags != current_tags:
+            changed["tags"], previous["tags"] = proposed_tags, current_tags
+    return {**changed, PREVIOUS_VALUES: previous} if changed else {}
+
+
 def _edit_goes_live_at_once(listing) -> bool:
     if listing.status != ListingStatus.PUBLISHED:
         return True  # nobody sees it yet; staff review the whole listing when publishing
@@ -681,21 +718,20 @@ def listing_edit(
     the old text (and logo) until staff approve the edit; verified organizations' edits
     apply at once. `logo` is an uploaded file; `remove_logo` goes back to the monogram.
 
-    Returns the revision waiting for review, or None when the edit applied.
+    Returns the revision waiting for review, or None when the edit applied (or changed
+    nothing). A revision holds only the fields the edit changes.
     """
     if not listing_can_manage(user=actor, listing=listing):
         raise PermissionDenied("Only the listing's managers and staff change it.")
     data = _with_logo(data, type(listing), logo=logo, remove_logo=remove_logo)
     fields = ORGANIZATION_FIELDS if isinstance(listing, Organization) else PROJECT_FIELDS
-    revision_data = {key: data[key] for key in fields if key in data}
-    if tags is not None:
-        revision_data["tags"] = [tag.pk for tag in tags]
+    revision_data = _changes(listing, data, fields, tags)
     field = "organization" if isinstance(listing, Organization) else "project"
     if _edit_goes_live_at_once(listing):
         if listing.status == ListingStatus.REJECTED:
             listing.status = ListingStatus.PENDING  # fixed up: back into the review queue
         _save_listing(listing, data, fields, tags)
-        if listing.status == ListingStatus.PUBLISHED:
+        if listing.status == ListingStatus.PUBLISHED and revision_data:
             transaction.on_commit(directory_cache_invalidate)
             ListingRevision.objects.create(
                 data=revision_data,
@@ -710,6 +746,8 @@ def listing_edit(
     preview = type(listing).objects.get(pk=listing.pk)
     _set_fields(preview, data, fields)
     preview.full_clean(exclude=["slug", "search_vector"])
+    if not revision_data:
+        return None
     revision = ListingRevision.objects.create(
         data=revision_data, proposed_by=actor, **{field: listing}
     )
@@ -724,7 +762,7 @@ def revision_approve(*, revision: ListingRevision, actor: User) -> None:
     if revision.status != ListingRevision.Status.PENDING:
         return
     listing = revision.listing
-    data = dict(revision.data)
+    data = {name: value for name, value in revision.data.items() if name != PREVIOUS_VALUES}
     tag_ids = data.pop("tags", None)
     tags = list(Tag.objects.filter(pk__in=tag_ids)) if tag_ids is not None else None
     fields = ORGANIZATION_FIELDS if isinstance(listing, Organization) else PROJECT_FIELDS

@@ -502,7 +502,10 @@ def test_api_edit_by_an_owner_of_an_unverified_organization_waits_for_review():
     assert body["description"] == "We build open source tools for the region."
     revision = ListingRevision.objects.get(organization=organization)
     assert revision.status == ListingRevision.Status.PENDING
-    assert revision.data == {"description": "Now with more harbor."}
+    assert revision.data == {
+        "description": "Now with more harbor.",
+        "_previous": {"description": "We build open source tools for the region."},
+    }
 
 
 def test_api_edit_of_a_verified_organization_goes_live_at_once():

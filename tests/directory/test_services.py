@@ -424,7 +424,12 @@ def test_an_edit_to_a_published_unverified_listing_waits_for_staff(user, staff_u
     assert live.city == "Baltimore"
     assert not live.tags.exists()
     assert revision.status == ListingRevision.Status.PENDING
-    assert revision.data == {"description": "Now with maps.", "city": "Towson", "tags": [gis.pk]}
+    assert revision.data == {
+        "description": "Now with maps.",
+        "city": "Towson",
+        "tags": [gis.pk],
+        "_previous": {"description": ORGANIZATION["description"], "city": "Baltimore", "tags": []},
+    }
 
     services.revision_approve(revision=revision, actor=staff_user)
 
@@ -463,7 +468,10 @@ def test_a_verified_organizations_edit_applies_at_once_and_is_recorded(user, sta
     assert Organization.objects.get(pk=organization.pk).description == "Updated by us."
     revision = ListingRevision.objects.get(organization=organization)
     assert revision.status == ListingRevision.Status.APPLIED
-    assert revision.data == {"description": "Updated by us."}
+    assert revision.data == {
+        "description": "Updated by us.",
+        "_previous": {"description": ORGANIZATION["description"]},
+    }
     assert audit_actions(organization)[-1] == "listing.edit"
 
 
