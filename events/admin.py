@@ -16,9 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from directory.admin import audit_trail_html
-from events import services
-from events.manage_forms import formfield_https
+from directory.admin import ask_for_reason, audit_trail_html, pending_first
+from events import authoring, services
+from events.manage_forms import InEventTimeZone, TimeZoneField, formfield_https
 from events.models import (
     Event,
     Registration,
@@ -32,6 +32,7 @@ from events.models import (
 )
 from events.program import services as program_services
 from events.services import event_check_times
+from events.zones import event_zone
 from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
 
@@ -39,24 +40,33 @@ CANCEL_TEMPLATE = "admin/events/cancel_events.html"
 SEATS_FILTER = Q(registrations__status__in=Registration.SEAT_HOLDING)
 
 
-class EventAdminForm(forms.ModelForm):
+class EventAdminForm(InEventTimeZone, forms.ModelForm):
+    """Times are typed in the event's own time zone, as on the organizers' pages."""
+
+    time_zone = TimeZoneField()
+
     class Meta:
         model = Event
         formfield_callback = formfield_https
         fields = [
-            "title", "slug", "kind", "status", "summary", "description", "starts_at", "ends_at",
-            "venue_name", "venue_address", "online_url", "capacity", "registration_opens_at",
-            "registration_closes_at", "ask_accessibility", "ask_dietary", "questions",
+            "title", "slug", "kind", "status", "summary", "description", "time_zone", "starts_at",
+            "ends_at", "venue_name", "venue_address", "online_url", "capacity",
+            "registration_opens_at", "registration_closes_at", "ask_accessibility", "ask_dietary",
+            "questions",
             "organization", "organizers", "proposals_open", "schedule_published",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_times_in_zone(event_zone(self.instance).key)
         status = self.fields.get("status")
         if status is not None and self.instance.status != Event.Status.CANCELLED:
-            # Cancelling tells everyone registered: it is the "Cancel" action's job.
+            # Cancelling tells everyone registered: it is the "Cancel" action's job; so is
+            # a review (the organizers are told of the decision).
             status.choices = [
-                choice for choice in status.choices if choice[0] != Event.Status.CANCELLED
+                choice
+                for choice in status.choices
+                if choice[0] not in (Event.Status.CANCELLED, Event.Status.REVIEW)
             ]
 
     def clean_capacity(self):
@@ -108,7 +118,8 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     search_fields = ["title", "slug", "summary", "venue_name", "organization__name"]
     list_select_related = ["organization"]
     date_hierarchy = "starts_at"
-    ordering = ["-starts_at"]
+    # Events waiting for review first: the staff queue (filter "Waiting for review").
+    ordering = [pending_first(Event.Status.REVIEW), "-starts_at"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["organizers"]
     autocomplete_fields = ["organization"]
@@ -119,7 +130,7 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "summary", "description"]}),
         ("When and where", {"fields": [
-            "starts_at", "ends_at", "venue_name", "venue_address", "online_url",
+            "time_zone", "starts_at", "ends_at", "venue_name", "venue_address", "online_url",
         ]}),
         ("Registration", {"fields": [
             "capacity", "registrations_link", "registration_opens_at", "registration_closes_at",
@@ -129,13 +140,14 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
         ("Sessions", {"fields": ["proposals_open", "schedule_published"]}),
         ("History", {"fields": ["cancelled_at", "created_at", "updated_at", "audit_trail"]}),
     ]  # fmt: skip
-    actions = ["cancel_selected"]
+    actions = ["approve_selected", "send_back_selected", "cancel_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(seat_total=Count("pk", filter=SEATS_FILTER))
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status == Event.Status.CANCELLED:
+        if obj is not None and obj.status in (Event.Status.CANCELLED, Event.Status.REVIEW):
+            # Decided by the actions, which tell the people concerned.
             return [*self.readonly_fields, "status"]
         return self.readonly_fields
 
@@ -193,6 +205,48 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
             audit_record(
                 actor=request.user, action="event.staff_edit", target=obj, detail={"fields": edited}
             )
+
+    def _decide(self, request, events, decide, done: str) -> None:
+        count = 0
+        for event in events:
+            try:
+                decide(event)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{event}: {error_text(error)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{plural(count, 'event')} {done}.", messages.SUCCESS)
+
+    @admin.action(description="Publish selected events waiting for review (organizers are told)")
+    def approve_selected(self, request, queryset):
+        self._decide(
+            request,
+            queryset.filter(status=Event.Status.REVIEW),
+            lambda event: authoring.event_review_approve(event=event, actor=request.user),
+            "published; their organizers are told by e-mail",
+        )
+
+    @admin.action(description="Send selected events back to their organizers (with a reason)")
+    def send_back_selected(self, request, queryset):
+        waiting = queryset.filter(status=Event.Status.REVIEW)
+        return ask_for_reason(
+            self,
+            request,
+            waiting,
+            action="send_back_selected",
+            title="Send events back",
+            intro="These events go back to their organizers as drafts. The reason is sent to "
+            "each organizer; say what to change so they can submit again.",
+            apply=lambda reason: self._decide(
+                request,
+                waiting,
+                lambda event: authoring.event_review_send_back(
+                    event=event, actor=request.user, reason=reason
+                ),
+                "sent back; their organizers are told why by e-mail",
+            ),
+        )
 
     @admin.action(description="Cancel selected events (everyone registered is told)")
     def cancel_selected(self, request, queryset):

@@ -1,10 +1,15 @@
 """Forms of the organizer pages: check-in, attendee filter, message, edit, cancel."""
 
+import zoneinfo
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
+from events import zones
 from events.models import Event, Registration
 from events.services import EDITABLE_FIELDS, event_check_times
 
@@ -76,6 +81,77 @@ def _local_datetime(label, *, required=True, help_text=""):
     )
 
 
+class TimeZoneInput(forms.TextInput):
+    """A text field with the zones' names as suggestions (a datalist: typing "Vancouver"
+    offers America/Vancouver), and any name typed by hand still accepted."""
+
+    def get_context(self, name, value, attrs):
+        attrs = {**(attrs or {}), "list": f"{attrs.get('id', name)}-names"}
+        attrs.setdefault("autocomplete", "off")
+        attrs.setdefault("spellcheck", "false")
+        return super().get_context(name, value, attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id', name)}-names"
+        options = format_html_join(
+            "", '<option value="{}">', ((n,) for n in zones.suggested_names())
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
+class TimeZoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault(
+            "help_text",
+            "Where the event happens, e.g. America/Vancouver (empty: the hub's, "
+            f"{settings.TIME_ZONE}). The times are typed in this zone, and everyone sees "
+            "them in it.",
+        )
+        super().__init__(max_length=64, required=False, widget=TimeZoneInput(), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return zones.canonical_name(value) if value else settings.TIME_ZONE
+
+
+ZONED_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+
+class InEventTimeZone:
+    """For forms with a `time_zone` field and the event's times: the times are shown and
+    typed in the zone the form names (the one submitted, else the event's), stored in UTC.
+    Call `show_times_in_zone(zone_name)` at the end of `__init__`."""
+
+    def show_times_in_zone(self, zone_name: str) -> None:
+        if not self.initial.get("time_zone"):
+            self.initial["time_zone"] = zone_name
+        zone = zoneinfo.ZoneInfo(zone_name)
+        for name in ZONED_FIELDS:
+            value = self.initial.get(name)
+            if name in self.fields and value is not None and timezone.is_aware(value):
+                # Naive wall-clock time: the widget shows it as it is.
+                self.initial[name] = timezone.localtime(value, zone).replace(tzinfo=None)
+
+    def submitted_zone(self) -> zoneinfo.ZoneInfo:
+        """The zone the typed times are in; while the zone typed is wrong (its field says
+        so), the one the form showed."""
+        try:
+            name = zones.canonical_name(self.data.get(self.add_prefix("time_zone")) or "")
+        except ValidationError:
+            name = self.initial.get("time_zone") or settings.TIME_ZONE
+        return zoneinfo.ZoneInfo(name)
+
+    def full_clean(self):
+        if not self.is_bound:
+            return super().full_clean()
+        # Django reads typed times in the current time zone, and says so when one does not
+        # exist or is ambiguous there (a daylight-saving change): make it the event's.
+        with timezone.override(self.submitted_zone()):
+            return super().full_clean()
+
+
 def formfield_https(model_field, **kwargs):
     """Addresses typed without a scheme are taken as https (Django 6's default too)."""
     if isinstance(model_field, models.URLField):
@@ -83,8 +159,8 @@ def formfield_https(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class EventEditForm(forms.ModelForm):
-    """The event's details as organizers see them. Times are typed in the hub's time zone."""
+class EventEditForm(InEventTimeZone, forms.ModelForm):
+    """The event's details as organizers see them. Times are typed in the event's time zone."""
 
     questions = forms.CharField(
         label="Your own questions",
@@ -106,9 +182,10 @@ class EventEditForm(forms.ModelForm):
     def __init__(self, *args, seats_taken: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.seats_taken = seats_taken
-        zone = settings.TIME_ZONE
-        self.fields["starts_at"] = _local_datetime("Starts", help_text=f"Time zone: {zone}.")
-        self.fields["ends_at"] = _local_datetime("Ends", help_text=f"Time zone: {zone}.")
+        self.fields["time_zone"] = TimeZoneField()
+        in_zone = "In the event's time zone."
+        self.fields["starts_at"] = _local_datetime("Starts", help_text=in_zone)
+        self.fields["ends_at"] = _local_datetime("Ends", help_text=in_zone)
         self.fields["registration_opens_at"] = _local_datetime(
             "Registration opens", required=False, help_text="Leave empty to open it now."
         )
@@ -117,6 +194,7 @@ class EventEditForm(forms.ModelForm):
             required=False,
             help_text="Leave empty to keep it open until the event starts.",
         )
+        self.fields["capacity"] = forms.IntegerField(label="Capacity", required=False, min_value=1)
         self.fields["capacity"].help_text = (
             f"Seats; leave empty for no limit. {seats_taken} already taken. "
             "More seats go to the waitlist at once, in order."
@@ -125,6 +203,7 @@ class EventEditForm(forms.ModelForm):
         self.fields["description"].help_text = "Markdown."
         if not self.is_bound:
             self.initial["questions"] = "\n".join(str(q) for q in (self.instance.questions or []))
+        self.show_times_in_zone(zones.event_zone(self.instance).key)
 
     def clean_questions(self):
         lines = [" ".join(line.split()) for line in self.cleaned_data["questions"].splitlines()]

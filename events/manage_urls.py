@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events import manage_views
+from events import authoring_views, manage_views
 from events.program import manage_views as program
 
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("message/", manage_views.message, name="manage-message"),
     path("edit/", manage_views.edit, name="manage-edit"),
     path("cancel/", manage_views.cancel, name="manage-cancel"),
+    path("submit/", authoring_views.submit, name="manage-submit"),
+    path("withdraw/", authoring_views.withdraw, name="manage-withdraw"),
+    path("duplicate/", authoring_views.duplicate, name="manage-duplicate"),
     path("sessions/", program.sessions, name="manage-sessions"),
     path("sessions/board/", program.board, name="manage-board"),
     path("sessions/<int:pk>/moderate/", program.moderate, name="manage-moderate"),

@@ -369,3 +369,13 @@ def visitor_action(
     if seats.is_full:
         return Action("waitlist", "Sold out: join the waitlist and you get the next free seat.")
     return Action("register")
+
+
+def unpublished_events_of(organization: Organization, *, limit: int = 10) -> list:
+    """The organization's drafts and events waiting for review, for its managers (never the
+    public), soonest first."""
+    return list(
+        Event.objects.filter(
+            organization=organization, status__in=[Event.Status.DRAFT, Event.Status.REVIEW]
+        ).order_by("starts_at", "pk")[:limit]
+    )

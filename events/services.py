@@ -44,7 +44,7 @@ def registration_closed_reason(event: Event, *, now=None) -> str | None:
     if now >= event.starts_at:
         return "This event has already started."
     if event.registration_opens_at and now < event.registration_opens_at:
-        local = timezone.localtime(event.registration_opens_at)
+        local = timezone.localtime(event.registration_opens_at, zones.event_zone(event))
         when = date_format(local, "F j, Y \\a\\t g:i A T")
         return f"Registration opens on {when}."
     if event.registration_closes_at and now >= event.registration_closes_at:

@@ -81,10 +81,13 @@ def test_events_and_pledges_register_their_sections(rf):
     assert names == ["pledges", "events"]
 
 
-def test_without_pledges_or_events_only_a_manager_sees_the_pledges_section(rf):
+def test_without_pledges_or_events_only_a_manager_sees_the_sections(rf):
     organization = OrganizationFactory()
     request = rf.get("/")
     request.user = AnonymousUser()
     assert organization_sections(request, organization, can_manage=False) == []
     managed = organization_sections(request, organization, can_manage=True)
-    assert [(s.name, s.stylesheets) for s in managed] == [("pledges", ("css/pledges.css",))]
+    assert [(s.name, s.stylesheets) for s in managed] == [
+        ("pledges", ("css/pledges.css",)),
+        ("events", ()),  # with its "Create an event" link
+    ]

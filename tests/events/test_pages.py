@@ -368,7 +368,7 @@ def test_drafts_are_404_for_the_public_and_previews_for_organizers(client, user)
         login(client, person)
         response = client.get(event.get_absolute_url())
         assert response.status_code == 200
-        assert "Only its organizers and staff can see this page" in html_of(response)
+        assert "Draft — only organizers see this." in html_of(response)
         assert "<form" not in action_block(response)
         assert response["Cache-Control"].startswith("private")
 
