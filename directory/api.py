@@ -85,9 +85,18 @@ class ListingSerializer(serializers.ModelSerializer):
         help_text="The description rendered from Markdown and sanitised."
     )
     page_url = serializers.SerializerMethodField(help_text="The listing's page in the directory.")
+    logo_url = serializers.SerializerMethodField(
+        help_text="The listing's logo (WebP, at most 512 pixels a side), or null without one."
+    )
 
     def get_description_html(self, listing) -> str:
         return str(render_markdown(listing.description))
+
+    def get_logo_url(self, listing) -> str | None:
+        if not listing.logo:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(listing.logo.url) if request else listing.logo.url
 
     def get_page_url(self, listing) -> str:
         url = listing.get_absolute_url()
@@ -109,9 +118,9 @@ class OrganizationSerializer(ListingSerializer):
     class Meta:
         model = Organization
         fields = [
-            "url", "page_url", "slug", "name", "kind", "description", "description_html",
-            "website", "city", "neighbourhood", "size_band", "innersource", "featured",
-            "verified", "status", "tags", "projects", "published_at", "updated_at",
+            "url", "page_url", "slug", "name", "kind", "logo_url", "description",
+            "description_html", "website", "city", "neighbourhood", "size_band", "innersource",
+            "featured", "verified", "status", "tags", "projects", "published_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -131,7 +140,7 @@ class ProjectSerializer(ListingSerializer):
     class Meta:
         model = Project
         fields = [
-            "url", "page_url", "slug", "name", "description", "description_html",
+            "url", "page_url", "slug", "name", "logo_url", "description", "description_html",
             "repository_url", "homepage", "license", "seeking_contributors", "pitch",
             "pitch_html", "help_wanted", "contact_url", "status", "tags", "organizations",
             "published_at", "updated_at",

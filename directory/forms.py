@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
+from django.db.models.functions import Lower
 
 from directory.licenses import spdx_ids_by_lowercase
 from directory.models import Membership, Organization, Project, ProjectRole, Tag
@@ -17,20 +19,73 @@ def _http_url_field(label: str, help_text: str = "") -> forms.URLField:
     return HttpURLField(label=label, required=False, assume_scheme="https", help_text=help_text)
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in a fieldset per group, which static/js/filter-choices.js lets people
+    filter by typing (without JavaScript the groups and the order still help)."""
+
+    template_name = "directory/widgets/grouped_checkboxes.html"
+
+
+def tag_choices_by_kind() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Every tag, grouped by kind (technologies, then topics), by name within a group."""
+    groups = {kind: [] for kind in Tag.Kind.values}
+    for tag in Tag.objects.order_by(Lower("name"), "pk"):
+        groups[tag.kind].append((tag.pk, tag.name))
+    labels = {Tag.Kind.TECHNOLOGY: "Technologies", Tag.Kind.TOPIC: "Topics"}
+    return [(labels.get(kind, kind), choices) for kind, choices in groups.items() if choices]
+
+
 def _tags_field(help_text: str) -> CappedModelMultipleChoiceField:
     return CappedModelMultipleChoiceField(
         queryset=Tag.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroupedCheckboxes,
         help_text=help_text,
         max_choices=MAX_TAGS,
         noun="tags",
     )
 
 
-class OrganizationForm(forms.ModelForm):
+def _logo_field() -> forms.FileField:
+    max_megabytes = settings.HUB_LOGO_MAX_BYTES / (1024 * 1024)
+    return forms.FileField(
+        label="Logo",
+        required=False,
+        help_text=(
+            f"PNG, JPEG or WebP, at most {max_megabytes:g} MB; a square image of at least "
+            "256×256 pixels looks best. Without a logo the listing shows its initials."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+
+class ListingLogoMixin:
+    """A logo upload, and a box to remove the logo when the listing has one. Neither is a
+    model field of the form: the services store the logo (directory.logos)."""
+
+    def _setup_logo_fields(self) -> None:
+        if not (self.instance.pk and self.instance.logo):
+            del self.fields["remove_logo"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("logo") and cleaned.get("remove_logo"):
+            self.add_error("remove_logo", "Upload a new logo or remove the logo, not both.")
+        return cleaned
+
+
+class OrganizationForm(ListingLogoMixin, forms.ModelForm):
     website = _http_url_field("Website")
     tags = _tags_field(f"Technologies and topics the organization works on (up to {MAX_TAGS}).")
+    logo = _logo_field()
+    remove_logo = forms.BooleanField(
+        label="Remove the logo (show the initials instead)", required=False
+    )
+
+    field_order = [
+        "name", "kind", "description", "logo", "remove_logo", "website", "city",
+        "neighbourhood", "size_band", "innersource", "tags",
+    ]  # fmt: skip
 
     class Meta:
         model = Organization
@@ -39,6 +94,11 @@ class OrganizationForm(forms.ModelForm):
             "innersource", "tags",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_logo_fields()
+        self.fields["tags"].choices = tag_choices_by_kind()
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -53,7 +113,7 @@ class OrganizationForm(forms.ModelForm):
         return name
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ListingLogoMixin, forms.ModelForm):
     repository_url = _http_url_field("Repository", "Where the code lives (https://…).")
     homepage = _http_url_field("Homepage")
     contact_url = _http_url_field(
@@ -73,6 +133,15 @@ class ProjectForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     tags = _tags_field(f"Up to {MAX_TAGS}.")
+    logo = _logo_field()
+    remove_logo = forms.BooleanField(
+        label="Remove the logo (show the initials instead)", required=False
+    )
+
+    field_order = [
+        "name", "description", "logo", "remove_logo", "repository_url", "homepage", "license",
+        "tags", "seeking_contributors", "pitch", "help_wanted", "contact_url",
+    ]  # fmt: skip
 
     class Meta:
         model = Project
@@ -84,6 +153,11 @@ class ProjectForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "pitch": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_logo_fields()
+        self.fields["tags"].choices = tag_choices_by_kind()
 
     def clean_license(self):
         license_id = self.cleaned_data["license"].strip()
@@ -110,6 +184,7 @@ class ProjectSubmitForm(ProjectForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         required=False,
+        empty_label="None: an independent project",
         help_text="List the project on behalf of an organization you manage.",
     )
     role = forms.ChoiceField(

@@ -44,7 +44,9 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError({"logo": message})
 
 
-def _megabytes(size: int) -> str:
+def _file_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} kB"
     return f"{size / (1024 * 1024):.1f} MB"
 
 
@@ -78,12 +80,12 @@ def logo_prepare(upload) -> PreparedLogo:
     max_bytes = settings.HUB_LOGO_MAX_BYTES
     if upload.size is not None and upload.size > max_bytes:
         raise _refuse(
-            f"The file is {_megabytes(upload.size)}; a logo may be at most {_megabytes(max_bytes)}."
+            f"The file is {_file_size(upload.size)}; a logo may be at most {_file_size(max_bytes)}."
         )
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _refuse(f"The file is larger than {_megabytes(max_bytes)}, the limit for a logo.")
+        raise _refuse(f"The file is larger than {_file_size(max_bytes)}, the limit for a logo.")
     try:
         _open(data).verify()
         image = _open(data)
@@ -135,6 +137,12 @@ class Monogram:
     text: str = MONOGRAM_TEXT
 
 
+def monogram_background(hue: int) -> str:
+    """The monogram's colour for a hue in degrees: dark, so white initials stay legible."""
+    red, green, blue = colorsys.hls_to_rgb(hue / 360, MONOGRAM_LIGHTNESS, MONOGRAM_SATURATION)
+    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+
+
 def monogram(name: str) -> Monogram:
     """Up to two initials of `name` on a colour of its own: the same name always gets the
     same colour, different names mostly different ones."""
@@ -142,6 +150,4 @@ def monogram(name: str) -> Monogram:
     significant = [w for w in words if w.lower() not in SMALL_WORDS] or words
     initials = "".join(word[0] for word in significant[:2]).upper() or "?"
     hue = int(hashlib.sha256(name.strip().lower().encode()).hexdigest()[:8], 16) % 360
-    red, green, blue = colorsys.hls_to_rgb(hue / 360, MONOGRAM_LIGHTNESS, MONOGRAM_SATURATION)
-    background = f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
-    return Monogram(initials=initials, background=background)
+    return Monogram(initials=initials, background=monogram_background(hue))

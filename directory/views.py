@@ -157,17 +157,20 @@ def submit(request):
     kind = "project" if request.GET.get("type") == "project" else "organization"
     managed = queries.organizations_managed_by(request.user)
     if kind == "organization":
-        form = OrganizationForm(request.POST or None)
+        form = OrganizationForm(request.POST or None, request.FILES or None)
     else:
-        form = ProjectSubmitForm(request.POST or None, managed_organizations=managed)
+        form = ProjectSubmitForm(
+            request.POST or None, request.FILES or None, managed_organizations=managed
+        )
     if request.method == "POST" and form.is_valid():
-        data = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("tags", "organization", "role")
-        }
+        data = _listing_data(form, exclude=("organization", "role"))
         try:
             if kind == "organization":
                 listing = services.organization_submit(
-                    user=request.user, data=data, tags=list(form.cleaned_data["tags"])
+                    user=request.user,
+                    data=data,
+                    tags=list(form.cleaned_data["tags"]),
+                    logo=form.cleaned_data["logo"],
                 )
             else:
                 listing = services.project_submit(
@@ -176,6 +179,7 @@ def submit(request):
                     tags=list(form.cleaned_data["tags"]),
                     organization=form.cleaned_data.get("organization"),
                     role=form.cleaned_data.get("role") or "maintainer",
+                    logo=form.cleaned_data["logo"],
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -193,22 +197,40 @@ def submit(request):
     )
 
 
+LOGO_FIELDS = ("logo", "remove_logo")
+
+
+def _listing_data(form, *, exclude=()) -> dict:
+    """The listing's own fields of a valid form; tags and the logo go to the services apart."""
+    left_out = {"tags", *LOGO_FIELDS, *exclude}
+    return {k: v for k, v in form.cleaned_data.items() if k not in left_out}
+
+
+def _logo_arguments(form) -> dict:
+    return {
+        "logo": form.cleaned_data["logo"],
+        "remove_logo": form.cleaned_data.get("remove_logo", False),
+    }
+
+
 @login_required
 def organization_edit(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     if not permissions.member_can_manage(user=request.user, organization=organization):
         raise PermissionDenied
     form = OrganizationForm(
-        request.POST or None, instance=Organization.objects.get(pk=organization.pk)
+        request.POST or None,
+        request.FILES or None,
+        instance=Organization.objects.get(pk=organization.pk),
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
         try:
             revision = services.listing_edit(
                 listing=organization,
                 actor=request.user,
-                data=data,
+                data=_listing_data(form),
                 tags=list(form.cleaned_data["tags"]),
+                **_logo_arguments(form),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -223,12 +245,17 @@ def project_edit(request, slug):
     project = get_object_or_404(Project, slug=slug)
     if not permissions.user_can_edit_project(user=request.user, project=project):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    form = ProjectForm(
+        request.POST or None, request.FILES or None, instance=Project.objects.get(pk=project.pk)
+    )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
         try:
             revision = services.listing_edit(
-                listing=project, actor=request.user, data=data, tags=list(form.cleaned_data["tags"])
+                listing=project,
+                actor=request.user,
+                data=_listing_data(form),
+                tags=list(form.cleaned_data["tags"]),
+                **_logo_arguments(form),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -39,7 +39,14 @@ def _versions() -> str:
 def _organizations(today: date) -> dict:
     pledges = pledges_with_hours(
         public_pledges().filter(status=Pledge.Status.ACTIVE), today
-    ).values("organization__slug", "organization__name", "pledged", "this_period", "all_time")
+    ).values(
+        "organization__slug",
+        "organization__name",
+        "organization__logo",
+        "pledged",
+        "this_period",
+        "all_time",
+    )
     by_organization: dict[str, dict] = {}
     for pledge in pledges:
         row = by_organization.setdefault(
@@ -47,6 +54,7 @@ def _organizations(today: date) -> dict:
             {
                 "slug": pledge["organization__slug"],
                 "name": pledge["organization__name"],
+                "logo": pledge["organization__logo"],
                 "pledged": Decimal("0"),
                 "this_period": Decimal("0"),
                 "all_time": Decimal("0"),
@@ -86,6 +94,7 @@ def _projects(contributions) -> list[dict]:
             {
                 "slug": project.slug if project else None,
                 "name": project.name if project else row["project_url"],
+                "logo": project.logo.name if project else "",
                 "url": row["project_url"],
                 "hours": row["hours"],
                 "people": row["people"],
