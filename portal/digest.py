@@ -45,11 +45,13 @@ def digest_content(now=None) -> dict:
         .annotate(seats_taken=seats)
         .order_by("starts_at")[:8]
     )
+    new_organizations = public_organizations().filter(published_at__gte=since)
+    new_projects = public_projects().filter(published_at__gte=since)
     return {
-        "organizations": list(
-            public_organizations().filter(published_at__gte=since).order_by("name")[:10]
-        ),
-        "projects": list(public_projects().filter(published_at__gte=since).order_by("name")[:10]),
+        "organizations": list(new_organizations.order_by("name")[:10]),
+        "organization_count": new_organizations.count(),
+        "projects": list(new_projects.order_by("name")[:10]),
+        "project_count": new_projects.count(),
         "events": [e for e in upcoming if e.capacity is None or e.seats_taken < e.capacity],
         "seeking": list(
             public_projects().filter(seeking_contributors=True).order_by("-published_at")[:6]
@@ -58,13 +60,36 @@ def digest_content(now=None) -> dict:
     }
 
 
+def _counted(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def digest_headline(content: dict) -> str:
+    """What the subject promises, from the week's numbers: "3 upcoming events, 2 new
+    projects, 1 new organization"; a number only when it is not zero, and the projects
+    looking for contributors when nothing else is new ("" when there is nothing at all)."""
+    news = [
+        _counted(n, what)
+        for n, what in [
+            (len(content["events"]), "upcoming event"),
+            (content["project_count"], "new project"),
+            (content["organization_count"], "new organization"),
+        ]
+        if n
+    ]
+    if not news and content["seeking"]:
+        news = [f"{_counted(len(content['seeking']), 'project')} looking for contributors"]
+    return ", ".join(news)
+
+
 def digest_news(content: dict) -> dict:
-    """The digest's news as text and HTML, rendered once per run: only a small wrapper
-    (greeting, footer, unsubscribe link) is rendered per person."""
+    """The digest's news as text and HTML and its subject's headline, rendered once per run:
+    only a small wrapper (greeting, footer, unsubscribe link) is rendered per person."""
     context = {**hub_context(), **content}
     return {
         "news_text": render_to_string("hub/email/digest_news.txt", context),
         "news_html": render_to_string("hub/email/digest_news.html", context),
+        "headline": digest_headline(content),
     }
 
 
