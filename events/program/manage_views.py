@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -123,7 +124,7 @@ def board(request, event):
 
 
 def _grid_choices(event: Event):
-    """Accepted proposals for the cell selects: those not on the grid, and those to move."""
+    """Accepted proposals for a free cell: those not on the grid, and those to move."""
     proposals = list(
         SessionProposal.objects.filter(event=event, status=SessionProposal.Status.ACCEPTED)
         .annotate(vote_count=Count("votes", distinct=True))
@@ -263,34 +264,59 @@ def slot_edit(request, event, pk):
     )
 
 
-@require_POST
+def _cell(event: Event, data) -> tuple[Room | None, TimeSlot | None]:
+    room = Room.objects.filter(pk=_id(data.get("room")), event=event).first()
+    slot = TimeSlot.objects.filter(pk=_id(data.get("slot")), event=event).first()
+    return room, slot
+
+
+def _place_page_url(event: Event, room: Room, slot: TimeSlot) -> str:
+    return (
+        reverse("events:manage-place", kwargs={"slug": event.slug})
+        + f"?room={room.pk}&slot={slot.pk}"
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @organizer_view
 def place(request, event):
-    room = Room.objects.filter(pk=_id(request.POST.get("room")), event=event).first()
-    slot = TimeSlot.objects.filter(pk=_id(request.POST.get("slot")), event=event).first()
+    """A free cell of the grid: GET shows the accepted sessions to place there (or to move
+    there from another cell), one choice each; POST places the one chosen."""
+    _program_or_404(event)
+    room, slot = _cell(event, request.POST if request.method == "POST" else request.GET)
+    if room is None or slot is None:
+        messages.error(request, "That room or slot no longer exists.")
+        return redirect("events:manage-schedule", slug=event.slug)
+    if request.method != "POST":
+        return _place_page(request, event, room, slot)
     proposal = SessionProposal.objects.filter(
         pk=_id(request.POST.get("proposal")), event=event
     ).first()
-    if room is None or slot is None:
-        messages.error(request, "That room or slot no longer exists.")
-    elif proposal is None:
+    if proposal is None:
         messages.error(request, "Choose a session to place.")
+        return redirect(_place_page_url(event, room, slot))
+    try:
+        result = services.session_place(proposal=proposal, room=room, slot=slot, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        return redirect(_place_page_url(event, room, slot))
+    where = f"{room.name}, {slot}"
+    if result.moved_from:
+        messages.success(request, f"“{proposal.title}” moved to {where}.")
     else:
-        try:
-            result = services.session_place(
-                proposal=proposal, room=room, slot=slot, actor=request.user
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
-        else:
-            where = f"{room.name}, {slot}"
-            if result.moved_from:
-                messages.success(request, f"“{proposal.title}” moved to {where}.")
-            else:
-                messages.success(request, f"“{proposal.title}” placed in {where}.")
-            for warning in result.warnings:
-                messages.warning(request, warning)
+        messages.success(request, f"“{proposal.title}” placed in {where}.")
+    for warning in result.warnings:
+        messages.warning(request, warning)
     return redirect("events:manage-schedule", slug=event.slug)
+
+
+def _place_page(request, event, room: Room, slot: TimeSlot):
+    taken = ScheduledSession.objects.filter(room=room, slot=slot).select_related("proposal").first()
+    unplaced, placed = _grid_choices(event)
+    context = _context(
+        event, "schedule", room=room, slot=slot, taken=taken, unplaced=unplaced, placed=placed
+    )
+    return render(request, "events/manage/place.html", context)
 
 
 @require_POST

@@ -16,7 +16,8 @@ TITLE = "What might an Open Source Chamber of Commerce look like?"
 def test_a_session_is_proposed_voted_accepted_placed_and_published(new_page, log_in, javascript):
     board = make_board(title="Harbor Unconference")
     voter = attendee_of(board.event)
-    room, slot = add_room(board, name="Main Hall"), add_slot(board)
+    room = add_room(board, name="Main Hall")
+    add_slot(board)
     sessions_url = f"/events/{board.event.slug}/sessions/"
 
     proposer = new_page(viewport=PHONE, javascript=javascript)
@@ -52,9 +53,9 @@ def test_a_session_is_proposed_voted_accepted_placed_and_published(new_page, log
     organizer.get_by_role("navigation", name="Organizer tools").get_by_role(
         "link", name="Schedule"
     ).click()
-    cell = organizer.locator(f"#place-{slot.pk}-{room.pk}")
-    cell.select_option(value=str(proposal.pk))
-    organizer.locator(".grid-editor__place").get_by_role("button", name="Place").click()
+    organizer.get_by_role("link", name=f"Place a session in {room.name}").click()
+    organizer.get_by_label(TITLE).check()
+    organizer.get_by_role("button", name="Place the session").click()
     expect(organizer.locator(".grid-editor__cell--taken")).to_contain_text(TITLE)
     organizer.get_by_role("button", name="Publish the schedule").click()
     expect(organizer.locator(".board-facts")).to_contain_text("Schedule: published")
