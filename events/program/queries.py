@@ -38,6 +38,13 @@ def board_closed_reason(event: Event) -> str | None:
     if event.status != Event.Status.PUBLISHED:
         return "This event is not published."
     if not event.proposals_open:
+        # Events have no "board opens at" date: the organizers open it by hand. A board
+        # that never had a proposal has not been opened yet, as far as anyone can tell.
+        if timezone.now() < event.starts_at and not event.proposals.exists():
+            return (
+                "The session board is not open yet. The organizers open it before the "
+                "event; then everyone with a seat can propose sessions and vote."
+            )
         return "Proposals and voting are closed."
     if timezone.now() >= event.ends_at:
         return "This event is over."

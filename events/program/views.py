@@ -182,19 +182,28 @@ def star(request, slug, pk):
     return _back(request, proposal)
 
 
-def _published_event_or_404(slug: str, user) -> tuple[Event, bool]:
-    """The event of a schedule page: published grids for all, previews for organizers."""
+def _schedule_event(slug: str, user) -> tuple[Event, bool, bool]:
+    """The event of a schedule page, whether `user` organizes it, and whether the grid is
+    shown: published grids to all, previews to organizers."""
     event = _event_or_404(slug, user)
     can_organize = user_can_organize(user=user, event=event)
-    if not can_organize and not (event.schedule_published and event_is_public(event)):
-        raise Http404("The schedule is not published yet.")
-    return event, can_organize
+    shown = can_organize or (event.schedule_published and event_is_public(event))
+    return event, can_organize, shown
+
+
+def _not_published(request, event: Event):
+    """A friendly page (200) instead of a bare 404: the event is there, its grid is not yet."""
+    context = {**_board_context(request, event), "section": "schedule"}
+    response = render(request, "events/program/schedule_pending.html", context)
+    return _private(response) if request.user.is_authenticated else response
 
 
 @require_safe
 @cache_anonymous_page
 def schedule(request, slug):
-    event, can_organize = _published_event_or_404(slug, request.user)
+    event, can_organize, shown = _schedule_event(slug, request.user)
+    if not shown:
+        return _not_published(request, event)
     grid = queries.schedule_grid(event, user=request.user)
     context = {
         "event": event,
@@ -210,7 +219,9 @@ def schedule(request, slug):
 @never_cache
 @login_required
 def my_schedule(request, slug):
-    event, can_organize = _published_event_or_404(slug, request.user)
+    event, can_organize, shown = _schedule_event(slug, request.user)
+    if not shown:
+        return _not_published(request, event)
     context = {
         "event": event,
         "sessions": queries.my_sessions(event, request.user),

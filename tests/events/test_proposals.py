@@ -51,7 +51,7 @@ def test_an_organizer_proposes_without_a_registration():
 
 def test_nobody_proposes_on_a_closed_board():
     board = make_board(proposals_open=False)
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="not open yet"):
         propose(board)
 
 

@@ -245,7 +245,8 @@ def test_the_first_grid_reports_what_did_not_fit():
 def test_the_schedule_is_public_only_once_published(client):
     board = make_board()
     place(board, accepted(board, "A placed session"), add_room(board), add_slot(board))
-    assert client.get(url("schedule", board.event)).status_code == 404
+    pending = client.get(url("schedule", board.event))
+    assert pending.status_code == 200 and "A placed session" not in pending.content.decode()
     assert client.get(url("schedule-ics", board.event)).status_code == 404
     client.force_login(board.organizer)
     preview = client.get(url("schedule", board.event))
