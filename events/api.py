@@ -148,6 +148,12 @@ class RegistrationSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField(read_only=True)
     confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    offer_expires_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Until when a seat offered from the waitlist (status `offered`) waits for "
+        "the person to confirm it on the page linked from their e-mail; DELETE declines it.",
+    )
     checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})

@@ -405,3 +405,26 @@ def test_organizers_set_the_hours_to_confirm_in_the_edit_form(client, staff_user
     assert response.status_code == 302, response.context["form"].errors
     event.refresh_from_db()
     assert event.offer_hours == 48
+
+
+def test_the_api_shows_the_deadline_and_delete_declines_the_offer(
+    client, django_capture_on_commit_callbacks
+):
+    event, line = offered_event(django_capture_on_commit_callbacks)
+    client.force_login(line[0].user)
+    url = f"/api/v1/events/{event.slug}/registration/"
+    body = client.get(url).json()
+    assert body["status"] == "offered"
+    assert body["offer_expires_at"].startswith(fresh(line[0]).offer_expires_at.date().isoformat())
+    assert client.delete(url).status_code == 204
+    assert fresh(line[0]).status == "cancelled"
+    assert fresh(line[1]).status == "offered"
+
+
+def test_the_ticket_of_an_unconfirmed_offer_has_no_qr_code_yet(
+    client, django_capture_on_commit_callbacks
+):
+    event, line = offered_event(django_capture_on_commit_callbacks)
+    client.force_login(line[0].user)
+    page = client.get(reverse("events:ticket", args=[event.slug])).content.decode()
+    assert "ticket__qr" not in page and "confirm the seat offered to you" in page
