@@ -4,16 +4,20 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, fields, replace
+from difflib import SequenceMatcher
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -21,7 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
 
 from directory.licenses import spdx_ids_by_lowercase, spdx_licenses
 from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole, Tag
@@ -138,18 +142,102 @@ def text_search(queryset: QuerySet, q: str | None) -> QuerySet:
     )
 
 
-def did_you_mean(model, q: str | None, *, limit: int = 3) -> list[str]:
-    """Published names close to `q` when nothing matched (PostgreSQL trigram similarity)."""
-    words = clean_query(q)
-    if not words or connection.vendor != "postgresql":
-        return []
-    return list(
-        PUBLIC_LISTINGS[model]()
-        .annotate(similarity=TrigramSimilarity(Lower("name"), words.lower()))
-        .filter(similarity__gt=0.2)
-        .order_by("-similarity")
-        .values_list("name", flat=True)[:limit]
+# "Did you mean": on the embedded default the search is compared (difflib) with at most this
+# many names, read once per directory version; a name must be this close (0 to 1).
+SUGGESTION_CANDIDATES = 5000
+SUGGESTION_CUTOFF = 0.75
+
+
+def _tags_in_public_use() -> QuerySet:
+    return Tag.objects.filter(
+        Exists(
+            Organization.tags.through.objects.filter(
+                tag=OuterRef("pk"), organization__in=public_organizations()
+            )
+        )
+        | Exists(
+            Project.tags.through.objects.filter(tag=OuterRef("pk"), project__in=public_projects())
+        )
     )
+
+
+def _suggestion_sources() -> list[QuerySet]:
+    """What a search may be corrected to: the published listings' names and their tags'."""
+    return [public_organizations(), public_projects(), _tags_in_public_use()]
+
+
+def did_you_mean(q: str | None, *, limit: int = 3) -> list[str]:
+    """Names of published listings and of their tags close to the words of `q`, for a search
+    that found nothing; closest first, shorter names first among equals. Cached per query
+    until a listing changes, in one query at most (PostgreSQL: trigram word similarity on
+    the names' trigram indexes; elsewhere difflib over a cached, bounded list of names)."""
+    words = clean_query(q).lower()
+    if not words:
+        return []
+    digest = hashlib.sha256(words.encode()).hexdigest()[:40]
+    key = f"directory:did-you-mean:{_version()}:{connection.vendor}:{digest}"
+    suggestions = cache.get(key)
+    if suggestions is None:
+        if connection.vendor == "postgresql":
+            suggestions = _similar_names_postgresql(words, limit + 1)
+        else:
+            suggestions = _similar_names(words, _suggestion_vocabulary(), limit + 1)
+        cache.set(key, suggestions, timeout=CACHE_SECONDS)
+    return [name for name in suggestions if name.lower() != words][:limit]
+
+
+class WordSimilar(Func):
+    """`words <% text` (pg_trgm): some extent of the text is as close to the words as
+    pg_trgm.word_similarity_threshold (0.6) asks. A trigram index on the text answers it."""
+
+    arg_joiner = " <%% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _similar_names_postgresql(words: str, limit: int) -> list[str]:
+    matches = [
+        source.alias(lower_name=Lower("name"))
+        .filter(WordSimilar(Value(words), "lower_name"))
+        .annotate(
+            similarity=TrigramWordSimilarity(Value(words), "lower_name"), length=Length("name")
+        )
+        .order_by()
+        .values_list("name", "similarity", "length")
+        for source in _suggestion_sources()
+    ]
+    rows = matches[0].union(*matches[1:]).order_by("-similarity", "length", "name")[:limit]
+    return [name for name, _similarity, _length in rows]
+
+
+def _suggestion_vocabulary() -> list[str]:
+    names = [source.values_list("name", flat=True).order_by() for source in _suggestion_sources()]
+    return cache.get_or_set(
+        f"directory:suggestion-names:{_version()}",
+        lambda: list(names[0].union(*names[1:])[:SUGGESTION_CANDIDATES]),
+        timeout=CACHE_SECONDS,
+    )
+
+
+def _similar_names(words: str, names: list[str], limit: int) -> list[str]:
+    """The names closest to `words` (difflib's ratio, at least SUGGESTION_CUTOFF), comparing
+    the whole name and each run of as many of its words as the search has."""
+    matcher = SequenceMatcher(b=words)
+    size = len(words.split())
+    scored = []
+    for name in names:
+        lowered = name.lower()
+        tokens = lowered.split()
+        best = 0.0
+        for extent in {lowered, *(" ".join(tokens[i : i + size]) for i in range(len(tokens)))}:
+            matcher.set_seq1(extent)
+            # The quick upper bounds first, as difflib.get_close_matches does.
+            floor = max(best, SUGGESTION_CUTOFF)
+            if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:
+                best = max(best, matcher.ratio())
+        if best >= SUGGESTION_CUTOFF:
+            scored.append((-best, len(name), name))
+    return [name for *_, name in sorted(scored)[:limit]]
 
 
 def featured_organizations(*, limit: int) -> list[Organization]:

@@ -55,11 +55,7 @@ def index(request):
         "organization_count": organization_count,
         "project_count": project_count,
         "facets": queries.directory_facets(query),
-        "suggestions": (
-            queries.did_you_mean(Organization, query.q) + queries.did_you_mean(Project, query.q)
-            if query.q and total == 0
-            else []
-        ),
+        "suggestions": queries.did_you_mean(query.q) if query.q and total == 0 else [],
         "sorts": queries.SORTS,
         "active_filters": active_filters(request.GET, query),
     }
