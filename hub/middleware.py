@@ -43,7 +43,8 @@ class BoundedInputMiddleware:
         except ValueError:
             length = 0
         content_type = request.content_type or ""
-        # File uploads are not bounded here (Django streams them to disk); the hub takes none.
+        # File uploads are not bounded here (Django streams them to disk); the only upload,
+        # a logo, has its own limit (HUB_LOGO_MAX_BYTES, directory/logos.py).
         if limit is not None and length > limit and not content_type.startswith("multipart/"):
             return _refuse(
                 request,
