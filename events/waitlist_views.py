@@ -71,7 +71,7 @@ def offer_link(request, slug, token):
         "is_open": registration.status == Registration.Status.OFFERED
         and timezone.now() < registration.offer_expires_at,
     }
-    response = render(request, "events/offer.html", context)
-    # The address is the key to the offer: no other site learns it from a Referer.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The address is the key to the offer; the site's Referrer-Policy (same-origin) keeps
+    # it from other sites ("no-referrer" would make browsers send "Origin: null", which
+    # fails the CSRF check of the buttons).
+    return render(request, "events/offer.html", context)

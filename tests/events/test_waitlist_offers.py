@@ -261,7 +261,7 @@ def test_the_offer_link_shows_a_confirm_button_and_get_changes_nothing(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Confirm my seat" in page and "Decline the seat" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert fresh(line[0]).status == "offered"
 
