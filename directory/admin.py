@@ -36,7 +36,7 @@ from hub.audit import audit_record
 from hub.models import AuditEntry
 
 REASON_TEMPLATE = "admin/directory/action_reason.html"
-MERGE_TEMPLATE = "admin/directory/merge_organizations.html"
+MERGE_TEMPLATE = "admin/directory/merge_listings.html"
 
 
 def pending_first(pending_value: str) -> OrderBy:
@@ -260,29 +260,79 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
             "archived",
         )
 
+    # Merging duplicates (the subclasses' "merge_selected" action): the service, what moves,
+    # and how each of the two is described.
+    merge_service = None
+    merge_moves = ""
+
+    def merge_candidates(self, queryset):
+        return queryset
+
+    def merge_description(self, listing) -> str:
+        return describe_for_merge(listing)
+
+    @admin.action(description="Merge two duplicates")
+    def merge_selected(self, request, queryset):
+        listings = list(self.merge_candidates(queryset).order_by("created_at", "pk"))
+        noun = self.model._meta.verbose_name_plural
+        if len(listings) != 2:
+            self.message_user(request, f"Select exactly two {noun} to merge.", messages.WARNING)
+            return None
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None,
+            listings=listings,
+            describe=self.merge_description,
+            moves=self.merge_moves,
+        )
+        if form.is_valid():
+            keep, duplicate = sorted(listings, key=lambda one: one.pk != form.cleaned_data["keep"])
+            duplicate_name = duplicate.name
+            try:
+                self.merge_service(keep=keep, duplicate=duplicate, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                f"Merged {duplicate_name} into {keep.name}; its address now redirects there.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge two {noun}",
+            "form": form,
+            "listings": listings,
+            "moves": self.merge_moves,
+            "action": "merge_selected",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, MERGE_TEMPLATE, context)
+
 
 class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(
-        coerce=int,
-        widget=forms.RadioSelect,
-        label="Keep",
-        help_text="The other one's projects, members, pledges and tags move to the one kept, "
-        "and its address redirects there. The other one is deleted.",
-    )
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, listings, describe, moves: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [
-            (
-                organization.pk,
-                f"{organization.name} (/{organization.slug}/, "
-                f"{organization.get_status_display().lower()}, "
-                f"{plural(organization.project_count, 'project')}, "
-                f"{plural(organization.member_count, 'member')}, "
-                f"listed {date_format(localtime(organization.created_at), 'DATE_FORMAT')})",
-            )
-            for organization in organizations
+        self.fields["keep"].choices = [(listing.pk, describe(listing)) for listing in listings]
+        self.fields["keep"].help_text = (
+            f"The other one's {moves} move to the one kept, and its address redirects there. "
+            "The other one is deleted."
+        )
+
+
+def describe_for_merge(listing, *counts: str) -> str:
+    """A listing as a merge offers it: name, address, status, its numbers, when it was listed."""
+    return ", ".join(
+        [
+            f"{listing.name} (/{listing.slug}/",
+            listing.get_status_display().lower(),
+            *counts,
+            f"listed {date_format(localtime(listing.created_at), 'DATE_FORMAT')})",
         ]
+    )
 
 
 @admin.register(Organization)
@@ -347,48 +397,21 @@ class OrganizationAdmin(ListingAdmin):
     def unverify_selected(self, request, queryset):
         self.set_flag(request, queryset, "verified", False, "no longer verified")
 
-    @admin.action(description="Merge two duplicate organizations")
-    def merge_selected(self, request, queryset):
-        organizations = list(
-            queryset.annotate(
-                project_count=Count("project_roles", distinct=True),
-                member_count=Count("memberships", distinct=True),
-            ).order_by("created_at", "pk")
+    merge_service = staticmethod(services.organization_merge)
+    merge_moves = "projects, members, pledges, events, tags and old addresses"
+
+    def merge_candidates(self, queryset):
+        return queryset.annotate(
+            project_count=Count("project_roles", distinct=True),
+            member_count=Count("memberships", distinct=True),
         )
-        if len(organizations) != 2:
-            self.message_user(
-                request, "Select exactly two organizations to merge.", messages.WARNING
-            )
-            return None
-        form = MergeForm(
-            request.POST if "apply" in request.POST else None, organizations=organizations
+
+    def merge_description(self, organization) -> str:
+        return describe_for_merge(
+            organization,
+            plural(organization.project_count, "project"),
+            plural(organization.member_count, "member"),
         )
-        if form.is_valid():
-            keep, duplicate = sorted(
-                organizations, key=lambda org: org.pk != form.cleaned_data["keep"]
-            )
-            duplicate_name = duplicate.name
-            try:
-                services.organization_merge(keep=keep, duplicate=duplicate, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, error_text(error), messages.ERROR)
-                return None
-            self.message_user(
-                request,
-                f"Merged {duplicate_name} into {keep.name}; its address now redirects there.",
-                messages.SUCCESS,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge two organizations",
-            "form": form,
-            "organizations": organizations,
-            "action": "merge_selected",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, MERGE_TEMPLATE, context)
 
 
 @admin.register(Project)
@@ -416,6 +439,15 @@ class ProjectAdmin(ListingAdmin):
         ),
         ("History", {"fields": ["audit_trail"]}),
     ]
+    actions = [*ListingAdmin.actions, "merge_selected"]
+    merge_service = staticmethod(services.project_merge)
+    merge_moves = "organizations and their roles, tags, logged hours, pledges and old addresses"
+
+    def merge_candidates(self, queryset):
+        return queryset.annotate(organization_count=Count("roles", distinct=True))
+
+    def merge_description(self, project) -> str:
+        return describe_for_merge(project, plural(project.organization_count, "organization"))
 
 
 # --- Memberships --------------------------------------------------------------------------

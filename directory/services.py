@@ -304,8 +304,7 @@ def organization_merge(*, keep: Organization, duplicate: Organization, actor: Us
             kept.role, kept.status = membership.role, membership.status
             kept.save(update_fields=["role", "status"])
     keep.tags.add(*duplicate.tags.all())
-    for model, field_name in _foreign_keys_to_organizations():
-        model.objects.filter(**{field_name: duplicate}).update(**{field_name: keep})
+    _references_move(Organization, duplicate=duplicate, keep=keep)
     SlugRedirect.objects.filter(organization=duplicate).update(organization=keep)
     duplicate_slug, duplicate_name = duplicate.slug, duplicate.name
     duplicate.delete()
@@ -333,18 +332,57 @@ def _outranks(membership: Membership, other: Membership) -> bool:
     return ROLE_RANK[membership.role] > ROLE_RANK[other.role]
 
 
-def _foreign_keys_to_organizations() -> list[tuple[type, str]]:
-    """(model, field name) of other apps' foreign keys to Organization, which a merge
-    moves to the organization kept (pledges, events' organizers, ...)."""
+def _references_move(model, *, duplicate, keep) -> None:
+    """Point what other apps hold of a merged listing at the one kept: their foreign keys
+    (pledges, events' organizers, logged hours, ...) and many-to-many links (a pledge's
+    target projects), where a link the kept listing already has is dropped, not doubled."""
     from django.apps import apps
 
-    return [
-        (model, field.name)
-        for model in apps.get_models()
-        if model._meta.app_label != "directory"
-        for field in model._meta.get_fields()
-        if field.concrete and field.many_to_one and field.related_model is Organization
-    ]
+    for other in apps.get_models():
+        if other._meta.app_label == "directory":
+            continue
+        for field in other._meta.get_fields():
+            if not field.concrete or field.related_model is not model:
+                continue
+            if field.many_to_one:
+                other.objects.filter(**{field.name: duplicate}).update(**{field.name: keep})
+            elif field.many_to_many:
+                links = field.remote_field.through.objects
+                source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+                linked_to_keep = links.filter(**{target: keep}).values(source)
+                duplicate_links = links.filter(**{target: duplicate})
+                duplicate_links.filter(**{f"{source}__in": linked_to_keep}).delete()
+                duplicate_links.update(**{target: keep})
+
+
+@transaction.atomic(durable=True)
+def project_merge(*, keep: Project, duplicate: Project, actor: User) -> Project:
+    """Fold a duplicate project into the one kept: the organizations behind it (the kept
+    project's role wins where both name one), its tags, old addresses and whatever else
+    names it (logged hours, pledges' target projects) move over, and the duplicate's URL
+    redirects to the one kept. The kept project's own text stays."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError("A project cannot be merged into itself.")
+    with row_lock():
+        locked = Project.objects.select_for_update().in_bulk([keep.pk, duplicate.pk])
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    kept_organizations = set(keep.roles.values_list("organization_id", flat=True))
+    duplicate.roles.exclude(organization_id__in=kept_organizations).update(project=keep)
+    keep.tags.add(*duplicate.tags.all())
+    _references_move(Project, duplicate=duplicate, keep=keep)
+    SlugRedirect.objects.filter(project=duplicate).update(project=keep)
+    duplicate_slug, duplicate_name = duplicate.slug, duplicate.name
+    duplicate.delete()
+    transaction.on_commit(directory_cache_invalidate)
+    SlugRedirect.objects.create(old_slug=duplicate_slug, project=keep)
+    search_vector_refresh(keep)
+    audit_record(
+        actor=actor,
+        action="project.merge",
+        target=keep,
+        detail={"merged": duplicate_name, "merged_slug": duplicate_slug},
+    )
+    return keep
 
 
 # --- Memberships --------------------------------------------------------------------------

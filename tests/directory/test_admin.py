@@ -238,7 +238,7 @@ def test_merging_two_organizations_through_the_admin(staff_client, staff_user):
 
     choose = run_action(staff_client, ORGANIZATIONS, "merge_selected", [keep, duplicate])
     assert choose.status_code == 200
-    assert "admin/directory/merge_organizations.html" in [t.name for t in choose.templates]
+    assert "admin/directory/merge_listings.html" in [t.name for t in choose.templates]
     html = choose.content.decode()
     assert keep.name in html and duplicate.name in html
     assert Organization.objects.count() == 2
