@@ -1,8 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.functional import lazy
 
 from hub.models import AuditEntry, User
+
+# Every admin page names the hub (read when a page is drawn, not at import).
+admin.site.site_header = lazy(lambda: f"{settings.HUB_NAME} admin", str)()
+admin.site.site_title = lazy(lambda: f"{settings.HUB_NAME} admin", str)()
+admin.site.index_title = lazy(lambda: f"Curate {settings.HUB_NAME}", str)()
 
 
 class HubUserChangeForm(UserChangeForm):
