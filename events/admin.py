@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
@@ -110,7 +112,7 @@ class CancelEventsForm(forms.Form):
 class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = [
-        "title", "status", "kind", "starts_at", "capacity", "seats_taken", "organization",
+        "title", "status", "kind", "starts_local", "capacity", "seats_taken", "organization",
     ]  # fmt: skip
     list_filter = [
         "status", "kind", "starts_at", ("organization", admin.RelatedOnlyFieldListFilter),
@@ -165,6 +167,12 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
             and not obj.registrations.exists()
             and super().has_delete_permission(request, obj)
         )
+
+    @admin.display(description="Starts (in the event's time zone)", ordering="starts_at")
+    def starts_local(self, obj):
+        zone = event_zone(obj)
+        when = date_format(timezone.localtime(obj.starts_at, zone), "DATETIME_FORMAT")
+        return f"{when} ({zone.key})"
 
     @admin.display(description="Seats taken", ordering="seat_total")
     def seats_taken(self, obj):

@@ -22,7 +22,8 @@ MAX_CO_ORGANIZERS = 20
 ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
 FIELD_ORDER = [
     "organization", "kind", "title", "summary", "description", "time_zone", "starts_at",
-    "ends_at", "venue_name", "venue_address", "online_url", "capacity", "registration_opens_at",
+    "ends_at", "venue_name", "venue_address", "online_url", "capacity", "offer_hours",
+    "registration_opens_at",
     "registration_closes_at", "ask_accessibility", "ask_dietary", "questions", "co_organizers",
 ]  # fmt: skip
 
@@ -36,7 +37,7 @@ class EventCreateForm(EventEditForm):
         help_text="The organization that runs the event. It is named on the event's page.",
     )
     co_organizers = forms.CharField(
-        label="Co-organizers (optional)",
+        label="Co-organizers",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
         help_text="E-mail addresses of members of the organization who run the event with "

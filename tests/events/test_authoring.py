@@ -561,3 +561,50 @@ def test_the_organization_page_offers_create_and_lists_unpublished_events(world)
     preselected = world.client("admin").get(NEW, {"organization": world.organization.slug})
     assert preselected.context["form"].initial["organization"] == world.organization.pk
     assert draft.get_absolute_url() in world.client("admin").get(url).content.decode()
+
+
+def test_the_services_check_permissions_themselves(world):
+    """The same rules hold for callers other than the pages (the API, scripts)."""
+    event = world.draft()
+    event.organizers.add(world.member)
+    starts = event.starts_at + timedelta(days=7)
+    with pytest.raises(PermissionDenied):
+        authoring.event_duplicate(event=event, actor=world.member, title="Copy", starts_at=starts)
+    with pytest.raises(PermissionDenied):
+        authoring.event_submit(event=event, actor=world.other_admin)
+    with pytest.raises(PermissionDenied):
+        authoring.event_create(
+            actor=world.member,
+            organization=world.organization,
+            data={"title": "X", "kind": "meetup", "starts_at": starts,
+                  "ends_at": starts + timedelta(hours=1)},
+        )  # fmt: skip
+    assert Event.objects.count() == 1
+
+
+def test_the_admin_shows_and_reads_times_in_the_event_zone(world):
+    event = world.draft(time_zone="America/Vancouver", starts_at=next_year(1, 15, 18))
+    client = world.client("staff")
+    url = reverse("admin:events_event_change", args=[event.pk])
+    page = client.get(url).content.decode()
+    assert 'value="18:00:00"' in page
+    listing = client.get(EVENTS_ADMIN).content.decode()
+    assert "(America/Vancouver)" in listing and "6 p.m." in listing
+    form = client.get(url).context["adminform"].form
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None and k not in ZONED},
+        "organizers": [world.admin.pk],
+        "organization": world.organization.pk,
+        "questions": "[]",
+        "starts_at_0": f"{next_year(1, 15, 18):%Y-%m-%d}",
+        "starts_at_1": "19:00:00",
+        "ends_at_0": f"{next_year(1, 15, 18):%Y-%m-%d}",
+        "ends_at_1": "21:00:00",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert event.starts_at == next_year(1, 15, 19)
+
+
+ZONED = {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "organizers"}
