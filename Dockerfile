@@ -11,9 +11,11 @@ COPY requirements.txt .
 RUN pip install --requirement requirements.txt
 
 COPY . .
-# Static files are collected at build time; the key only exists for this step.
+# Static files are collected at build time; the key only exists for this step. Uploaded
+# logos go to /app/media, which the portal's user owns (compose mounts a volume there).
 RUN SECRET_KEY=collectstatic-build-step-only python manage.py collectstatic --noinput \
-    && useradd --system --uid 10001 --home-dir /app hub
+    && useradd --system --uid 10001 --home-dir /app hub \
+    && mkdir -p /app/media && chown hub /app/media
 
 USER hub
 EXPOSE 8000
