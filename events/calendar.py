@@ -1,4 +1,5 @@
-"""Events as iCalendar (RFC 5545), for "add to calendar" and the subscribable feed."""
+"""Events as iCalendar (RFC 5545), for "add to calendar" and the subscribable feeds. Times are
+given in each event's own zone (its VTIMEZONE included), which calendar apps convert."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -8,6 +9,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from events import zones
 from events.models import Event, Registration
 from events.permissions import public_organizer
 
@@ -29,7 +31,7 @@ def event_location(event: Event) -> str:
 
 
 def _vevent(event: Event, *, absolute_url, stamp, summary: str = "") -> icalendar.Event:
-    zone = timezone.get_current_timezone()
+    zone = zones.event_zone(event)
     url = absolute_url(event.get_absolute_url())
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
@@ -57,7 +59,7 @@ def _vevent(event: Event, *, absolute_url, stamp, summary: str = "") -> icalenda
 
 
 def calendar_bytes(events: Iterable[Event], *, absolute_url, name: str = "") -> bytes:
-    """A VCALENDAR with one VEVENT per event, times in the hub's zone (VTIMEZONE included).
+    """A VCALENDAR with one VEVENT per event, times in each event's zone (VTIMEZONEs included).
 
     `absolute_url` turns a path into a full URL (such as `request.build_absolute_uri`).
     """
@@ -90,8 +92,8 @@ def session_uid(session) -> str:
 
 def _session_vevent(session, *, absolute_url, stamp) -> icalendar.Event:
     """One scheduled session; the room (and the event's venue) as LOCATION."""
-    zone = timezone.get_current_timezone()
     proposal = session.proposal
+    zone = zones.event_zone(proposal.event)
     url = absolute_url(proposal.get_absolute_url())
     hosts = [proposal.proposer, *proposal.co_hosts.all()]
     venue = event_location(proposal.event)

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from events import services
+from events import services, zones
 from events.models import Event, Registration
 from events.tasks import send_offer_expired_task, send_promotion_task, send_seat_offer_task
 from hub.audit import audit_record
@@ -57,8 +57,8 @@ def _lock(event_id: int, registrations: QuerySet) -> tuple[Event, list[Registrat
         return event, list(registrations.select_for_update().select_related("user"))
 
 
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "F j, Y \\a\\t g:i A T")
+def _when(moment: datetime, event: Event) -> str:
+    return date_format(timezone.localtime(moment, zones.event_zone(event)), "F j, Y \\a\\t g:i A T")
 
 
 @transaction.atomic(durable=True)
@@ -83,7 +83,7 @@ def offer_accept(*, registration: Registration, now: datetime | None = None) -> 
         raise ValidationError("This event was cancelled.", code="event_cancelled")
     if now >= registration.offer_expires_at:
         raise ValidationError(
-            f"The offer ran out on {_when(registration.offer_expires_at)}; the seat goes to "
+            f"The offer ran out on {_when(registration.offer_expires_at, event)}; the seat goes to "
             "the next person on the waitlist.",
             code="offer_expired",
         )

@@ -175,3 +175,16 @@ def test_the_feed_costs_the_same_queries_however_many_entries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(feed_url(feed))
     assert len(entries(response)) == 15  # five meetups, five unconferences, five sessions
+
+
+def test_an_event_in_another_zone_keeps_its_zone_in_the_feed(client, settings):
+    person = UserFactory()
+    services.registration_create(
+        event=EventFactory(title="Berlin Sprint", time_zone="Europe/Berlin"), user=person
+    )
+    services.registration_create(event=EventFactory(title="Home Meetup"), user=person)
+    feed = feeds.calendar_feed_renew(user=person)
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url(feed)).content)
+    zones = {str(v["summary"]): v["dtstart"].params["TZID"] for v in calendar.walk("VEVENT")}
+    assert zones == {"Berlin Sprint": "Europe/Berlin", "Home Meetup": settings.TIME_ZONE}
+    assert {str(z["tzid"]) for z in calendar.walk("VTIMEZONE")} == set(zones.values())

@@ -1,6 +1,7 @@
 """The waitlist: leaving it, and seats offered to the next person with hours to confirm."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -428,3 +429,18 @@ def test_the_ticket_of_an_unconfirmed_offer_has_no_qr_code_yet(
     client.force_login(line[0].user)
     page = client.get(reverse("events:ticket", args=[event.slug])).content.decode()
     assert "ticket__qr" not in page and "confirm the seat offered to you" in page
+
+
+def test_the_deadline_is_given_in_the_events_own_time_zone(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1, offer_hours=24, time_zone="Europe/Berlin")
+    [holder], [waiting] = line_up(event, waiting=1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=holder, actor=holder.user)
+    [message] = mail.outbox
+    berlin = fresh(waiting).offer_expires_at.astimezone(ZoneInfo("Europe/Berlin"))
+    expected = f"{berlin:%-I:%M} {'PM' if berlin.hour >= 12 else 'AM'} {berlin.tzname()}"
+    assert expected in message.subject and expected in message.body
+    assert expected in client.get(offer_link(waiting)).content.decode()
