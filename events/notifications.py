@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import segno
 from django.conf import settings
 from django.core import mail, signing
-from django.db import transaction
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -228,47 +227,47 @@ def send_schedule_changes(event_id: int) -> int:
     """One e-mail per person who starred a session that moved, came back or left the grid,
     listing what every change not announced yet comes to; returns how many were sent.
 
-    The changes are locked and marked as announced in the same transaction; the ledger
-    key names the changes, so a retry after a crash sends nobody the same news twice.
+    No transaction around the sending: each person's claim in the ledger commits before
+    their e-mail goes out, and its key names the changes, so a retry after a crash half-way
+    (or a second run at the same moment) sends nobody the same news twice. The changes are
+    marked as announced once everyone has been told.
     """
-    with transaction.atomic():
-        changes = list(
-            ScheduleChange.objects.select_for_update(skip_locked=True)
-            .filter(event_id=event_id, notified_at__isnull=True)
-            .select_related("proposal", "event")
-            .order_by("created_at", "pk")
-        )
-        if not changes:
-            return 0
-        event = changes[0].event
-        ordered = schedule_news(changes)
-        news = {item.proposal.pk: item for item in ordered}
-        change_ids = {}
-        for change in changes:
-            change_ids.setdefault(change.proposal_id, []).append(change.pk)
-        per_person: dict[int, tuple] = {}
-        stars = Star.objects.filter(proposal_id__in=news).select_related("user")
-        for star in stars.order_by("user_id", "proposal_id"):
-            person, listed = per_person.setdefault(star.user_id, (star.user, []))
-            listed.append(news[star.proposal_id])
-        sent = 0
-        with mail.get_connection() as connection:
-            for person, listed in per_person.values():
-                listed.sort(key=ordered.index)
-                keys = sorted(pk for item in listed for pk in change_ids[item.proposal.pk])
-                sent += send_once(
+    changes = list(
+        ScheduleChange.objects.filter(event_id=event_id, notified_at__isnull=True)
+        .select_related("proposal", "event")
+        .order_by("created_at", "pk")
+    )
+    if not changes:
+        return 0
+    event = changes[0].event
+    ordered = schedule_news(changes)
+    news = {item.proposal.pk: item for item in ordered}
+    change_ids = {}
+    for change in changes:
+        change_ids.setdefault(change.proposal_id, []).append(change.pk)
+    per_person: dict[int, tuple] = {}
+    stars = Star.objects.filter(proposal_id__in=news).select_related("user")
+    for star in stars.order_by("user_id", "proposal_id"):
+        person, listed = per_person.setdefault(star.user_id, (star.user, []))
+        listed.append(news[star.proposal_id])
+    sent = 0
+    with mail.get_connection() as connection:
+        for person, listed in per_person.values():
+            listed.sort(key=ordered.index)
+            keys = sorted(pk for item in listed for pk in change_ids[item.proposal.pk])
+            sent += send_once(
+                kind="schedule_change",
+                user=person,
+                key=f"schedule-{event.pk}-" + "-".join(map(str, keys))[:150],
+                build=lambda p=person, items=listed: build_message(
                     kind="schedule_change",
-                    user=person,
-                    key=f"schedule-{event.pk}-" + "-".join(map(str, keys))[:150],
-                    build=lambda p=person, items=listed: build_message(
-                        kind="schedule_change",
-                        user=p,
-                        template="events/email/schedule_changed",
-                        context={"person": p, "event": event, "news": items},
-                    ),
-                    connection=connection,
-                )
-        ScheduleChange.objects.filter(pk__in=[c.pk for c in changes]).update(
-            notified_at=timezone.now()
-        )
+                    user=p,
+                    template="events/email/schedule_changed",
+                    context={"person": p, "event": event, "news": items},
+                ),
+                connection=connection,
+            )
+    ScheduleChange.objects.filter(pk__in=[c.pk for c in changes], notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
     return sent

@@ -2,6 +2,7 @@
 an unpublished schedule and a board not open yet say."""
 
 from datetime import timedelta
+from smtplib import SMTPException
 
 import pytest
 from django.core import mail
@@ -142,6 +143,21 @@ def test_the_announcement_runs_from_the_beat_schedule(settings):
     assert announce_schedule_changes_task() == 0  # Not quiet for long enough yet.
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "events.tasks.announce_schedule_changes_task" in tasks
+
+
+def test_a_run_that_dies_half_way_is_finished_by_the_next_without_doubles(mail_over_smtp):
+    board, rooms, slots, proposals, fan = published_grid(1)
+    fans = [fan, *(attendee_of(board.event) for _ in range(3))]
+    for person in fans[1:]:
+        program.star_add(proposal=proposals[0], user=person)
+    place(board, proposals[0], rooms[1], slots[1])
+    mail_over_smtp.handler.fail_after = 2  # the server gives up after two messages
+    with pytest.raises(SMTPException):
+        after_a_quiet_while()
+    mail_over_smtp.handler.fail_after = None
+    assert after_a_quiet_while() == 2
+    assert sorted(m["To"] for m in mail_over_smtp.messages) == sorted(p.email for p in fans)
+    assert after_a_quiet_while() == 0
 
 
 def test_people_who_switched_these_e_mails_off_are_not_told(client):
