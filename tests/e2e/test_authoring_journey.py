@@ -2,6 +2,9 @@
 previews the draft, submits it for review, staff publish it from the admin's queue (the
 organizer is e-mailed once), and the organizer duplicates it for next month."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -120,28 +123,29 @@ def test_the_authoring_pages_at_both_widths(new_page, log_in, staff_user, viewpo
     """/events/new/, a draft's preview and the admin queue, looked at on a desktop and a phone."""
     organization = OrganizationFactory(name="Fells Point Labs", verified=True)
     organizer = MembershipFactory(organization=organization, owner=True).user
-    start = timezone.now().replace(year=YEAR, month=3, day=4, hour=23, minute=0)
+    start = datetime(YEAR, 3, 4, 18, 30, tzinfo=ZoneInfo("Europe/Berlin"))
     draft = Event.objects.create(
         title="Spring Hack Night",
         slug="spring-hack-night",
         kind=Event.Kind.HACKATHON,
         summary="Build something for the city in one evening.",
         starts_at=start,
-        ends_at=start.replace(hour=23, minute=59),
+        ends_at=start.replace(hour=22),
         time_zone="Europe/Berlin",
         organization=organization,
         capacity=30,
     )
     draft.organizers.add(organizer)
-    Event.objects.create(
+    waiting = Event.objects.create(
         title="Waiting Meetup",
         slug="waiting-meetup",
         kind=Event.Kind.MEETUP,
         starts_at=start,
-        ends_at=start.replace(minute=30),
+        ends_at=start.replace(hour=20),
         status=Event.Status.REVIEW,
         organization=organization,
     )
+    waiting.organizers.add(organizer)
 
     page = new_page(viewport=viewport)
     log_in(page, organizer)
@@ -151,6 +155,9 @@ def test_the_authoring_pages_at_both_widths(new_page, log_in, staff_user, viewpo
     expect(page.get_by_role("button", name="Publish")).to_be_visible()
     expect(page.locator(".event-facts")).to_contain_text("Europe/Berlin time")
     assert_accessible_and_fits(page, "authoring-draft-preview")
+    page.goto(f"/events/{waiting.slug}/manage/")
+    expect(page.get_by_role("button", name="Withdraw")).to_be_visible()
+    assert_accessible_and_fits(page, "authoring-manage-in-review")
 
     staff = new_page(viewport=viewport)
     log_in(staff, staff_user)
