@@ -282,7 +282,6 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
             request.POST if "apply" in request.POST else None,
             listings=listings,
             describe=self.merge_description,
-            moves=self.merge_moves,
         )
         if form.is_valid():
             keep, duplicate = sorted(listings, key=lambda one: one.pk != form.cleaned_data["keep"])
@@ -314,13 +313,9 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
 class MergeForm(forms.Form):
     keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
 
-    def __init__(self, *args, listings, describe, moves: str, **kwargs):
+    def __init__(self, *args, listings, describe, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].choices = [(listing.pk, describe(listing)) for listing in listings]
-        self.fields["keep"].help_text = (
-            f"The other one's {moves} move to the one kept, and its address redirects there. "
-            "The other one is deleted."
-        )
 
 
 def describe_for_merge(listing, *counts: str) -> str:
