@@ -448,3 +448,28 @@ def test_local_files_are_the_default():
         "django.core.files.storage.FileSystemStorage",
         "/media/",
     ]
+
+
+# --- The submit form around the upload ---------------------------------------------------------
+
+
+def test_the_listing_form_marks_required_fields_words_its_selects_and_groups_tags(client):
+    from tests.directory.factories import TagFactory
+
+    TagFactory(name="rust", kind="technology")
+    TagFactory(name="Python", kind="technology")
+    TagFactory(name="Civic tech", kind="topic")
+    client.force_login(UserFactory())
+    html = client.get(reverse("directory:submit")).content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'accept="image/png,image/jpeg,image/webp"' in html
+    name_label = re.search(r'<label for="id_name">.*?</label>', html, re.S).group(0)
+    assert 'class="required-mark" aria-hidden="true">*' in name_label
+    assert re.search(r'<input[^>]*name="name"[^>]*required', html)
+    assert '<option value="" selected>Choose a kind</option>' in html
+    assert '<option value="" selected>Choose a size band (optional)</option>' in html
+    assert "---------" not in html
+    legends = re.findall(r'<fieldset class="choice-group"><legend>(\w+)</legend>', html)
+    assert legends == ["Technologies", "Topics"]
+    technologies = html.index("Technologies")
+    assert technologies < html.index("Python") < html.index("rust") < html.index("Civic tech")
