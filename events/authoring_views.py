@@ -2,6 +2,8 @@
 withdraw and duplicate. Each view parses its input, checks permission, calls one service
 from `events.authoring` and redirects or renders."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,9 @@ from events.models import Event
 from events.permissions import authoring_organizations, user_can_create_events, user_can_duplicate
 from hub.form_errors import add_service_errors
 
+# What ?organization= may hold: a slug (anything else, a NUL byte too, is ignored).
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def create(request):
@@ -26,11 +31,12 @@ def create(request):
             "organization's owner to make you an admin, or list your organization first."
         )
     initial = {}
-    preselected = authoring_organizations(request.user).filter(
-        slug=(request.GET.get("organization") or "")[:200]
-    )
-    if request.method != "POST" and preselected:
-        initial["organization"] = preselected[0].pk
+    wanted = request.GET.get("organization") or ""
+    if request.method != "POST" and SLUG.fullmatch(wanted):
+        # ?organization=<slug> (from the organization's page) picks it, if the person may.
+        preselected = authoring_organizations(request.user).filter(slug=wanted).first()
+        if preselected is not None:
+            initial["organization"] = preselected.pk
     form = EventCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -608,3 +608,13 @@ def test_the_admin_shows_and_reads_times_in_the_event_zone(world):
 
 
 ZONED = {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "organizers"}
+
+
+@pytest.mark.parametrize("wanted", ["\x00", "x" * 10_000, "🎉", "../admin", ""])
+def test_a_hostile_organization_in_the_address_is_ignored(world, wanted):
+    response = world.client("staff").get(NEW, {"organization": wanted})
+    if wanted == "\x00":
+        assert response.status_code == 400  # the hub refuses NUL bytes in any request
+        return
+    assert response.status_code == 200
+    assert "organization" not in response.context["form"].initial
