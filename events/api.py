@@ -6,11 +6,10 @@ whatever its length; every registration change goes through `events.services`, u
 the same locks and rules as the pages.
 """
 
-from datetime import datetime
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -24,8 +23,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from directory.queries import public_organizations_q
 from events import queries, services
+from events.filters import EventFilter
 from events.manage_forms import MAX_QUESTIONS
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
@@ -184,33 +183,6 @@ class RegistrationErrorSerializer(serializers.Serializer):
 # --- Input ---------------------------------------------------------------------------------
 
 
-class EventFilterSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Event.Kind.choices, required=False)
-    month = serializers.RegexField(
-        r"^[0-9]{4}-(0[1-9]|1[0-2])\Z",
-        required=False,
-        help_text="YYYY-MM: events starting that month in the hub's time zone.",
-        error_messages={"invalid": "Give a month as YYYY-MM, for example 2025-09."},
-    )
-    organization = serializers.SlugField(
-        required=False, help_text="Slug of the organizing organization."
-    )
-    when = serializers.ChoiceField(
-        choices=["upcoming", "past"],
-        required=False,
-        help_text=(
-            "upcoming (not yet ended, soonest first) or past (latest first). The default is "
-            "upcoming, or both when a month is given."
-        ),
-    )
-
-    def validate_month(self, value: str) -> str:
-        # Year 0000 or 9999-12 would make a date Python cannot represent.
-        if queries.parse_month(value) is None:
-            raise serializers.ValidationError("Give a month between 1900-01 and 9998-12.")
-        return value
-
-
 class RegistrationInputSerializer(serializers.Serializer):
     accessibility_needs = serializers.CharField(
         max_length=Registration._meta.get_field("accessibility_needs").max_length,
@@ -265,17 +237,6 @@ def public_events():
     )
 
 
-def _month_bounds(month: str) -> tuple[datetime, datetime]:
-    """The first instant of `month` and of the next one, in the hub's time zone."""
-    year, number = (int(part) for part in month.split("-"))
-    following = (year + 1, 1) if number == 12 else (year, number + 1)
-    zone = timezone.get_default_timezone()
-    return (
-        timezone.make_aware(datetime(year, number, 1), zone),
-        timezone.make_aware(datetime(*following, 1), zone),
-    )
-
-
 NOT_REGISTERED = "You have no registration for this event."
 REGISTRATION_ERRORS = {
     401: OpenApiResponse(description="Not signed in: send a token or a session cookie."),
@@ -293,7 +254,6 @@ REGISTRATION_ERRORS = {
             "Published and cancelled events (cancelled ones say so in `status`); drafts never. "
             "Filters combine; a malformed filter is a 400 with the field's error."
         ),
-        parameters=[EventFilterSerializer],
         responses={200: EventSerializer(many=True), 400: OpenApiResponse(OpenApiTypes.OBJECT)},
     ),
     retrieve=extend_schema(summary="One published or cancelled event"),
@@ -308,35 +268,18 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     # A refused registration or cancellation is one sentence (`detail`) and its `code`.
     service_errors_as_detail = True
     lookup_value_regex = SLUG_PATTERN
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EventFilter
 
     def get_queryset(self):
         if self.action == "registration":
             # Registration locks and re-reads the event itself; no seat count needed here.
             return queries.public_events()
-        queryset = public_events()
-        if self.action != "list":
-            return queryset
-        filters = EventFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        if "kind" in wanted:
-            queryset = queryset.filter(kind=wanted["kind"])
-        if "organization" in wanted:
-            # Only a published organization's events are found by its slug.
-            queryset = queryset.filter(
-                public_organizations_q("organization__"), organization__slug=wanted["organization"]
-            )
-        when = wanted.get("when") or (None if "month" in wanted else "upcoming")
-        if "month" in wanted:
-            first, following = _month_bounds(wanted["month"])
-            queryset = queryset.filter(starts_at__gte=first, starts_at__lt=following)
-        now = timezone.now()
-        if when == "upcoming":
-            queryset = queryset.filter(ends_at__gt=now)
-        elif when == "past":
-            return queryset.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
-        # Explicitly: Meta.ordering does not apply to a query with an aggregate.
-        return queryset.order_by("starts_at", "pk")
+        return public_events()
+
+    def filter_queryset(self, queryset):
+        # The filters select what the list shows; one event is found by its slug alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_context(self):
         # One "now" for the whole page, so every event is judged at the same instant.

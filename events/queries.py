@@ -112,83 +112,39 @@ def parse_month(value: str | None) -> tuple[datetime, datetime] | None:
 
 @dataclass(frozen=True)
 class EventListQuery:
-    """The filters of /events/, read from the query string; anything unknown is ignored."""
+    """The filters of /events/ in use, as the page shows them (`filters.EventFilter.wanted`)."""
 
     when: str = "upcoming"
     kind: str = ""
     month: str = ""
     organization: str = ""
 
-    @classmethod
-    def from_querydict(cls, data) -> "EventListQuery":
-        kind = data.get("kind", "")
-        month = data.get("month", "")
-        return cls(
-            when="past" if data.get("when") == "past" else "upcoming",
-            kind=kind if kind in Event.Kind.values else "",
-            month=month if parse_month(month) else "",
-            organization=(data.get("organization") or "")[:200],
-        )
-
     @property
     def is_filtered(self) -> bool:
         return bool(self.kind or self.month or self.organization)
 
 
-def _in_tab(query: EventListQuery, *, now) -> QuerySet:
-    """Upcoming holds what has not ended yet (an event under way is still worth finding)."""
-    events = public_events()
-    if query.when == "past":
-        return events.filter(ends_at__lt=now)
-    return events.filter(ends_at__gte=now)
+def event_list(filters) -> QuerySet:
+    """The events an `EventFilter` finds, with their organization and seats taken."""
+    return with_seats_taken(filters.qs.select_related("organization"))
 
 
-def _filtered(events: QuerySet, query: EventListQuery, *, skip: str = "") -> QuerySet:
-    if query.kind and skip != "kind":
-        events = events.filter(kind=query.kind)
-    if query.month and skip != "month":
-        start, end = parse_month(query.month)
-        events = events.filter(starts_at__gte=start, starts_at__lt=end)
-    if query.organization and skip != "organization":
-        # Only a published organization's events are found by its slug: the filter never
-        # tells which events an unpublished one runs.
-        events = events.filter(
-            public_organizations_q("organization__"), organization__slug=query.organization
-        )
-    return events
-
-
-def event_list(query: EventListQuery, *, now=None) -> QuerySet:
-    """The events of one tab with the filters applied, seats taken annotated."""
-    now = now or timezone.now()
-    events = _filtered(_in_tab(query, now=now), query).select_related("organization")
-    order = ["-starts_at", "-pk"] if query.when == "past" else ["starts_at", "pk"]
-    return with_seats_taken(events).order_by(*order)
-
-
-def event_facets(query: EventListQuery, *, now=None) -> dict:
+def event_facets(filters) -> dict:
     """What each filter can narrow to, with counts: three queries whatever the number of events.
 
     Each facet counts with the other filters applied, so every link leads to a non-empty page.
     """
-    now = now or timezone.now()
-    in_tab = _in_tab(query, now=now)
     kind_labels = dict(Event.Kind.choices)
-    kinds = (
-        _filtered(in_tab, query, skip="kind")
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .order_by("kind")
-    )
+    kinds = filters.without("kind").values_list("kind").annotate(n=Count("pk")).order_by("kind")
     months = (
-        _filtered(in_tab, query, skip="month")
+        filters.without("month")
         .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
         .values_list("month")
         .annotate(n=Count("pk"))
-        .order_by("-month" if query.when == "past" else "month")
+        .order_by("-month" if filters.wanted.when == "past" else "month")
     )
     organizations = (
-        _filtered(in_tab, query, skip="organization")
+        filters.without("organization")
         .filter(public_organizations_q("organization__"))
         .values_list("organization__slug", "organization__name")
         .annotate(n=Count("pk"))

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -30,9 +31,9 @@ from hub.models import FORMER_MEMBER
 from hub.openapi import NamedChoiceField
 from hub.throttling import LogHoursThrottle
 from pledges import services
+from pledges.filters import ContributionFilter, PledgeFilter
 from pledges.models import Contribution, Period, Pledge, validate_quarter_hours
 from pledges.periods import period_containing
-from pledges.permissions import user_can_manage_pledge
 from pledges.queries import (
     HOURS,
     ZERO,
@@ -375,25 +376,6 @@ class RejectInputSerializer(serializers.Serializer):
     )
 
 
-class PledgeFilterSerializer(serializers.Serializer):
-    organization = serializers.SlugField(required=False, help_text="An organization's slug.")
-
-
-class ContributionFilterSerializer(serializers.Serializer):
-    pledge = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        help_text="A pledge's id: all its logs when you administer its organization, "
-        "otherwise your own logs under it.",
-    )
-    status = NamedChoiceField(
-        choices=Contribution.Status.choices,
-        enum_name="ContributionStatusEnum",
-        required=False,
-        read_only=False,
-    )
-
-
 # --- Views ---------------------------------------------------------------------------------
 
 ERRORS = {
@@ -415,7 +397,6 @@ def _errors(*codes: int) -> dict:
             "Public pledges for everyone; private ones too for their organization's owners "
             "and admins, and for staff. Only approved hours count."
         ),
-        parameters=[PledgeFilterSerializer],
     ),
     retrieve=extend_schema(
         summary="One pledge, with its history per period",
@@ -439,17 +420,17 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PledgeFilter
 
     def get_queryset(self):
-        pledges = pledges_visible_to(self.request.user)
-        if self.action == "list":
-            filters = PledgeFilterSerializer(data=self.request.query_params)
-            filters.is_valid(raise_exception=True)
-            if "organization" in filters.validated_data:
-                pledges = pledges.filter(organization__slug=filters.validated_data["organization"])
-        return pledges_with_progress(pledges, self.today).order_by(
+        return pledges_with_progress(pledges_visible_to(self.request.user), self.today).order_by(
             "status", "-this_period", "organization__name", "pk"
         )
+
+    def filter_queryset(self, queryset):
+        # The filters select what the list shows; one pledge is found by its id alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     @property
     def today(self) -> date:
@@ -524,7 +505,6 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
             "Your own logs, newest first. With `pledge`, every log under that pledge when you "
             "own or administer its organization (or are staff); otherwise your own under it."
         ),
-        parameters=[ContributionFilterSerializer],
         responses={200: ContributionSerializer(many=True), **_errors(400, 401)},
     ),
     retrieve=extend_schema(
@@ -560,6 +540,8 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
     throttle_classes = [*viewsets.GenericViewSet.throttle_classes, LogHoursThrottle]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ContributionFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator, no request
@@ -567,8 +549,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         related = ("pledge__organization", "project", "contributor", "reviewed_by")
         if self.action == "list":
-            logs = Contribution.objects.select_related(*related).order_by("-date", "-pk")
-            return self._listed(logs, user)
+            return Contribution.objects.select_related(*related).order_by("-date", "-pk")
         logs = contributions_readable_by(user)
         if self.action != "retrieve":
             # Changes reach the services, which say why they refuse (403) rather than hide
@@ -576,21 +557,8 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
             logs = logs | Contribution.objects.filter(pledge__in=pledges_visible_to(user))
         return logs.select_related(*related).order_by("-date", "-pk")
 
-    def _listed(self, logs: QuerySet, user) -> QuerySet:
-        filters = ContributionFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        if "pledge" in wanted:
-            pledge = Pledge.objects.select_related("organization").filter(pk=wanted["pledge"])
-            pledge = pledge.first()
-            logs = logs.filter(pledge_id=wanted["pledge"])
-            if pledge is None or not user_can_manage_pledge(user=user, pledge=pledge):
-                logs = logs.filter(contributor=user)
-        else:
-            logs = logs.filter(contributor=user)
-        if "status" in wanted:
-            logs = logs.filter(status=wanted["status"])
-        return logs
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _log(self, pk) -> Contribution:
         return get_object_or_404(self.get_queryset(), pk=pk)

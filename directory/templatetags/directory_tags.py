@@ -4,8 +4,10 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    return querystring_with(context["request"].GET, **changes)
+def tag_toggled(context, slug):
+    """The current query string with one tag added or removed (Django's `{% querystring %}`
+    sets a parameter; it cannot toggle one value of a list)."""
+    return querystring_with(context["request"].GET, toggle_tag=slug)
 
 
 def querystring_with(get_params, **changes) -> str:
