@@ -4,10 +4,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from directory.demo import ORGANIZATIONS, PENDING_ORGANIZATIONS, PENDING_PROJECTS, PROJECTS
 from directory.licenses import spdx_licenses
 from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole, Tag
 from directory.search import search_vector_refresh
+from portal.demo.base import read
+
+REGION = read("directory", "region.yaml")
+ORGANIZATIONS, PROJECTS = (
+    [row for row in REGION[kind] if "status" not in row] for kind in ("organizations", "projects")
+)
+PENDING_ORGANIZATIONS, PENDING_PROJECTS = (
+    [row for row in REGION[kind] if row.get("status") == "pending"]
+    for kind in ("organizations", "projects")
+)
 
 pytestmark = pytest.mark.django_db
 

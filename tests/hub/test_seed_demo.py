@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import call_command
 
-from hub.demo import DEMO_PASSWORD
 from hub.models import User
+from portal.demo.base import read
+
+DEMO_PASSWORD = read("hub", "people.yaml")["password"]
 
 
 @pytest.mark.django_db

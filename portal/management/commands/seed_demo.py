@@ -2,13 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
-from directory.demo import seed_directory, seed_scale
-from directory.models import Organization
-from events.demo import seed_events, seed_events_scale
-from events.program.demo import seed_program
-from hub.demo import seed_people
-from pledges.demo import seed_pledges, seed_pledges_scale
+from portal.demo import scale as bulk
+from portal.demo.base import DemoError, load_people, read
+from portal.demo.dates import NotationError
+from portal.demo.directory import load_directory
+from portal.demo.events import load_events
+from portal.demo.pledges import load_pledges
 
 
 class Command(BaseCommand):
@@ -36,13 +37,22 @@ class Command(BaseCommand):
     def handle(self, *args, scale=None, seed=42, **options):
         if scale is not None and scale < 1:
             raise CommandError("--scale must be a whole number of at least 1.")
-        people = seed_people()
+        try:
+            self.load_region()
+        except (DemoError, NotationError) as error:
+            raise CommandError(f"The demo data was refused: {error}") from error
+        if scale is not None:
+            self.add_scale(scale, seed)
+
+    def load_region(self):
+        now = timezone.now()
+        people = load_people(read("hub", "people.yaml"))
         self.stdout.write(self.style.SUCCESS(f"People: {len(people)} demo accounts."))
         self.stdout.write(
             "Sign in as staff with admin@hub.example / demo-password, "
             "or as a member with any other demo address and the same password."
         )
-        directory = seed_directory(people)
+        directory = load_directory(read("directory", "region.yaml"), people=people, now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Directory: {directory.tags} tags, {directory.organizations} organizations, "
@@ -50,60 +60,47 @@ class Command(BaseCommand):
                 f"{directory.memberships} memberships; some wait for review in the admin."
             )
         )
-        events = seed_events(people, Organization.objects.only("pk", "slug"))
+        events = load_events(read("events", "events.yaml"), people=people, now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Events: {events.events} events ({len(events.created)} new), "
-                f"{events.registrations} new registrations; one is a draft, one is full with a "
-                "waitlist."
+                f"{events.registrations} new registrations; one is a draft, one waits for "
+                "review, one is full with a waitlist."
             )
         )
-        program = seed_program({person.email: person for person in people})
-        if program["proposals"]:
+        if events.programme:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Unconference: {program['proposals']} session proposals, "
-                    f"{program['votes']} votes, {program['sessions']} sessions on a published "
-                    "schedule."
+                    f"Unconference: {events.programme['proposals']} session proposals, "
+                    f"{events.programme['votes']} votes, {events.programme['sessions']} "
+                    "sessions on a published schedule."
                 )
             )
-        pledges = seed_pledges(people, Organization.objects.only("pk", "slug"))
+        pledges = load_pledges(read("pledges", "pledges.yaml"), people=people, now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Pledges: {pledges.pledges} pledges ({len(pledges.created)} new), "
                 f"{pledges.contributions} new logged hours; some wait for review."
             )
         )
-        if scale is not None:
-            self.stdout.write(f"Scale {scale} (seed {seed}): generating rows in bulk…")
+
+    def add_scale(self, scale: int, seed: int):
+        self.stdout.write(f"Scale {scale} (seed {seed}): generating rows in bulk…")
+        steps = [
+            (bulk.scale_directory, "{organizations:,} organizations and {projects:,} projects"),
+            (bulk.scale_events, "{events:,} events and {registrations:,} registrations"),
+            (bulk.scale_pledges, "{pledges:,} pledges and {contributions:,} logged hours"),
+        ]
+        for add, summary in steps:
             started = time.monotonic()
-            counts = seed_scale(scale=scale, seed=seed, write=self.stdout.write)
+            counts = add(scale=scale, seed=seed, write=self.stdout.write)
+            seconds = time.monotonic() - started
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Scale: {counts['organizations']:,} organizations and "
-                    f"{counts['projects']:,} projects added in "
-                    f"{time.monotonic() - started:.1f} s."
-                )
+                self.style.SUCCESS(f"Scale: {summary.format(**counts)} added in {seconds:.1f} s.")
             )
+        if connection.vendor == "postgresql":
+            # Bulk inserts leave the planner without statistics until autovacuum runs.
             started = time.monotonic()
-            counts = seed_events_scale(scale=scale, seed=seed, write=self.stdout.write)
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Scale: {counts['events']:,} events and {counts['registrations']:,} "
-                    f"registrations added in {time.monotonic() - started:.1f} s."
-                )
-            )
-            started = time.monotonic()
-            counts = seed_pledges_scale(scale=scale, seed=seed, write=self.stdout.write)
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Scale: {counts['pledges']:,} pledges and {counts['contributions']:,} "
-                    f"logged hours added in {time.monotonic() - started:.1f} s."
-                )
-            )
-            if connection.vendor == "postgresql":
-                # Bulk inserts leave the planner without statistics until autovacuum runs.
-                started = time.monotonic()
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-                self.stdout.write(f"ANALYZE: {time.monotonic() - started:.1f} s.")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(f"ANALYZE: {time.monotonic() - started:.1f} s.")
