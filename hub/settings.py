@@ -272,7 +272,7 @@ if not HUB_SITE_URL:
     if DEBUG or not _served_names:
         _host = env.str("HOST", default="") or "127.0.0.1"
         # Served on every interface: this machine reaches it on its loopback address.
-        _host = "127.0.0.1" if _host in ("0.0.0.0", "::", "[::]") else _host  # noqa: S104
+        _host = "127.0.0.1" if _host in ("0.0.0.0", "::", "[::]") else _host  # noqa: S104 - compared, not bound
         HUB_SITE_URL = f"http://{_host}:{env.int('PORT', default=8000)}"
     else:
         _scheme = "https" if env.bool("SECURE_SSL_REDIRECT", default=True) else "http"
