@@ -296,6 +296,37 @@ HUB_PAGE_CACHE_SECONDS = env.int("HUB_PAGE_CACHE_SECONDS", default=60)
 # change answers "busy, try again" (503, Retry-After) instead of holding the worker.
 HUB_LOCK_TIMEOUT_MS = env.int("HUB_LOCK_TIMEOUT_MS", default=5000)
 
+# --- Forges (hub/forge) -------------------------------------------------------------------
+# The forges whose repositories the hub reads: host -> kind, API base and optional token.
+# GitLab and Gitea/Forgejo hosts are comma-separated; "host=https://api-base" names an API
+# base other than https://host/api/v4 (GitLab) or https://host/api/v1 (Gitea). A token of a
+# kind is sent to every host of that kind.
+HUB_FORGE_TIMEOUT = env.float("HUB_FORGE_TIMEOUT", default=10.0)
+HUB_FORGE_SCORECARD_API = env.str("HUB_FORGE_SCORECARD_API", default="https://api.scorecard.dev")
+HUB_FORGES = {
+    "github.com": {
+        "kind": "github",
+        "api": env.str("HUB_FORGE_GITHUB_API", default="https://api.github.com"),
+        "token": env.str("HUB_FORGE_GITHUB_TOKEN", default=""),
+    }
+}
+for _kind, _api_path, _default_hosts in (
+    ("gitlab", "/api/v4", ["gitlab.com"]),
+    ("gitea", "/api/v1", ["codeberg.org"]),
+):
+    for _entry in env.list(f"HUB_FORGE_{_kind.upper()}_HOSTS", default=_default_hosts):
+        _host, _, _api = _entry.strip().partition("=")
+        HUB_FORGES[_host.lower()] = {
+            "kind": _kind,
+            "api": _api or f"https://{_host}{_api_path}",
+            "token": env.str(f"HUB_FORGE_{_kind.upper()}_TOKEN", default=""),
+        }
+# Projects refreshed per run of the forge-sync job (beat runs it every 30 minutes, so
+# 48 runs a day: the batch should be at least a 48th of the published projects).
+HUB_FORGE_SYNC_BATCH = env.int("HUB_FORGE_SYNC_BATCH", default=100)
+# A project is refreshed at most this often; a failed one waits longer each time.
+HUB_FORGE_SYNC_INTERVAL_HOURS = env.int("HUB_FORGE_SYNC_INTERVAL_HOURS", default=24)
+
 # --- Accounts (django-allauth) ----------------------------------------------------------
 ACCOUNT_ADAPTER = "hub.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -22,6 +22,7 @@ from django.db import connection
 
 from hub.celery import app as celery_app
 from tests.factories import StaffFactory, UserFactory
+from tests.forge.fake import _fake_forge_server, fake_forge  # noqa: F401 - for every test folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
