@@ -157,7 +157,7 @@ class RegistrationSerializer(serializers.Serializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_online_url(self, registration) -> str | None:
-        if registration.holds_seat and registration.event.online_url:
+        if registration.has_ticket and registration.event.online_url:
             return registration.event.online_url
         return None
 

@@ -158,6 +158,9 @@ class Registration(models.Model):
         CHECKED_IN = "checked_in", "Checked in"
 
     SEAT_HOLDING = (Status.CONFIRMED, Status.CHECKED_IN, Status.OFFERED)
+    # A ticket (QR code, online link, the day-before reminder) comes with a confirmed seat:
+    # an offered seat is held for the person but is not theirs until they confirm it.
+    TICKET_HOLDING = (Status.CONFIRMED, Status.CHECKED_IN)
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
@@ -206,6 +209,10 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in self.SEAT_HOLDING
+
+    @property
+    def has_ticket(self) -> bool:
+        return self.status in self.TICKET_HOLDING
 
 
 # --- The programme: proposals, votes, rooms, slots and the grid -----------------------------

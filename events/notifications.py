@@ -32,7 +32,7 @@ def ticket_qr_svg(ticket_code: str) -> bytes:
 
 def _registration_message(kind: str, template: str, registration: Registration, **context):
     attachments = []
-    if registration.holds_seat:
+    if registration.has_ticket:
         attachments.append(("ticket-qr.png", ticket_qr_png(registration.ticket_code), "image/png"))
     return build_message(
         kind=kind,

@@ -30,13 +30,13 @@ FEED_KEEPS_PAST_DAYS = 90
 # --- Who sees what: the one statement of the events' and proposals' visibility rules --------
 #
 # The public sees an event once it is published (and still after it is cancelled, which it
-# then says), never a draft. Events are published by hub staff, not by the organization
-# that runs them: an event of an organization the public does not see (pending, rejected,
-# archived) stays public, and its attendees' tickets keep working, but no public surface
-# names that organization (`public_organizer`). The public sees a proposal that is on the
-# board (proposed or accepted; never hidden, nor merged into another) of an event it sees.
-# Every public surface (pages, sessions, schedules, iCal, the API, the digest) reads these
-# functions; `events.permissions` checks one object against the same rule.
+# then says), never a draft nor one waiting for staff's review. Once published, an event of
+# an organization the public does not see (pending, rejected, archived) stays public, and its
+# attendees' tickets keep working, but no public surface names that organization
+# (`public_organizer`). The public sees a proposal that is on the board (proposed or
+# accepted; never hidden, nor merged into another) of an event it sees. Every public surface
+# (pages, sessions, schedules, iCal, the API, the digest) reads these functions;
+# `events.permissions` checks one object against the same rule.
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 PUBLIC_PROPOSAL_STATUSES = SessionProposal.VISIBLE
 
@@ -308,6 +308,11 @@ def visitor_action(
             Registration.Status.WAITLISTED,
         )
         return Action(registration.status, can_cancel=can_cancel)
+    if event.status == Event.Status.REVIEW:
+        return Action(
+            "preview",
+            "This event waits for the hub's review: registration opens once it is published.",
+        )
     if event.status != Event.Status.PUBLISHED:
         return Action("preview", "This event is a draft: registration opens once it is published.")
     if now >= event.starts_at:

@@ -194,7 +194,7 @@ def ticket(request, slug):
 @login_required
 def ticket_svg(request, slug):
     registration = _ticket_registration(request, slug)
-    if not registration.holds_seat:
+    if not registration.has_ticket:
         raise Http404("No seat yet.")
     response = HttpResponse(ticket_qr_svg(registration.ticket_code), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"

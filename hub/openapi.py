@@ -3,7 +3,8 @@
 drf-spectacular documents what a view declares; these amendments document what every view
 does anyway, so a client (or schemathesis) finds each answer it can get in the schema:
 - the error answers of every operation (a bad token is a 401 anywhere, a missing object or
-  page a 404, refused writes a 403, malformed input a 400), unless the view says otherwise;
+  page a 404, refused writes a 403, malformed input or a malformed address a 400), unless the
+  view says otherwise;
 - reads that anonymous callers may make carry the anonymous security requirement (`{}`),
   whatever permission class grants them;
 - a web address that may be empty is a plain string: "" is not a `uri`;
@@ -34,7 +35,7 @@ FIELD_ERRORS_SCHEMA = {
     "additionalProperties": {},
 }
 ERROR_DESCRIPTIONS = {
-    "400": "Malformed input: messages by field.",
+    "400": "Malformed input: messages by field, or a `detail` for a malformed request.",
     "401": "Not signed in, or the token or session is not valid.",
     "403": "Signed in, but not allowed to do this: the `detail` says why.",
     "404": "No such object (or not one you may see), or no such page of results.",
@@ -105,12 +106,9 @@ class AutoSchema(SpectacularAutoSchema):
         parameters = operation.get("parameters", [])
         in_path = any(parameter["in"] == "path" for parameter in parameters)
         paged = any(parameter["name"] == "page" for parameter in parameters)
-        in_query = any(
-            parameter["in"] == "query" and parameter["name"] != "page" for parameter in parameters
-        )
-        codes = []
-        if "requestBody" in operation or in_query:
-            codes.append("400")
+        # Malformed input is a 400 everywhere: fields by the view, and a malformed address (a
+        # NUL character, an oversized body) by hub.middleware before any view runs.
+        codes = ["400"]
         # TokenAuthentication refuses a wrong token on every endpoint, public reads included.
         codes.append("401")
         if self.method not in permissions.SAFE_METHODS:

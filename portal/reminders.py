@@ -37,7 +37,7 @@ def send_event_reminders(*, now=None) -> JobReport:
     now = now or timezone.now()
     horizon = now + timedelta(hours=settings.HUB_EVENT_REMINDER_HOURS)
     registrations = Registration.objects.filter(
-        status__in=Registration.SEAT_HOLDING,
+        status__in=Registration.TICKET_HOLDING,
         event__status=Event.Status.PUBLISHED,
         event__starts_at__gt=now,
         event__starts_at__lte=horizon,

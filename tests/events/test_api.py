@@ -395,8 +395,9 @@ def test_the_schema_documents_the_events_endpoints(client):
     assert "/api/v1/events/{slug}/" in paths
     registration = paths["/api/v1/events/{slug}/registration/"]
     assert set(registration) >= {"get", "post", "delete"}
-    # 429: every operation is rate-limited (hub/throttling.py).
-    assert set(registration["get"]["responses"]) == {"200", "401", "404", "429"}
+    # 429: every operation is rate-limited (hub/throttling.py); 400: a malformed address is
+    # refused before any view (hub/middleware.py).
+    assert set(registration["get"]["responses"]) == {"200", "400", "401", "404", "429"}
     # 403: a session without its CSRF token (hub/openapi.py documents it on every write).
     assert set(registration["post"]["responses"]) == {
         "200", "201", "400", "401", "403", "404", "429",

@@ -229,6 +229,8 @@ def test_an_unverified_organization_waits_for_review(world):
     assert Client().get(event.get_absolute_url()).status_code == 404
     page = world.client("admin").get(manage_url("manage", event)).content.decode()
     assert "Waiting for review" in page and ">Withdraw</button>" in page
+    preview = world.client("admin").get(event.get_absolute_url()).content.decode()
+    assert "waits for the hub&#x27;s review" in preview and "This event is a draft" not in preview
 
 
 def test_withdrawing_takes_a_submitted_event_back_to_a_draft(world):

@@ -444,3 +444,37 @@ def test_the_deadline_is_given_in_the_events_own_time_zone(
     expected = f"{berlin:%-I:%M} {'PM' if berlin.hour >= 12 else 'AM'} {berlin.tzname()}"
     assert expected in message.subject and expected in message.body
     assert expected in client.get(offer_link(waiting)).content.decode()
+
+
+# --- An offered seat is held, but it is not a ticket until confirmed ------------------------
+
+
+def test_an_offered_seat_has_no_qr_code_online_link_or_day_before_reminder(
+    client, django_capture_on_commit_callbacks, settings
+):
+    from portal.reminders import send_event_reminders
+
+    event, line = offered_event(django_capture_on_commit_callbacks)
+    event.online_url = "https://meet.example.org/harbor"
+    event.starts_at = timezone.now() + timedelta(hours=12)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    offered = fresh(line[0])
+    assert offered.status == "offered"
+    client.force_login(offered.user)
+
+    assert client.get(reverse("events:ticket-svg", args=[event.slug])).status_code == 404
+    api = client.get(f"/api/v1/events/{event.slug}/registration/").json()
+    assert api["online_url"] is None
+    mail.outbox.clear()
+    settings.HUB_EVENT_REMINDER_HOURS = 24
+    send_event_reminders()
+    assert [m.to for m in mail.outbox] == []
+
+    waitlist.offer_accept(registration=offered)
+    assert client.get(reverse("events:ticket-svg", args=[event.slug])).status_code == 200
+    api = client.get(f"/api/v1/events/{event.slug}/registration/").json()
+    assert api["online_url"] == "https://meet.example.org/harbor"
+    mail.outbox.clear()
+    send_event_reminders()
+    assert [m.to for m in mail.outbox] == [[offered.user.email]]
