@@ -1,6 +1,6 @@
 from django import forms
 
-from hub.models import User
+from hub.models import ForgeAccount, User
 
 
 class SignupForm(forms.Form):
@@ -25,3 +25,17 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "show_name_on_pledges"]
         labels = {"show_name_on_pledges": "Show my name on pledge pages"}
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+
+class ForgeAccountForm(forms.Form):
+    """A forge user name typed on the profile (declared; connecting the account proves it)."""
+
+    forge = forms.ChoiceField(label="Forge", choices=ForgeAccount.Forge.choices)
+    username = forms.CharField(
+        label="User name",
+        max_length=101,
+        help_text="As it appears in your profile's address, e.g. github.com/<user name>.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )

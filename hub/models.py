@@ -172,3 +172,43 @@ class NotificationSetting(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind}: {'on' if self.enabled else 'off'}"
+
+
+class ForgeAccount(models.Model):
+    """A person's user name on a forge, so their logged hours can be checked against the
+    pull requests, commits and issues they link.
+
+    Typed in, a name is only declared: two people may declare the same one (the reviewer
+    sees that it is claimed twice). Connected through OAuth it is proven, and a proven name
+    belongs to one person.
+    """
+
+    class Forge(models.TextChoices):
+        GITHUB = "github", "GitHub"
+        GITLAB = "gitlab", "GitLab"
+        CODEBERG = "codeberg", "Codeberg"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="forge_accounts")
+    forge = models.CharField(max_length=20, choices=Forge.choices)
+    username = models.CharField("user name", max_length=100)
+    proven = models.BooleanField(
+        default=False, help_text="Connected through the forge's sign-in, not only typed in."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["forge", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                "user", "forge", Lower("username"), name="one_forge_account_per_user_and_name"
+            ),
+            models.UniqueConstraint(
+                "forge",
+                Lower("username"),
+                condition=models.Q(proven=True),
+                name="forge_account_proven_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.username} on {self.get_forge_display()}"

@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.announce_schedule_changes_task",
         "schedule": 60.0,
     },
+    "evidence-checks-retry": {
+        "task": "pledges.tasks.evidence_retry_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "weekly-digest": {
         "task": "hub.tasks.weekly_digest_task",
         "schedule": crontab(minute=0, hour=8, day_of_week="tue"),
@@ -350,6 +354,42 @@ HUB_TRUSTED_PROXIES = env.int("HUB_TRUSTED_PROXIES", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = HUB_TRUSTED_PROXIES
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{HUB_NAME}] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# Forge accounts proven through OAuth: allauth's GitHub and GitLab providers are installed
+# only for the forges the hub has an OAuth app of, so a hub without one shows no sign-in
+# page that could not work. Connecting is for people with an account; nobody signs up
+# through a forge (hub.social.SocialAccountAdapter).
+SOCIALACCOUNT_PROVIDERS = {}
+if env.str("HUB_GITHUB_OAUTH_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["github"] = {
+        "APPS": [
+            {
+                "client_id": env.str("HUB_GITHUB_OAUTH_CLIENT_ID"),
+                "secret": env.str("HUB_GITHUB_OAUTH_SECRET", default=""),
+            }
+        ],
+        "SCOPE": [],
+    }
+if env.str("HUB_GITLAB_OAUTH_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["gitlab"] = {
+        "APPS": [
+            {
+                "client_id": env.str("HUB_GITLAB_OAUTH_CLIENT_ID"),
+                "secret": env.str("HUB_GITLAB_OAUTH_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["read_user"],
+    }
+if SOCIALACCOUNT_PROVIDERS:
+    INSTALLED_APPS += [
+        "allauth.socialaccount",
+        *(f"allauth.socialaccount.providers.{provider}" for provider in SOCIALACCOUNT_PROVIDERS),
+    ]
+    SOCIALACCOUNT_ADAPTER = "hub.social.SocialAccountAdapter"
+    SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# A logged hour's evidence (a pull request, commit or issue) checks out when the forge dates
+# it within this many days of the logged day (pledges/evidence.py).
+HUB_EVIDENCE_WINDOW_DAYS = env.int("HUB_EVIDENCE_WINDOW_DAYS", default=3)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

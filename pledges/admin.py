@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from directory.models import ListingStatus, Project
@@ -260,18 +261,18 @@ class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "pledge", "contributor", "status", "reviewed_by", "reviewed_at", "rejection_reason",
-        "created_at", "audit_trail",
+        "created_at", "audit_trail", "evidence_found",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["pledge", "contributor", "status"]}),
         ("The work (staff corrections keep the 24-hour and date rules)", {"fields": [
-            "date", "hours", "project", "project_url", "description", "link",
+            "date", "hours", "project", "project_url", "description", "link", "evidence_found",
         ]}),
         ("Review (approve or reject with the actions of the list)", {"fields": [
             "reviewed_by", "reviewed_at", "rejection_reason", "created_at", "audit_trail",
         ]}),
     ]  # fmt: skip
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "reject_selected", "recheck_evidence"]
 
     def has_add_permission(self, request):
         # A log is made by its contributor, under the membership and 24-hour rules.
@@ -293,6 +294,23 @@ class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
+    @admin.display(description="Evidence (checked against the forges)")
+    def evidence_found(self, obj):
+        links = obj.evidence.order_by("pk")
+        if not links:
+            return "No links."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}" rel="nofollow noopener">{}</a>: {}{}</li>',
+                (
+                    (e.url, e.url, e.get_status_display(), f" ({e.reason})" if e.reason else "")
+                    for e in links
+                ),
+            ),
+        )
+
     def save_model(self, request, obj, form, change):
         edited = form.changed_data
         if not edited:
@@ -306,6 +324,17 @@ class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
         )
         if obj.status == Contribution.Status.APPROVED:
             transaction.on_commit(leaderboards_invalidate)
+        if "date" in edited:
+            # The forge's dates are judged against the logged day.
+            services.contribution_evidence_recheck(contribution=obj, actor=request.user)
+
+    @admin.action(description="Check the evidence links again")
+    def recheck_evidence(self, request, queryset):
+        links = sum(
+            services.contribution_evidence_recheck(contribution=log, actor=request.user)
+            for log in queryset
+        )
+        self.message_user(request, f"{plural(links, 'link')} will be checked again.")
 
     @admin.action(description="Approve selected logs")
     def approve_selected(self, request, queryset):

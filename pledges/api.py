@@ -8,6 +8,7 @@ per-field messages, its PermissionDenied a 403 (hub.api_errors, the API's except
 
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -31,8 +32,15 @@ from hub.models import FORMER_MEMBER
 from hub.openapi import NamedChoiceField
 from hub.throttling import LogHoursThrottle
 from pledges import services
+from pledges.evidence import MAX_EVIDENCE_LINKS, evidence_refs
 from pledges.filters import ContributionFilter, PledgeFilter
-from pledges.models import Contribution, Period, Pledge, validate_quarter_hours
+from pledges.models import (
+    Contribution,
+    ContributionEvidence,
+    Period,
+    Pledge,
+    validate_quarter_hours,
+)
 from pledges.periods import period_containing
 from pledges.queries import (
     HOURS,
@@ -44,6 +52,7 @@ from pledges.queries import (
     pledge_history,
     pledges_visible_to,
     pledges_with_hours,
+    with_evidence,
 )
 
 PERIOD_STATUSES = [("met", "met"), ("on track", "on track"), ("behind", "behind")]
@@ -143,13 +152,19 @@ class PledgeSerializer(serializers.ModelSerializer):
         help_text="Progress in the current period; null before the pledge starts or after it ended."
     )
     all_time_approved = _hours_field(source="all_time", help_text="Approved hours, all time.")
+    all_time_with_checked_evidence = _hours_field(
+        source="all_time_evidenced",
+        help_text="Of the approved hours, those whose log links to a pull request, commit or "
+        "issue the forge confirmed (its author one of the person's forge accounts, dated "
+        "near the logged day).",
+    )
 
     class Meta:
         model = Pledge
         fields = [
             "id", "organization", "kind", "hours_per_period", "percent", "workforce_size",
             "pledged_hours", "period", "starts_on", "ends_on", "public", "status",
-            "target_projects", "this_period", "all_time_approved",
+            "target_projects", "this_period", "all_time_approved", "all_time_with_checked_evidence",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -197,6 +212,39 @@ class PersonRefSerializer(serializers.Serializer):
         return FORMER_MEMBER if person.is_former_member else person.display_name
 
 
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind = NamedChoiceField(
+        choices=ContributionEvidence.Kind.choices, enum_name="EvidenceKindEnum", read_only=True
+    )
+    status = NamedChoiceField(
+        choices=ContributionEvidence.Status.choices,
+        enum_name="EvidenceStatusEnum",
+        read_only=True,
+        help_text="pending (not checked yet, or the forge asked to wait); checked (it exists, "
+        "its author is one of the person's forge accounts, dated near the logged day); failed "
+        "(see `reason`).",
+    )
+    reason = serializers.CharField(
+        read_only=True,
+        help_text='What was found ("Pull request by octocat, merged on Mar 3, 2025") or why it '
+        'did not check out ("author is octocat, not one of yours", "not found on github.com").',
+    )
+    author_proven = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Whether the matching forge account is proven (connected) rather than only "
+        "declared; null when none matched.",
+    )
+
+    class Meta:
+        model = ContributionEvidence
+        fields = [
+            "url", "kind", "status", "reason", "author", "author_proven", "title", "state",
+            "item_date", "checked_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
 class ContributionSerializer(serializers.ModelSerializer):
     pledge = serializers.PrimaryKeyRelatedField(read_only=True)
     organization = OrganizationRefSerializer(source="pledge.organization", read_only=True)
@@ -214,13 +262,18 @@ class ContributionSerializer(serializers.ModelSerializer):
         choices=Contribution.Status.choices, enum_name="ContributionStatusEnum", read_only=True
     )
     reviewed_by = serializers.SerializerMethodField(help_text="Who approved or rejected it.")
+    evidence = EvidenceSerializer(
+        many=True,
+        read_only=True,
+        help_text="Links to pull requests, commits or issues, and what checking them found.",
+    )
 
     class Meta:
         model = Contribution
         fields = [
             "id", "pledge", "organization", "contributor", "date", "hours", "project",
-            "project_url", "project_name", "description", "link", "status", "rejection_reason",
-            "reviewed_by", "reviewed_at", "created_at",
+            "project_url", "project_name", "description", "link", "evidence", "status",
+            "rejection_reason", "reviewed_by", "reviewed_at", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -349,12 +402,28 @@ class ContributionInputSerializer(serializers.Serializer):
         max_length=Contribution._meta.get_field("description").max_length
     )
     link = HttpUrlField(help_text="A pull request, an issue, a talk…")
+    evidence_urls = serializers.ListField(
+        child=serializers.CharField(max_length=500),
+        max_length=MAX_EVIDENCE_LINKS,
+        required=False,
+        help_text=f"Up to {MAX_EVIDENCE_LINKS} addresses of pull or merge requests, commits or "
+        "issues on GitHub, GitLab or Codeberg; a job checks each against your forge accounts "
+        "(see `evidence`). When changing a log, the list replaces its links.",
+        error_messages={"max_length": f"Give at most {MAX_EVIDENCE_LINKS} links."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if kwargs.get("partial"):
             # A log stays under its pledge.
             del self.fields["pledge"]
+
+    def validate_evidence_urls(self, urls: list[str]) -> list[str]:
+        try:
+            refs = evidence_refs(urls)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["evidence_urls"]) from error
+        return [ref.url for ref in refs]
 
     def validate_pledge(self, pk: int) -> Pledge:
         user = self.context["request"].user
@@ -549,13 +618,15 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         related = ("pledge__organization", "project", "contributor", "reviewed_by")
         if self.action == "list":
-            return Contribution.objects.select_related(*related).order_by("-date", "-pk")
+            return with_evidence(Contribution.objects.select_related(*related)).order_by(
+                "-date", "-pk"
+            )
         logs = contributions_readable_by(user)
         if self.action != "retrieve":
             # Changes reach the services, which say why they refuse (403) rather than hide
             # the log: logs under pledges the caller sees exist for them; others stay 404.
             logs = logs | Contribution.objects.filter(pledge__in=pledges_visible_to(user))
-        return logs.select_related(*related).order_by("-date", "-pk")
+        return with_evidence(logs.select_related(*related)).order_by("-date", "-pk")
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
@@ -564,8 +635,10 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _output(self, contribution: Contribution, code=status.HTTP_200_OK) -> Response:
-        contribution = Contribution.objects.select_related(
-            "pledge__organization", "project", "contributor", "reviewed_by"
+        contribution = with_evidence(
+            Contribution.objects.select_related(
+                "pledge__organization", "project", "contributor", "reviewed_by"
+            )
         ).get(pk=contribution.pk)
         return Response(ContributionSerializer(contribution).data, status=code)
 

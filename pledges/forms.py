@@ -4,11 +4,13 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef
 
 from directory.models import Project
 from hub.bounded import MAX_TARGET_PROJECTS, CappedModelMultipleChoiceField
+from pledges.evidence import MAX_EVIDENCE_LINKS, evidence_refs
 from pledges.models import (
     QUARTER_HOUR,
     Contribution,
@@ -159,6 +161,16 @@ class ContributionForm(forms.Form):
         help_text="Optional: a pull request, an issue, a talk…",
     )
 
+    evidence_urls = forms.CharField(
+        label="Evidence links",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3, "autocapitalize": "none", "spellcheck": "false"}),
+        help_text=f"Optional: up to {MAX_EVIDENCE_LINKS} pull or merge requests, commits or "
+        "issues on GitHub, GitLab or Codeberg, one per line. The hub checks that you wrote "
+        "them around that day, against the forge accounts on your account page.",
+    )
+
     def __init__(self, *args, pledge: Pledge, **kwargs):
         super().__init__(*args, **kwargs)
         targets = Pledge.target_projects.through.objects.filter(
@@ -181,7 +193,21 @@ class ContributionForm(forms.Form):
 
     @classmethod
     def initial_from(cls, contribution: Contribution) -> dict:
-        return {field: getattr(contribution, field) for field in cls.base_fields}
+        initial = {
+            field: getattr(contribution, field)
+            for field in cls.base_fields
+            if field != "evidence_urls"
+        }
+        initial["evidence_urls"] = "\n".join(e.url for e in contribution.evidence.all())
+        return initial
+
+    def clean_evidence_urls(self) -> list[str]:
+        lines = self.cleaned_data["evidence_urls"].splitlines()
+        try:
+            refs = evidence_refs(lines)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["evidence_urls"]) from error
+        return [ref.url for ref in refs]
 
     def clean(self):
         data = super().clean()

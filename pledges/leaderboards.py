@@ -16,6 +16,7 @@ from pledges.models import Period, Pledge
 from pledges.periods import period_containing
 from pledges.queries import (
     ZERO,
+    has_checked_evidence,
     pledges_with_hours,
     public_contributions,
     public_pledges,
@@ -110,11 +111,13 @@ def _totals(today: date) -> dict:
         year_hours=Coalesce(Sum("hours", filter=this_year), ZERO),
         year_people=Count("contributor", distinct=True, filter=this_year),
         all_time_hours=Coalesce(Sum("hours"), ZERO),
+        all_time_evidenced=Coalesce(Sum("hours", filter=Q(has_checked_evidence())), ZERO),
     )
     totals = {
         "hours": figures["year_hours"],
         "people": figures["year_people"],
         "all_time_hours": figures["all_time_hours"],
+        "all_time_evidenced": figures["all_time_evidenced"],
     }
     totals["organizations"] = (
         public_pledges()

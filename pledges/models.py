@@ -207,3 +207,55 @@ class Contribution(models.Model):
     @property
     def project_label(self) -> str:
         return self.project.name if self.project_id else self.project_url
+
+
+class ContributionEvidence(models.Model):
+    """A pull/merge request, commit or issue a log links to, and what checking it found.
+
+    A job asks the forge (pledges/evidence.py): the item exists, its author is one of the
+    person's forge accounts, and the forge dates it near the logged day. What does not check
+    out stays, with the reason, for the reviewer to see.
+    """
+
+    class Kind(models.TextChoices):
+        PULL = "pull", "Pull request"
+        COMMIT = "commit", "Commit"
+        ISSUE = "issue", "Issue"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be checked"
+        CHECKED = "checked", "Checked"
+        FAILED = "failed", "Did not check out"
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="evidence"
+    )
+    url = models.URLField("address", max_length=500)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    author = models.CharField("author on the forge", max_length=200, blank=True)
+    author_proven = models.BooleanField(
+        null=True, help_text="Whether the matching forge account is proven (null: no match)."
+    )
+    title = models.CharField(max_length=300, blank=True)
+    state = models.CharField("state on the forge", max_length=20, blank=True)
+    item_date = models.DateTimeField("date on the forge", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contribution", "pk"]
+        verbose_name_plural = "contribution evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "url"], name="one_evidence_per_log_and_url"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url

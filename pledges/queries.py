@@ -16,9 +16,11 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -32,7 +34,7 @@ from django.utils import timezone
 from directory.models import Membership
 from directory.permissions import MANAGING_ROLES, organization_is_public
 from directory.queries import organizations_managed_by, public_organizations_q
-from pledges.models import MONTHS_PER_PERIOD, Contribution, Period, Pledge
+from pledges.models import MONTHS_PER_PERIOD, Contribution, ContributionEvidence, Period, Pledge
 from pledges.periods import PeriodSpan, period_containing, periods_between
 
 TRUNCATE = {Period.MONTH: TruncMonth, Period.QUARTER: TruncQuarter, Period.YEAR: TruncYear}
@@ -102,6 +104,22 @@ def contributions_readable_by(user) -> QuerySet:
     )
 
 
+def has_checked_evidence() -> Exists:
+    """A log with at least one link the forge confirmed (pledges/evidence.py)."""
+    return Exists(
+        ContributionEvidence.objects.filter(
+            contribution=OuterRef("pk"), status=ContributionEvidence.Status.CHECKED
+        )
+    )
+
+
+def with_evidence(logs: QuerySet) -> QuerySet:
+    """`logs` with their evidence links and what checking them found (one more query)."""
+    return logs.prefetch_related(
+        Prefetch("evidence", queryset=ContributionEvidence.objects.order_by("pk"))
+    )
+
+
 # --- Hours in SQL -----------------------------------------------------------------------------
 
 
@@ -146,12 +164,14 @@ def _hours_subquery(contributions):
 
 def pledges_with_hours(pledges, today: date):
     """`pledges` annotated in SQL with their promised hours per period and their approved
-    hours in their current period and all time (subqueries: no join fan-out)."""
+    hours in their current period and all time, and how many of those carry checked
+    evidence (subqueries: no join fan-out)."""
     approved = Contribution.objects.filter(status=Contribution.Status.APPROVED)
     return pledges.annotate(
         pledged=pledged_hours_expression(),
         this_period=_hours_subquery(approved.filter(current_period_filter(today))),
         all_time=_hours_subquery(approved),
+        all_time_evidenced=_hours_subquery(approved.filter(has_checked_evidence())),
     )
 
 
@@ -190,6 +210,8 @@ class PeriodProgress:
     # The pledge's own dates: a pledge made mid-period is paced from its first day.
     starts_on: date
     ends_on: date | None
+    # Approved hours whose log carries evidence the forge confirmed.
+    evidenced: Decimal = Decimal("0")
 
     @property
     def percent(self) -> int:
@@ -248,6 +270,10 @@ def pledge_history(pledge: Pledge, today: date | None = None) -> list[PeriodProg
         .annotate(
             approved=Sum("hours", filter=Q(status=Contribution.Status.APPROVED)),
             pending=Sum("hours", filter=Q(status=Contribution.Status.PENDING)),
+            evidenced=Sum(
+                "hours",
+                filter=Q(status=Contribution.Status.APPROVED) & Q(has_checked_evidence()),
+            ),
         )
     )
     by_start = {_as_date(row["period_start"]): row for row in rows}
@@ -264,6 +290,7 @@ def pledge_history(pledge: Pledge, today: date | None = None) -> list[PeriodProg
                 today=today,
                 starts_on=pledge.starts_on,
                 ends_on=pledge.ends_on,
+                evidenced=row.get("evidenced") or Decimal("0"),
             )
         )
     return history
@@ -273,11 +300,14 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
 
 
-def approved_hours(pledge: Pledge) -> Decimal:
-    """All the pledge's approved hours, however far back its history goes."""
-    return pledge.contributions.filter(status=Contribution.Status.APPROVED).aggregate(
-        total=Coalesce(Sum("hours"), ZERO)
-    )["total"]
+def approved_hours(pledge: Pledge) -> tuple[Decimal, Decimal]:
+    """All the pledge's approved hours, however far back its history goes, and those with
+    checked evidence."""
+    totals = pledge.contributions.filter(status=Contribution.Status.APPROVED).aggregate(
+        total=Coalesce(Sum("hours"), ZERO),
+        evidenced=Coalesce(Sum("hours", filter=Q(has_checked_evidence())), ZERO),
+    )
+    return totals["total"], totals["evidenced"]
 
 
 def current_period(pledge: Pledge, today: date | None = None) -> PeriodSpan:
@@ -315,7 +345,8 @@ def period_by_project(pledge: Pledge, span: PeriodSpan) -> list[dict]:
 
 
 def pending_contributions(pledge: Pledge) -> QuerySet:
-    return (
+    """Logs waiting for review, with their evidence and whether the forge checked it."""
+    return with_evidence(
         pledge.contributions.filter(status=Contribution.Status.PENDING)
         .select_related("contributor", "project")
         .order_by("date", "pk")
@@ -323,8 +354,8 @@ def pending_contributions(pledge: Pledge) -> QuerySet:
 
 
 def contributions_of(user) -> QuerySet:
-    """The person's own logs, newest first, with their pledge and organization."""
-    return (
+    """The person's own logs, newest first, with their pledge, organization and evidence."""
+    return with_evidence(
         Contribution.objects.filter(contributor=user)
         .select_related("pledge__organization", "project")
         .order_by("-date", "-pk")

@@ -22,11 +22,15 @@ from django.utils.formats import date_format
 from directory.models import ListingStatus, Organization
 from directory.permissions import member_can_manage, organization_is_public
 from hub.audit import audit_record
+from hub.forge import ItemRef
+from hub.jobs import enqueue_on_commit
 from hub.locks import row_lock
 from hub.models import User
+from pledges.evidence import evidence_refs
 from pledges.leaderboards import leaderboards_invalidate
-from pledges.models import Contribution, Pledge
+from pledges.models import Contribution, ContributionEvidence, Pledge
 from pledges.permissions import user_can_log_hours, user_can_manage_pledge, user_can_review
+from pledges.tasks import evidence_check_task
 
 HOURS_PER_DAY = Decimal("24")
 PLEDGE_FIELDS = (
@@ -189,12 +193,64 @@ def _check_contribution(contribution: Contribution) -> None:
         )
 
 
+def _evidence_input(data: dict) -> list[ItemRef] | None:
+    """The items `data["evidence_urls"]` links to, or None when the caller left them as
+    they are."""
+    if data.get("evidence_urls") is None:
+        return None
+    return evidence_refs(data["evidence_urls"])
+
+
+def _evidence_save(contribution: Contribution, refs: list[ItemRef] | None, *, recheck: bool):
+    """Keep the log's evidence links in step with `refs` (None: the same links), and check
+    each new one, and each kept one again when the logged day moved (`recheck`), once the
+    change commits: one job per link."""
+    kept = {evidence.url: evidence for evidence in contribution.evidence.all()}
+    if refs is not None:
+        wanted = {ref.url for ref in refs}
+        contribution.evidence.exclude(url__in=wanted).delete()
+        kept = {url: evidence for url, evidence in kept.items() if url in wanted}
+    to_check = []
+    if recheck and kept:
+        contribution.evidence.filter(pk__in=[e.pk for e in kept.values()]).update(
+            status=ContributionEvidence.Status.PENDING,
+            reason="",
+            attempts=0,
+            retry_after=None,
+            checked_at=None,
+        )
+        to_check += [evidence.pk for evidence in kept.values()]
+    for ref in refs or []:
+        if ref.url not in kept:
+            evidence = ContributionEvidence.objects.create(
+                contribution=contribution, url=ref.url, kind=ref.kind
+            )
+            to_check.append(evidence.pk)
+    for pk in to_check:
+        enqueue_on_commit(evidence_check_task, pk)
+
+
+@transaction.atomic
+def contribution_evidence_recheck(*, contribution: Contribution, actor: User) -> int:
+    """Check every link of the log again (hub staff; after a correction of its day, or
+    once a person added the forge account a link is by). Returns how many links."""
+    if not actor.is_staff:
+        raise PermissionDenied("Only hub staff ask for evidence to be checked again.")
+    count = contribution.evidence.count()
+    _evidence_save(contribution, None, recheck=True)
+    if count:
+        audit_record(actor=actor, action="contribution.evidence_recheck", target=contribution)
+    return count
+
+
 @transaction.atomic
 def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
     """A member logs hours under their organization's pledge; another of its owners or
-    admins (or hub staff) reviews them."""
+    admins (or hub staff) reviews them. Links to pull requests, commits or issues
+    (`evidence_urls`) are checked against the forges by a job."""
     if not user_can_log_hours(user=user, pledge=pledge):
         raise PermissionDenied("Only members of the pledging organization log hours under it.")
+    refs = _evidence_input(data)
     lock_person_day(user)
     pledge = Pledge.objects.get(pk=pledge.pk)  # as it is now, not as the caller loaded it
     if not pledge.is_active:
@@ -205,6 +261,7 @@ def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
             setattr(contribution, field, data[field])
     _check_contribution(contribution)
     contribution.save()
+    _evidence_save(contribution, refs, recheck=False)
     audit_record(actor=user, action="contribution.log", target=contribution)
     return contribution
 
@@ -219,11 +276,14 @@ def contribution_update(*, contribution: Contribution, user: User, data: dict) -
         raise PermissionDenied("Only the person who logged the hours changes them.")
     if contribution.status != Contribution.Status.PENDING:
         raise ValidationError("Only logs waiting for review can be changed.")
+    refs = _evidence_input(data)
+    logged_day = contribution.date
     for field in CONTRIBUTION_FIELDS:
         if field in data:
             setattr(contribution, field, data[field])
     _check_contribution(contribution)
     contribution.save()
+    _evidence_save(contribution, refs, recheck=contribution.date != logged_day)
     audit_record(actor=user, action="contribution.update", target=contribution)
     return contribution
 

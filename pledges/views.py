@@ -135,8 +135,9 @@ def _detail_context(request, pledge: Pledge, can: dict, form=None) -> dict:
     current = history[-1] if history and history[-1].span == span else None
     shown_span = current.span if current else (history[-1].span if history else span)
     all_time_approved = sum((p.approved for p in history), 0)
+    all_time_evidenced = sum((p.evidenced for p in history), 0)
     if len(history) == queries.HISTORY_LIMIT:
-        all_time_approved = queries.approved_hours(pledge)
+        all_time_approved, all_time_evidenced = queries.approved_hours(pledge)
     context = {
         "pledge": pledge,
         "organization": pledge.organization,
@@ -145,6 +146,7 @@ def _detail_context(request, pledge: Pledge, can: dict, form=None) -> dict:
         "current": current,
         "shown_span": shown_span,
         "all_time_approved": all_time_approved,
+        "all_time_evidenced": all_time_evidenced,
         "chart": charts.bar_chart(history, today),
         "people": _people_rows(queries.period_by_person(pledge, shown_span), request.user),
         "projects": queries.period_by_project(pledge, shown_span),

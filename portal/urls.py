@@ -7,6 +7,12 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/token/", views.me_token_regenerate, name="me-token-regenerate"),
     path("me/calendar/", views.me_calendar_feed, name="me-calendar-feed"),
+    path("me/forge-accounts/", views.me_forge_account_add, name="me-forge-account-add"),
+    path(
+        "me/forge-accounts/<int:pk>/remove/",
+        views.me_forge_account_remove,
+        name="me-forge-account-remove",
+    ),
     path("me/export.json", views.export_json, name="me-export"),
     path("me/delete/", views.account_delete, name="me-delete"),
 ]

@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -12,10 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from directory import queries as directory_queries
 from events import feeds as event_feeds
 from events import queries as event_queries
+from hub import forge_accounts
 from hub import queries as hub_queries
 from hub import services as hub_services
 from hub.form_errors import add_service_errors
-from hub.forms import ProfileForm
+from hub.forms import ForgeAccountForm, ProfileForm
+from hub.models import ForgeAccount
 from hub.pagecache import cache_anonymous_page
 from pledges import queries as pledge_queries
 from portal import services
@@ -46,6 +49,10 @@ def me(request):
         )
         messages.success(request, "Your profile is saved.")
         return redirect("me")
+    return _me_page(request, form=form)
+
+
+def _me_page(request, *, form, forge_form=None):
     submitted_organizations, submitted_projects = directory_queries.listings_submitted_by(
         request.user
     )
@@ -58,8 +65,54 @@ def me(request):
         "registrations": event_queries.registrations_of(request.user),
         **_calendar_feed_context(request),
         "contributions": list(pledge_queries.contributions_of(request.user)[:MY_LOGS_LIMIT]),
+        "forge_accounts": list(forge_accounts.forge_accounts_of(request.user)),
+        "forge_form": forge_form or ForgeAccountForm(),
+        "forge_connect": _forge_connect_links(),
     }
     return render(request, "hub/me.html", context)
+
+
+def _forge_connect_links() -> list[tuple[str, str]]:
+    """Where to connect a forge account through OAuth, for the forges the hub has an app of
+    (allauth's providers are installed only then: hub/settings.py)."""
+    if "allauth.socialaccount" not in settings.INSTALLED_APPS:
+        return []
+    return [
+        (ForgeAccount.Forge(forge).label, reverse(f"{provider}_login"))
+        for provider, forge in forge_accounts.PROVIDER_FORGES.items()
+        if provider in settings.SOCIALACCOUNT_PROVIDERS
+    ]
+
+
+@require_POST
+@never_cache
+@login_required
+def me_forge_account_add(request):
+    form = ForgeAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            account = forge_accounts.forge_account_add(
+                user=request.user,
+                forge=form.cleaned_data["forge"],
+                username=form.cleaned_data["username"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{account} is on your profile, as declared.")
+            return redirect(reverse("me") + "#forge-title")
+    # The profile page again, with the form's errors where the person typed.
+    profile_form = ProfileForm(instance=request.user)
+    return _me_page(request, form=profile_form, forge_form=form)
+
+
+@require_POST
+@login_required
+def me_forge_account_remove(request, pk):
+    account = get_object_or_404(ForgeAccount, pk=pk, user=request.user)
+    forge_accounts.forge_account_remove(user=request.user, account=account)
+    messages.success(request, f"{account} is no longer on your profile.")
+    return redirect(reverse("me") + "#forge-title")
 
 
 def _calendar_feed_context(request) -> dict:
