@@ -1,11 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.db import models
 from django.db.models.functions import Lower
 
 from directory.licenses import spdx_ids_by_lowercase
 from directory.models import Membership, Organization, Project, ProjectRole, Tag
-from hub.bounded import MAX_TAGS, CappedModelMultipleChoiceField
+from directory.repositories import MAX_IMPORT, owner_ref, owns
+from hub.bounded import MAX_TAGS, CappedModelMultipleChoiceField, too_many_message
+from hub.forge.refs import parse_repository_url
 from hub.models import User
 
 
@@ -278,3 +281,93 @@ class OwnershipTransferForm(forms.Form):
             .order_by("user__email")
         )
         field.label_from_instance = lambda m: f"{m.user} <{m.user.email}> ({m.get_role_display()})"
+
+
+class RepositoryPrefillForm(forms.Form):
+    """The first step of listing a project: a repository address to fill the form from."""
+
+    repository_url = forms.CharField(
+        label="Repository address",
+        max_length=500,
+        help_text="A GitHub, GitLab or Codeberg repository, e.g. https://github.com/owner/name.",
+        widget=forms.URLInput(attrs={"autocomplete": "url", "inputmode": "url"}),
+    )
+
+
+class RepositoryImportSourceForm(forms.Form):
+    """Where an organization's repositories are, and which of them to offer for import."""
+
+    class Filter(models.TextChoices):
+        TOPIC = "topic", "Repositories with a topic"
+        INNERSOURCE = "innersource.json", "Repositories with an innersource.json file"
+        PUBLICCODE = "publiccode.yml", "Repositories with a publiccode.yml file"
+        ALL = "all", "All public repositories"
+
+    source = forms.CharField(
+        label="Organization or group on a forge",
+        max_length=500,
+        help_text="e.g. https://github.com/your-org or https://gitlab.com/groups/your-group.",
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+    )
+    filter = forms.ChoiceField(
+        label="Which repositories",
+        choices=Filter.choices,
+        initial=Filter.TOPIC,
+        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+    )
+    topic = forms.SlugField(
+        label="Topic",
+        required=False,
+        max_length=50,
+        help_text="With “Repositories with a topic”: e.g. innersource or civic.",
+    )
+
+    def clean_source(self):
+        return owner_ref(self.cleaned_data["source"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("filter") == self.Filter.TOPIC and not cleaned.get("topic"):
+            self.add_error("topic", "Name the topic, or choose another filter.")
+        return cleaned
+
+    @property
+    def topic_filter(self) -> str:
+        """The topic to filter by, once the form is valid ("" for the other filters)."""
+        if self.cleaned_data["filter"] != self.Filter.TOPIC:
+            return ""
+        return self.cleaned_data["topic"]
+
+    @property
+    def required_file(self) -> str:
+        """The file each imported repository must have ("" for the other filters)."""
+        chosen = self.cleaned_data["filter"]
+        return chosen if chosen in (self.Filter.INNERSOURCE, self.Filter.PUBLICCODE) else ""
+
+
+class RepositoryImportChoiceForm(forms.Form):
+    """The repositories of the preview the admin ticked: addresses of repositories under the
+    organization or group the preview listed, at most MAX_IMPORT of them."""
+
+    repositories = forms.MultipleChoiceField(
+        label="Repositories to import",
+        error_messages={"required": "Tick at least one repository to import."},
+    )
+    run_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        # Any address may be sent; clean_repositories keeps those under `owner`.
+        self.fields["repositories"].valid_value = lambda value: True
+
+    def clean_repositories(self):
+        urls = self.cleaned_data["repositories"]
+        if len(urls) > MAX_IMPORT:
+            raise forms.ValidationError(too_many_message(MAX_IMPORT, "repositories at a time"))
+        refs = [parse_repository_url(url) for url in urls]
+        if not all(ref and owns(self.owner, ref) for ref in refs):
+            raise forms.ValidationError(
+                f"Choose repositories of {self.owner.url} only, from the list below."
+            )
+        return list(dict.fromkeys(ref.url for ref in refs))

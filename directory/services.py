@@ -28,10 +28,12 @@ from directory.permissions import (
     member_can_manage_owners,
 )
 from directory.queries import PREVIOUS_VALUES, directory_cache_invalidate
+from directory.repositories import ListingFromRepository, projects_by_repository, repository_key
 from directory.search import search_vector_refresh
 from hub.audit import audit_record
+from hub.jobs import enqueue_on_commit
 from hub.locks import row_lock
-from hub.models import User
+from hub.models import AuditEntry, User
 from hub.notifications import hub_context
 from hub.services import email_queue
 
@@ -827,3 +829,110 @@ def revision_reject(*, revision: ListingRevision, actor: User, reason: str) -> N
     audit_record(
         actor=actor, action="revision.reject", target=revision.listing, detail={"reason": reason}
     )
+
+
+# --- Imports from a forge -----------------------------------------------------------------
+
+IMPORT_REQUESTED = "organization.import_requested"
+IMPORT_DONE = "organization.repository_import"
+
+
+def import_audit_entries(organization: Organization, action: str):
+    """The audit rows of an organization's imports: they are the imports' record."""
+    return AuditEntry.objects.filter(
+        target_type=Organization._meta.label_lower, target_id=organization.pk, action=action
+    )
+
+
+def repository_import_done(*, organization: Organization, run_key: str) -> bool:
+    return import_audit_entries(organization, IMPORT_DONE).filter(detail__run_key=run_key).exists()
+
+
+@transaction.atomic
+def repository_import_request(
+    *,
+    organization: Organization,
+    actor: User,
+    source: str,
+    urls: list[str],
+    run_key: str,
+    required_file: str = "",
+) -> bool:
+    """An organization's admin asks to import repositories: the job runs after commit.
+    The same form sent twice (same `run_key`) queues one job; False for the second."""
+    from directory.tasks import repository_import_task  # the task calls back into services
+
+    if not member_can_manage(user=actor, organization=organization):
+        raise PermissionDenied("Only the organization's owners and admins import its projects.")
+    organization = lock_organization(organization.pk)
+    requested = import_audit_entries(organization, IMPORT_REQUESTED)
+    if requested.filter(detail__run_key=run_key).exists():
+        return False
+    audit_record(
+        actor=actor,
+        action=IMPORT_REQUESTED,
+        target=organization,
+        detail={
+            "run_key": run_key, "source": source, "count": len(urls),
+            "required_file": required_file,
+        },
+    )  # fmt: skip
+    enqueue_on_commit(
+        repository_import_task, organization.pk, actor.pk, source, urls, run_key, required_file
+    )
+    return True
+
+
+@transaction.atomic
+def repositories_import(
+    *,
+    organization: Organization,
+    actor: User,
+    source: str,
+    listings: list[ListingFromRepository],
+    skipped: list[dict],
+    run_key: str,
+) -> dict | None:
+    """List the repositories read by an import as projects the organization maintains,
+    pending review, except those listed already (by repository address); record the counts
+    and e-mail them to the admin who asked. None when this run was recorded before."""
+    organization = lock_organization(organization.pk)
+    if repository_import_done(organization=organization, run_key=run_key):
+        return None
+    imported, already_listed, skipped = [], [], list(skipped)
+    if not member_can_manage(user=actor, organization=organization):
+        reason = f"{actor} no longer manages {organization.name}"
+        skipped += [{"name": listing.name, "reason": reason} for listing in listings]
+        listings = []
+    listed = projects_by_repository([listing.url for listing in listings])
+    for listing in listings:
+        key = repository_key(listing.url)
+        if key in listed:
+            already_listed.append(listing.name)
+            continue
+        try:
+            listed[key] = project_submit(
+                user=actor, data=listing.data, tags=listing.tags, organization=organization
+            )
+        except ValidationError as error:
+            skipped.append({"name": listing.name, "reason": " ".join(error.messages)})
+        else:
+            imported.append(listing.name)
+    result = {
+        "run_key": run_key, "source": source, "imported": imported,
+        "already_listed": already_listed, "skipped": skipped,
+    }  # fmt: skip
+    audit_record(actor=actor, action=IMPORT_DONE, target=organization, detail=result)
+    _email_people(
+        [actor],
+        subject=f"Import for {organization.name}: {len(imported)} imported",
+        template="directory/email/repository_import_done.txt",
+        context={
+            "organization": organization,
+            **result,
+            "import_url": _site_link(
+                reverse("directory:organization-import", args=[organization.slug])
+            ),
+        },
+    )
+    return result

@@ -28,6 +28,11 @@ urlpatterns = [
         views.organization_member_change,
         name="organization-member-change",
     ),
+    path(
+        "organizations/<slug:slug>/import/",
+        views.organization_import,
+        name="organization-import",
+    ),
     path("projects/<slug:slug>/", views.project_detail, name="project"),
     path("projects/<slug:slug>/edit/", views.project_edit, name="project-edit"),
 ]

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from directory import permissions, queries, services
+from directory import imports, permissions, queries, services
 from directory.forms import (
     ClaimForm,
     MemberAddForm,
@@ -16,6 +18,9 @@ from directory.forms import (
     OwnershipTransferForm,
     ProjectForm,
     ProjectSubmitForm,
+    RepositoryImportChoiceForm,
+    RepositoryImportSourceForm,
+    RepositoryPrefillForm,
     role_choices,
 )
 from directory.licenses import spdx_licenses
@@ -152,6 +157,8 @@ def project_detail(request, slug):
 def submit(request):
     kind = "project" if request.GET.get("type") == "project" else "organization"
     managed = queries.organizations_managed_by(request.user)
+    if kind == "project" and request.POST.get("action") == "prefill":
+        return _submit_prefilled(request, managed)
     if kind == "organization":
         form = OrganizationForm(request.POST or None, request.FILES or None)
     else:
@@ -186,11 +193,35 @@ def submit(request):
                 "You will hear from us by e-mail, and you can follow it on your account page.",
             )
             return redirect(listing)
-    return render(
-        request,
-        "directory/submit.html",
-        {"form": form, "kind": kind, "spdx_ids": list(spdx_licenses())},
+    return _submit_page(request, form, kind)
+
+
+def _submit_page(request, form, kind, *, prefill_form=None, prefill=None):
+    if kind == "project" and prefill_form is None:
+        prefill_form = RepositoryPrefillForm(prefix="prefill")
+    context = {
+        "form": form,
+        "kind": kind,
+        "spdx_ids": list(spdx_licenses()),
+        "prefill_form": prefill_form,
+        "prefill": prefill,
+    }
+    return render(request, "directory/submit.html", context)
+
+
+def _submit_prefilled(request, managed):
+    """The first step of listing a project: the form, filled from the repository's forge."""
+    prefill_form = RepositoryPrefillForm(request.POST, prefix="prefill")
+    prefill = None
+    if prefill_form.is_valid():
+        try:
+            prefill = imports.repository_prefill(url=prefill_form.cleaned_data["repository_url"])
+        except ValidationError as exc:
+            prefill_form.add_error("repository_url", exc)
+    form = ProjectSubmitForm(
+        initial=prefill.initial if prefill else None, managed_organizations=managed
     )
+    return _submit_page(request, form, "project", prefill_form=prefill_form, prefill=prefill)
 
 
 LOGO_FIELDS = ("logo", "remove_logo")
@@ -434,3 +465,50 @@ def organization_transfer(request, slug):
             )
             return redirect("directory:organization-members", slug=organization.slug)
     return _members_page(request, organization, transfer_form=form, status=400)
+
+
+@login_required
+def organization_import(request, slug):
+    """An organization's admins list its repositories from a forge: a preview, then a job."""
+    organization = _managed_organization(request, slug)
+    data = request.POST if request.method == "POST" else request.GET
+    source_form = RepositoryImportSourceForm(data if "source" in data else None)
+    candidates, choice_form, owner = None, None, None
+    if source_form.is_valid():
+        owner = source_form.cleaned_data["source"]
+        if request.method == "POST":
+            choice_form = RepositoryImportChoiceForm(request.POST, owner=owner)
+            if choice_form.is_valid():
+                services.repository_import_request(
+                    organization=organization,
+                    actor=request.user,
+                    source=owner.url,
+                    urls=choice_form.cleaned_data["repositories"],
+                    run_key=str(choice_form.cleaned_data["run_key"]),
+                    required_file=source_form.required_file,
+                )
+                messages.success(
+                    request,
+                    "The import has started. We will e-mail you the counts (imported, "
+                    "already listed, skipped) when it is done; they also appear under "
+                    "“Imports so far”. Imported projects wait for staff review.",
+                )
+                return redirect("directory:organization-import", slug=organization.slug)
+        try:
+            candidates = imports.import_candidates(owner=owner, topic=source_form.topic_filter)
+        except ValidationError as exc:
+            source_form.add_error("source", exc)
+        else:
+            choice_form = choice_form or RepositoryImportChoiceForm(
+                initial={"run_key": uuid.uuid4()}, owner=owner
+            )
+    context = {
+        "organization": organization,
+        "source_form": source_form,
+        "owner": owner,
+        "candidates": candidates,
+        "choice_form": choice_form,
+        "runs": imports.import_runs(organization),
+        "required_file": source_form.required_file if candidates is not None else "",
+    }
+    return render(request, "directory/import.html", context, status=200)
