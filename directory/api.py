@@ -5,8 +5,9 @@ Reads use the page's search (`directory.queries`), so a filter means the same th
 the pages (a submission waits for staff; an edit to a published listing may wait too).
 """
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import URLValidator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -15,14 +16,16 @@ from django.utils.decorators import method_decorator
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
 from directory import services
+from directory.health import health_rules
 from directory.licenses import spdx_ids_by_lowercase
-from directory.models import Organization, Project, ProjectRole, Tag
+from directory.models import Organization, Project, ProjectHealth, ProjectRole, Tag
 from directory.permissions import (
     CanManageListingOrReadOnly,
     member_can_manage,
@@ -125,8 +128,42 @@ class OrganizationSerializer(ListingSerializer):
         read_only_fields = fields
 
 
+class HealthRuleSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    met = serializers.BooleanField(
+        allow_null=True, help_text="null when the forge gave nothing to judge by."
+    )
+    figure = serializers.CharField()
+
+
+class ProjectHealthSerializer(serializers.ModelSerializer):
+    # Blank until read: a plain string, not a uri.
+    source_url = serializers.CharField(help_text="The repository address read.")
+    rules = serializers.SerializerMethodField(
+        help_text="The project page's health rules, each met or not with its figure."
+    )
+
+    class Meta:
+        model = ProjectHealth
+        fields = [
+            "activity", "stars", "forks", "open_issues", "last_commit_at", "last_release_at",
+            "last_release_name", "active_contributors", "archived", "license_found",
+            "license_spdx", "scorecard_score", "fetched_at", "forge_host", "source_url", "rules",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(HealthRuleSerializer(many=True))
+    def get_rules(self, health) -> list[dict]:
+        return [asdict(rule) for rule in health_rules(health)]
+
+
 class ProjectSerializer(ListingSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-project-detail", lookup_field="slug")
+    health = serializers.SerializerMethodField(
+        help_text="What the project's forge said when the hub last read it (null before the "
+        "first read, or when the repository is not on a forge the hub reads)."
+    )
     pitch_html = serializers.SerializerMethodField(
         help_text="The pitch rendered from Markdown and sanitised."
     )
@@ -143,9 +180,17 @@ class ProjectSerializer(ListingSerializer):
             "url", "page_url", "slug", "name", "logo_url", "description", "description_html",
             "repository_url", "homepage", "license", "seeking_contributors", "pitch",
             "pitch_html", "help_wanted", "contact_url", "status", "tags", "organizations",
-            "published_at", "updated_at",
+            "health", "published_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(ProjectHealthSerializer(allow_null=True))
+    def get_health(self, project) -> dict | None:
+        try:
+            health = project.health
+        except ObjectDoesNotExist:
+            return None
+        return ProjectHealthSerializer(health).data if health.fetched_at else None
 
     def get_pitch_html(self, project) -> str:
         return str(render_markdown(project.pitch))
@@ -315,11 +360,19 @@ def _query_parameters(*names: str) -> list[OpenApiParameter]:
         "innersource": OpenApiParameter(
             "innersource", str, enum=["1"], description="1: only organizations with InnerSource."
         ),
+        "health": OpenApiParameter(
+            "health",
+            str,
+            enum=ProjectHealth.Activity.values,
+            description="Projects whose forge shows them active (a commit in the last 90 "
+            "days), quiet, or archived.",
+        ),
         "sort": OpenApiParameter(
             "sort",
             str,
             enum=list(SORTS),
-            description="relevance (the default: best match, or featured first), name, newest.",
+            description="relevance (the default: best match, or featured first), name, newest, "
+            "active (projects by their last commit).",
         ),
     }
     return [described[name] for name in names]
@@ -340,7 +393,9 @@ def projects_with_related(queryset: QuerySet) -> QuerySet:
     roles = roles_with_public_organizations().only(
         "role", "project_id", "organization__slug", "organization__name"
     )
-    return queryset.prefetch_related("tags", Prefetch("roles", queryset=roles))
+    return queryset.select_related("health").prefetch_related(
+        "tags", Prefetch("roles", queryset=roles)
+    )
 
 
 @method_decorator(cache_anonymous_page, name="list")
@@ -426,7 +481,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 ORGANIZATION_FILTERS = ("q", "kind", "tag", "city", "innersource", "sort")
-PROJECT_FILTERS = ("q", "tag", "license", "seeking", "sort")
+PROJECT_FILTERS = ("q", "tag", "license", "seeking", "health", "sort")
 
 
 @extend_schema_view(

@@ -343,3 +343,60 @@ class ListingRevision(models.Model):
     @property
     def listing(self):
         return self.organization or self.project
+
+
+class ProjectHealth(models.Model):
+    """What the project's forge says about it, read by the forge-sync job (directory/health.py).
+
+    Pages only read this row; they never call a forge.
+    """
+
+    class Activity(models.TextChoices):
+        ACTIVE = "active", "Active"
+        QUIET = "quiet", "Quiet"
+        ARCHIVED = "archived", "Archived"
+
+    class Result(models.TextChoices):
+        FETCHED = "fetched", "Fetched"
+        NOT_MODIFIED = "not_modified", "Not modified since the last fetch"
+        NOT_FOUND = "not_found", "Repository not found"
+        UNSUPPORTED = "unsupported", "Not on a forge the hub reads"
+        RATE_LIMITED = "rate_limited", "Paused by the forge's rate limit"
+        ERROR = "error", "Forge unavailable"
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="health")
+    # The project's repository address when it was last read: a changed address is read again.
+    repository_url = models.URLField(blank=True)
+    source_url = models.URLField("read from", blank=True)
+    forge_host = models.CharField(max_length=200, blank=True)
+    stars = models.PositiveIntegerField(null=True, blank=True)
+    forks = models.PositiveIntegerField(null=True, blank=True)
+    open_issues = models.PositiveIntegerField(null=True, blank=True)
+    last_commit_at = models.DateTimeField(null=True, blank=True)
+    last_release_at = models.DateTimeField(null=True, blank=True)
+    last_release_name = models.CharField(max_length=200, blank=True)
+    active_contributors = models.PositiveIntegerField(
+        "contributors active in the last 12 months", null=True, blank=True
+    )
+    archived = models.BooleanField(default=False)
+    license_found = models.BooleanField(default=False)
+    license_spdx = models.CharField(max_length=80, blank=True)
+    scorecard_score = models.FloatField("OpenSSF Scorecard score", null=True, blank=True)
+    activity = models.CharField(max_length=10, choices=Activity.choices, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    etags = models.JSONField(default=dict, blank=True)
+    last_result = models.CharField(max_length=20, choices=Result.choices, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "project health"
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="projecthealth_due"),
+            models.Index(fields=["activity", "project"], name="projecthealth_activity"),
+            models.Index(fields=["-last_commit_at", "-project"], name="projecthealth_recent"),
+        ]
+
+    def __str__(self):
+        return f"Health of {self.project}"

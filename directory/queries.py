@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -25,10 +26,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length, Lower
+from django.db.models.functions import Cast, Length, Lower
 
 from directory.licenses import spdx_ids_by_lowercase, spdx_licenses
-from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole, Tag
+from directory.models import (
+    ListingStatus,
+    Membership,
+    Organization,
+    Project,
+    ProjectHealth,
+    ProjectRole,
+    Tag,
+)
 from directory.search import SEARCH_CONFIG
 from hub import cache_versions
 from hub.pagecache import public_pages_changed
@@ -270,6 +279,7 @@ def project_detail(slug: str) -> Project:
     """A published project with its published organizations and their roles, or DoesNotExist."""
     return (
         public_projects()
+        .select_related("health")
         .prefetch_related("tags", Prefetch("roles", queryset=roles_with_public_organizations()))
         .get(slug=slug)
     )
@@ -282,9 +292,14 @@ def memberships_of(user) -> QuerySet:
 # --- The directory page: search, facets, tabs ----------------------------------------------
 
 TABS = ("all", "organizations", "projects")
-SORTS = {"relevance": "Relevance", "name": "Name", "newest": "Newest"}
+SORTS = {
+    "relevance": "Relevance",
+    "name": "Name",
+    "newest": "Newest",
+    "active": "Recently active",
+}
 ORGANIZATION_ONLY_FACETS = ("kind", "city", "innersource")
-PROJECT_ONLY_FACETS = ("license", "seeking")
+PROJECT_ONLY_FACETS = ("license", "seeking", "health")
 
 
 @dataclass(frozen=True)
@@ -299,6 +314,7 @@ class DirectoryQuery:
     city: str = ""
     seeking: bool = False
     innersource: bool = False
+    health: str = ""
     sort: str = "relevance"
 
     @classmethod
@@ -306,6 +322,7 @@ class DirectoryQuery:
         kind = params.get("kind", "")
         tab = params.get("tab", "all")
         sort = params.get("sort", "relevance")
+        health = params.get("health", "")
         return cls(
             q=clean_query(params.get("q")),
             tab=tab if tab in TABS else "all",
@@ -319,6 +336,7 @@ class DirectoryQuery:
             city=params.get("city", "")[:80],
             seeking=params.get("seeking") == "1",
             innersource=params.get("innersource") == "1",
+            health=health if health in ProjectHealth.Activity.values else "",
             sort=sort if sort in SORTS else "relevance",
         )
 
@@ -328,11 +346,15 @@ class DirectoryQuery:
 
     @property
     def wants_organizations(self) -> bool:
-        return self.tab != "projects" and not (self.license or self.seeking)
+        return self.tab != "projects" and not (self.license or self.seeking or self.health)
 
     @property
     def wants_projects(self) -> bool:
         return self.tab != "organizations" and not (self.kind or self.city or self.innersource)
+
+    @property
+    def health_label(self) -> str:
+        return ProjectHealth.Activity(self.health).label if self.health else ""
 
     @property
     def is_filtered(self) -> bool:
@@ -344,6 +366,13 @@ def _ordered(queryset: QuerySet, query: DirectoryQuery) -> QuerySet:
         return queryset.order_by(Lower("name"), "pk")
     if query.sort == "newest":
         return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    if query.sort == "active":
+        # Organizations have no commits of their own: they come by name.
+        if queryset.model is Project:
+            return queryset.order_by(
+                F("health__last_commit_at").desc(nulls_last=True), Lower("name"), "pk"
+            )
+        return queryset.order_by(Lower("name"), "pk")
     if query.q:
         return queryset.order_by("-rank", Lower("name"), "pk")
     return queryset.order_by("-featured", Lower("name"), "pk")
@@ -357,6 +386,7 @@ def _facet_filters(query: DirectoryQuery, facets: tuple[str, ...]) -> dict[str, 
         "innersource": Q(innersource=True),
         "license": Q(license=query.license),
         "seeking": Q(seeking_contributors=True),
+        "health": Q(health__activity=query.health),
     }
     return {facet: filters[facet] for facet in facets if getattr(query, facet)}
 
@@ -369,7 +399,7 @@ def _tagged_and_searched(queryset: QuerySet, query: DirectoryQuery) -> QuerySet:
 
 def organizations_matching(query: DirectoryQuery) -> QuerySet:
     """Published organizations for `query` (ignoring tabs), filtered, unordered."""
-    if query.license or query.seeking:
+    if query.license or query.seeking or query.health:
         return Organization.objects.none()
     queryset = public_organizations().filter(
         *_facet_filters(query, ORGANIZATION_ONLY_FACETS).values()
@@ -394,6 +424,7 @@ FACET_COLUMNS = {
     "innersource": "innersource",
     "license": "license",
     "seeking": "seeking_contributors",
+    "health": "health__activity",
 }
 FLAG_FACETS = ("innersource", "seeking")
 LISTING_FACETS = {
@@ -404,10 +435,19 @@ LISTING_FACETS = {
 # the mixed result then need no query of their own, and no second search.
 FIRST_ROWS = 100
 # What the rows of the mixed result are ordered by, besides their id.
-PAGE_COLUMNS = ["published_at", "featured", "sort_rank", "sort_name"]
+PAGE_COLUMNS = ["published_at", "featured", "sort_rank", "sort_name", "last_active"]
 # Undated listings go last, as on the single-type tabs (PostgreSQL puts NULL first when
 # descending). Only here: NULLS LAST on the others would keep the indexes from ordering.
-NULLABLE_PAGE_COLUMNS = {"published_at"}
+NULLABLE_PAGE_COLUMNS = {"published_at", "last_active"}
+
+
+def _last_active(model) -> Cast | F:
+    """A project's last commit; an organization's is NULL (typed, for the union)."""
+    if model is Project:
+        return F("health__last_commit_at")
+    return Cast(Value(None), DateTimeField())
+
+
 # The listings' own array of tag ids, which PostgreSQL keeps by trigger (directory
 # migration 0004); elsewhere tags are counted through the link tables.
 TAG_IDS = "tag_ids"
@@ -419,6 +459,8 @@ def _page_order(query: DirectoryQuery) -> tuple[str, ...]:
         return ("sort_name", "pk")
     if query.sort == "newest":
         return ("-published_at", "-pk")
+    if query.sort == "active":
+        return ("-last_active", "sort_name", "pk")
     if query.q:
         return ("-sort_rank", "sort_name", "pk")
     return ("-featured", "sort_name", "pk")
@@ -477,7 +519,9 @@ def _count_directory(query: DirectoryQuery) -> tuple[dict, list | None]:
         }
         fields = [FACET_COLUMNS[facet] for facet in facets]
         if ordered:
-            listings = listings.annotate(sort_rank=F("rank"), sort_name=Lower("name"))
+            listings = listings.annotate(
+                sort_rank=F("rank"), sort_name=Lower("name"), last_active=_last_active(model)
+            )
             fields += PAGE_COLUMNS
         if tag_ids:
             table = connection.ops.quote_name(model._meta.db_table)
@@ -615,6 +659,11 @@ def directory_facets(query: DirectoryQuery, *, tag_limit: int = 25) -> dict:
         "tag": [(slug, name, n) for slug, (name, n) in tags[:tag_limit]],
         "seeking": numbers["seeking"],
         "innersource": numbers["innersource"],
+        "health": [
+            (value, label, dict(numbers["health"]).get(value, 0))
+            for value, label in ProjectHealth.Activity.choices
+            if value in dict(numbers["health"])
+        ],
     }
 
 
@@ -626,7 +675,7 @@ def directory_results(query: DirectoryQuery) -> tuple[QuerySet, QuerySet]:
         else Organization.objects.none()
     )
     projects = (
-        _ordered(projects_matching(query), query)
+        _ordered(projects_matching(query), query).select_related("health")
         if query.wants_projects
         else Project.objects.none()
     )
@@ -710,7 +759,10 @@ def directory_page_rows(query: DirectoryQuery, offset: int, limit: int) -> list:
         by_key.update(
             {
                 ("project", p.pk): p
-                for p in public_projects().filter(pk__in=project_ids).prefetch_related("tags")
+                for p in public_projects()
+                .filter(pk__in=project_ids)
+                .select_related("health")
+                .prefetch_related("tags")
             }
         )
     return [by_key[(kind, pk)] for pk, kind in keys if (kind, pk) in by_key]
@@ -731,11 +783,12 @@ def _directory_page_keys(query: DirectoryQuery, offset: int, limit: int) -> list
             type=Value(kind),
             sort_rank=F("rank") if query.q else Value(0.0),
             sort_name=Lower("name"),
+            last_active=_last_active(model),
         )
         .values_list("pk", *PAGE_COLUMNS, "type")
-        for wanted, matching, kind in (
-            (query.wants_organizations, organizations_matching, "organization"),
-            (query.wants_projects, projects_matching, "project"),
+        for wanted, matching, kind, model in (
+            (query.wants_organizations, organizations_matching, "organization", Organization),
+            (query.wants_projects, projects_matching, "project", Project),
         )
         if wanted
     ]

@@ -25,3 +25,10 @@ def repository_import_task(
         run_key=run_key,
         required_file=required_file,
     )
+
+
+@shared_task
+def forge_sync_task() -> dict:
+    """Refresh one batch of due projects' health from their forges (directory.health)."""
+    report = health.sync_projects()
+    return {"attempted": report.attempted, **report.results}

@@ -85,6 +85,8 @@ def active_filters(get_params, query: queries.DirectoryQuery) -> list[tuple[str,
         filters.append(("Seeking contributors", querystring_with(get_params, seeking=None)))
     if query.innersource:
         filters.append(("InnerSource programs", querystring_with(get_params, innersource=None)))
+    if query.health:
+        filters.append((query.health_label, querystring_with(get_params, health=None)))
     return filters
 
 

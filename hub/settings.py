@@ -258,6 +258,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hub.tasks.weekly_digest_task",
         "schedule": crontab(minute=0, hour=8, day_of_week="tue"),
     },
+    "forge-sync": {"task": "directory.tasks.forge_sync_task", "schedule": crontab(minute="*/30")},
 }
 
 # --- E-mail ---------------------------------------------------------------------------
