@@ -109,7 +109,7 @@ class CancelEventsForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
+class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
     form = EventAdminForm
     # Fits a 1280-pixel screen beside the filters; the kind is a filter.
     list_display = [
@@ -215,25 +215,14 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
                 actor=request.user, action="event.staff_edit", target=obj, detail={"fields": edited}
             )
 
-    def _decide(self, request, events, decide, done: str) -> None:
-        count = 0
-        for event in events:
-            try:
-                decide(event)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{event}: {error_text(error)}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{plural(count, 'event')} {done}.", messages.SUCCESS)
-
     @admin.action(description="Publish selected events waiting for review (organizers are told)")
     def approve_selected(self, request, queryset):
-        self._decide(
+        self.run_each(
             request,
             queryset.filter(status=Event.Status.REVIEW),
             lambda event: authoring.event_review_approve(event=event, actor=request.user),
             "published; their organizers are told by e-mail",
+            noun="event",
         )
 
     @admin.action(description="Send selected events back to their organizers (with a reason)")
@@ -247,13 +236,14 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
             title="Send events back",
             intro="These events go back to their organizers as drafts. The reason is sent to "
             "each organizer; say what to change so they can submit again.",
-            apply=lambda reason: self._decide(
+            apply=lambda reason: self.run_each(
                 request,
                 waiting,
                 lambda event: authoring.event_review_send_back(
                     event=event, actor=request.user, reason=reason
                 ),
                 "sent back; their organizers are told why by e-mail",
+                noun="event",
             ),
         )
 
@@ -262,22 +252,15 @@ class EventAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
         events = queryset.exclude(status=Event.Status.CANCELLED)
         form = CancelEventsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            count = 0
-            for event in events:
-                try:
-                    services.event_cancel(
-                        event=event, actor=request.user, reason=form.cleaned_data["reason"]
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    self.message_user(request, f"{event}: {error_text(error)}", messages.ERROR)
-                else:
-                    count += 1
-            if count:
-                self.message_user(
-                    request,
-                    f"{plural(count, 'event')} cancelled; everyone registered is being told.",
-                    messages.SUCCESS,
-                )
+            self.run_each(
+                request,
+                events,
+                lambda event: services.event_cancel(
+                    event=event, actor=request.user, reason=form.cleaned_data["reason"]
+                ),
+                "cancelled; everyone registered is being told",
+                noun="event",
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
