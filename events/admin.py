@@ -20,7 +20,12 @@ from django.utils.html import format_html
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from events import authoring, services
-from events.manage_forms import InEventTimeZone, TimeZoneField, formfield_https
+from events.manage_forms import (
+    ChecksEventTimes,
+    InEventTimeZone,
+    TimeZoneField,
+    formfield_https,
+)
 from events.models import (
     Event,
     Registration,
@@ -33,7 +38,6 @@ from events.models import (
     Vote,
 )
 from events.program import services as program_services
-from events.services import event_check_times
 from events.zones import event_zone
 from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
@@ -42,7 +46,7 @@ CANCEL_TEMPLATE = "admin/events/cancel_events.html"
 SEATS_FILTER = Q(registrations__status__in=Registration.SEAT_HOLDING)
 
 
-class EventAdminForm(InEventTimeZone, forms.ModelForm):
+class EventAdminForm(InEventTimeZone, ChecksEventTimes, forms.ModelForm):
     """Times are typed in the event's own time zone, as on the organizers' pages."""
 
     time_zone = TimeZoneField()
@@ -81,22 +85,6 @@ class EventAdminForm(InEventTimeZone, forms.ModelForm):
                     f"cannot be lower than {taken}. Cancel registrations first."
                 )
         return capacity
-
-    def clean(self):
-        cleaned = super().clean()
-        probe = Event(
-            starts_at=cleaned.get("starts_at"),
-            ends_at=cleaned.get("ends_at"),
-            registration_opens_at=cleaned.get("registration_opens_at"),
-            registration_closes_at=cleaned.get("registration_closes_at"),
-        )
-        try:
-            event_check_times(probe)
-        except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                if field not in self.errors:
-                    self.add_error(field, field_messages)
-        return cleaned
 
 
 class CancelEventsForm(forms.Form):

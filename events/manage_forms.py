@@ -152,6 +152,22 @@ class InEventTimeZone:
             return super().full_clean()
 
 
+class ChecksEventTimes:
+    """For forms of an event's times: they must fit together by the rule the services
+    apply (`event_check_times`); each problem goes on its field unless that has one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = Event(**{name: cleaned.get(name) for name in ZONED_FIELDS})
+        try:
+            event_check_times(probe)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return cleaned
+
+
 def formfield_https(model_field, **kwargs):
     """Addresses typed without a scheme are taken as https (Django 6's default too)."""
     if isinstance(model_field, models.URLField):
@@ -159,7 +175,7 @@ def formfield_https(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class EventEditForm(InEventTimeZone, forms.ModelForm):
+class EventEditForm(InEventTimeZone, ChecksEventTimes, forms.ModelForm):
     """The event's details as organizers see them. Times are typed in the event's time zone."""
 
     questions = forms.CharField(
@@ -226,22 +242,6 @@ class EventEditForm(InEventTimeZone, forms.ModelForm):
                 "Cancel registrations first if you need fewer seats."
             )
         return capacity
-
-    def clean(self):
-        cleaned = super().clean()
-        probe = Event(
-            starts_at=cleaned.get("starts_at"),
-            ends_at=cleaned.get("ends_at"),
-            registration_opens_at=cleaned.get("registration_opens_at"),
-            registration_closes_at=cleaned.get("registration_closes_at"),
-        )
-        try:
-            event_check_times(probe)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                if field not in self.errors:
-                    self.add_error(field, messages)
-        return cleaned
 
     def update_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
