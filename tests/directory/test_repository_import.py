@@ -193,6 +193,8 @@ def test_the_preview_needs_a_constant_number_of_queries(
         ({"filter": "topic", "topic": ""}, "Name the topic, or choose another filter."),
         ({"filter": "topic", "topic": "no spaces please"}, "Enter a valid “slug”"),
         ({"filter": "everything"}, "Select a valid choice."),
+        ({"source": "https://github.com/" + "a" * 10_000}, "at most 500 characters"),
+        ({"source": "https://github.com/😀"}, "This is not the address of an organization"),
     ],
 )
 def test_bad_sources_and_filters_are_form_errors(
@@ -360,6 +362,7 @@ def test_repositories_gone_or_rate_limited_during_the_job_are_skipped_with_the_r
         ["https://github.com/someone-else/tool"],
         ["https://gitlab.com/chesapeake-data/tool"],
         ["not an address"],
+        [f"{ORG}/tool-{n}" for n in range(201)],
         [],
     ],
 )
@@ -374,6 +377,37 @@ def test_only_repositories_of_the_source_are_imported(
     html = response.content.decode()
     assert response.status_code == 200
     assert re.search(
-        r"Choose repositories of https://github.com/chesapeake-data only|Tick at least one", html
+        r"Choose repositories of https://github.com/chesapeake-data only|Tick at least one"
+        r"|Choose at most 200 repositories at a time",
+        html,
     )
     assert not Project.objects.exists()
+
+
+def test_a_gitlab_groups_subgroup_repositories_are_imported_too(
+    client, organization, admin, fake_forge, django_capture_on_commit_callbacks
+):
+    group = "https://gitlab.com/groups/civic-lab"
+    fake_forge.serve_owner_repositories(
+        group,
+        [[{"name": "permits", "path_with_namespace": "civic-lab/data/permits", "topics": []}]],
+    )
+    fake_forge.serve_repository(
+        "https://gitlab.com/civic-lab/data/permits", license={"key": "mit"}, topics=[]
+    )
+    client.force_login(admin)
+
+    shown = client.get(import_url(organization), {"source": group, "filter": "all"})
+    with django_capture_on_commit_callbacks(execute=True):
+        send_import(
+            client,
+            organization,
+            ["https://gitlab.com/civic-lab/data/permits"],
+            source=group,
+            filter="all",
+        )
+
+    assert "https://gitlab.com/civic-lab/data/permits" in shown.content.decode()
+    project = Project.objects.get()
+    assert (project.name, project.license) == ("permits", "MIT")
+    assert project.repository_url == "https://gitlab.com/civic-lab/data/permits"

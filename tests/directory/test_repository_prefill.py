@@ -126,6 +126,7 @@ def test_a_repository_listed_already_is_pointed_out(client, user, fake_forge):
         ("https://github.com/", "This is not the address of a repository"),
         ("https://forge.example.net/acme/tool", "The hub does not read from forge.example.net"),
         (REPO, "github.com has no public repository chesapeake-data/harbor-tides."),
+        ("https://github.com/" + "a" * 10_000, "at most 500 characters"),
     ],
 )
 def test_an_address_the_forge_cannot_fill_from_is_a_form_error(
