@@ -3,6 +3,7 @@ page, with a short timeout), the import preview of an organization's repositorie
 import job itself (a Celery job: directory.tasks.repository_import_task)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 
 from django.conf import settings
@@ -33,9 +34,9 @@ from hub.models import User
 # A page that asks a forge waits at most this long for each answer (or HUB_FORGE_TIMEOUT,
 # when that is shorter).
 PAGE_TIMEOUT_SECONDS = 4.0
-# The import preview reads at most this many repositories of an organization.
-MAX_LISTED = 1000
-REQUIRED_FILES = ("innersource.json", "publiccode.yml")
+# The import preview reads at most this many repositories of an organization (three pages
+# of the forge's list), so that the page answers within a few seconds.
+MAX_LISTED = 300
 
 
 def _page_timeout() -> float:
@@ -134,7 +135,7 @@ def import_candidates(*, owner: OwnerRef, topic: str = "") -> list[ImportCandida
             name=repository.name,
             description=repository.description,
             archived=repository.archived,
-            listed=listed.get(repository.ref.key) or listed.get(repository_key(repository.ref.url)),
+            listed=listed.get(repository_key(repository.ref.url)),
         )
         for repository in found
     ]
@@ -196,7 +197,7 @@ def repository_import_run(
 
 @dataclass
 class ImportRun:
-    requested_at: object
+    requested_at: datetime
     source: str
     count: int
     done: bool
