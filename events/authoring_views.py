@@ -12,10 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from events import authoring
 from events.authoring_forms import DuplicateForm, EventCreateForm
-from events.manage_views import organizer_view
+from events.manage_views import organizer_view, service_result
 from events.models import Event
 from events.permissions import authoring_organizations, user_can_create_events, user_can_duplicate
-from hub.form_errors import add_service_errors
 
 # What ?organization= may hold: a slug (anything else, a NUL byte too, is ignored).
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
@@ -39,11 +38,10 @@ def create(request):
             initial["organization"] = preselected.pk
     form = EventCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            event = authoring.event_create(actor=request.user, **form.service_arguments())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        event = service_result(
+            form, authoring.event_create, actor=request.user, **form.service_arguments()
+        )
+        if event is not None:
             messages.success(
                 request,
                 "Your draft is saved. This is its page as the public will see it; publish it "
@@ -98,16 +96,15 @@ def duplicate(request, event):
         raise PermissionDenied("Only owners and admins of the organization copy its events.")
     form = DuplicateForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
-        try:
-            copy = authoring.event_duplicate(
-                event=event,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                starts_at=form.cleaned_data["starts_at"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        copy = service_result(
+            form,
+            authoring.event_duplicate,
+            event=event,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            starts_at=form.cleaned_data["starts_at"],
+        )
+        if copy is not None:
             messages.success(
                 request,
                 f"The copy is a draft. Check it here, then publish it; the original "

@@ -3,13 +3,16 @@
 Each view parses its input, checks `user_can_organize`, calls one service and renders.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +34,8 @@ from hub.audit import audit_record
 from hub.bounded import parse_id
 from hub.form_errors import add_service_errors
 
+T = TypeVar("T")
+
 PAGE_SIZE = 50
 LIST_PARAMETERS = ("q", "status", "page")
 
@@ -48,6 +53,16 @@ def organizer_view(view):
         return view(request, event, *args, **kwargs)
 
     return wrapper
+
+
+def service_result(form: BaseForm, service: Callable[..., T], /, **arguments) -> T | None:
+    """What `service(**arguments)` returns, or None when it refuses: its ValidationError
+    then goes on `form`, which the page shows again. For services that return something."""
+    try:
+        return service(**arguments)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
 
 
 def _error_text(error: ValidationError | PermissionDenied) -> str:
@@ -75,12 +90,19 @@ def _context(event: Event, section: str, **extra) -> dict:
     return {"event": event, "section": section, **extra}
 
 
-@require_safe
-@organizer_view
-def manage(request, event):
+def _filtered_attendees(request, event: Event):
+    """The attendee list as the query string filters it (the page and the CSV agree); a
+    malformed filter shows everyone."""
     filter_form = AttendeeFilterForm(request.GET)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {"q": "", "status": ""}
     registrations = attendees.attendee_list(event, q=filters["q"], status=filters["status"])
+    return filter_form, filters, registrations
+
+
+@require_safe
+@organizer_view
+def manage(request, event):
+    filter_form, filters, registrations = _filtered_attendees(request, event)
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
     questions = attendees.event_questions(event)
     rows = [
@@ -146,9 +168,7 @@ def check_in(request, event):
 @require_safe
 @organizer_view
 def export(request, event):
-    filter_form = AttendeeFilterForm(request.GET)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {"q": "", "status": ""}
-    registrations = attendees.attendee_list(event, q=filters["q"], status=filters["status"])
+    _, filters, registrations = _filtered_attendees(request, event)
     text, count = attendees.attendees_csv(event, registrations.iterator(chunk_size=500))
     audit_record(
         actor=request.user,
@@ -173,16 +193,15 @@ def message(request, event):
         if recipients == 0:
             form.add_error(None, "Nobody holds a seat yet, so there is nobody to write to.")
         else:
-            try:
-                sent = services.event_message_attendees(
-                    event=event,
-                    actor=request.user,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["text"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            sent = service_result(
+                form,
+                services.event_message_attendees,
+                event=event,
+                actor=request.user,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["text"],
+            )
+            if sent is not None:
                 people = "person" if sent == 1 else "people"
                 messages.success(request, f"Your message is on its way to {sent} {people}.")
                 return redirect("events:manage", slug=event.slug)
@@ -204,11 +223,10 @@ def edit(request, event):
     if event.status == Event.Status.CANCELLED:
         form = None
     elif request.method == "POST" and form.is_valid():
-        try:
-            event_update(event=event, actor=request.user, data=form.update_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        saved = service_result(
+            form, event_update, event=event, actor=request.user, data=form.update_data()
+        )
+        if saved is not None:
             messages.success(request, "The event is saved.")
             return redirect("events:manage", slug=event.slug)
     return render(
@@ -221,13 +239,11 @@ def edit(request, event):
 def cancel(request, event):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and event.status != Event.Status.CANCELLED and form.is_valid():
-        try:
-            services.event_cancel(
-                event=event, actor=request.user, reason=form.cleaned_data["reason"].strip()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        reason = form.cleaned_data["reason"].strip()
+        cancelled = service_result(
+            form, services.event_cancel, event=event, actor=request.user, reason=reason
+        )
+        if cancelled is not None:
             messages.success(
                 request, "The event is cancelled. Everyone registered is being told by e-mail."
             )

@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import queries as event_queries
-from events.manage_views import _context, _error_text, organizer_view
+from events.manage_views import _context, _error_text, organizer_view, service_result
 from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
 from events.program import queries, services
 from events.program.forms import MergeForm, RoomForm, SlotForm
 from hub.bounded import parse_id
-from hub.form_errors import add_service_errors
 
 
 def _id(value) -> int:
@@ -176,11 +175,10 @@ def room_add(request, event):
     _program_or_404(event)
     form = RoomForm(request.POST)
     if form.is_valid():
-        try:
-            room = services.room_save(event=event, actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        room = service_result(
+            form, services.room_save, event=event, actor=request.user, data=form.cleaned_data
+        )
+        if room is not None:
             messages.success(request, f"Room “{room.name}” added.")
             return redirect("events:manage-schedule", slug=event.slug)
     return _schedule_page(request, event, room_form=form, status=400)
@@ -190,28 +188,16 @@ def room_add(request, event):
 @organizer_view
 def room_edit(request, event, pk):
     room = get_object_or_404(Room, pk=pk, event=event)
-    if request.method == "POST" and request.POST.get("delete"):
-        try:
-            services.room_delete(room=room, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return redirect("events:manage-room", slug=event.slug, pk=room.pk)
-        messages.success(request, f"Room “{room.name}” deleted.")
-        return redirect("events:manage-schedule", slug=event.slug)
-    form = RoomForm(request.POST or None, instance=Room.objects.get(pk=room.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.room_save(event=event, actor=request.user, data=form.cleaned_data, room=room)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The room is saved.")
-            return redirect("events:manage-schedule", slug=event.slug)
-    return render(
+    return _grid_part_page(
         request,
-        "events/manage/room.html",
-        _context(event, "schedule", form=form, room=room),
-        status=400 if request.method == "POST" else 200,
+        event,
+        room,
+        kind="room",
+        form=RoomForm(request.POST or None, instance=Room.objects.get(pk=room.pk)),
+        save=lambda data: services.room_save(event=event, actor=request.user, data=data, room=room),
+        delete=lambda: services.room_delete(room=room, actor=request.user),
+        saved="The room is saved.",
+        deleted=f"Room “{room.name}” deleted.",
     )
 
 
@@ -221,11 +207,10 @@ def slot_add(request, event):
     _program_or_404(event)
     form = SlotForm(request.POST)
     if form.is_valid():
-        try:
-            services.slot_save(event=event, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        slot = service_result(
+            form, services.slot_save, event=event, actor=request.user, **form.cleaned_data
+        )
+        if slot is not None:
             messages.success(request, "Time slot added.")
             return redirect("events:manage-schedule", slug=event.slug)
     return _schedule_page(request, event, slot_form=form, status=400)
@@ -235,31 +220,46 @@ def slot_add(request, event):
 @organizer_view
 def slot_edit(request, event, pk):
     slot = get_object_or_404(TimeSlot, pk=pk, event=event)
-    if request.method == "POST" and request.POST.get("delete"):
-        try:
-            services.slot_delete(slot=slot, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return redirect("events:manage-slot", slug=event.slug, pk=slot.pk)
-        messages.success(request, "Time slot deleted.")
-        return redirect("events:manage-schedule", slug=event.slug)
     initial = {
         "starts_at": timezone.localtime(slot.starts_at),
         "ends_at": timezone.localtime(slot.ends_at),
     }
-    form = SlotForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    return _grid_part_page(
+        request,
+        event,
+        slot,
+        kind="slot",
+        form=SlotForm(request.POST or None, initial=initial),
+        save=lambda data: services.slot_save(event=event, actor=request.user, slot=slot, **data),
+        delete=lambda: services.slot_delete(slot=slot, actor=request.user),
+        saved="The time slot is saved.",
+        deleted="Time slot deleted.",
+    )
+
+
+def _grid_part_page(request, event, part, *, kind, form, save, delete, saved, deleted):
+    """The page of one room or time slot (`kind`): POST saves the form through `save`, or
+    deletes the part through `delete` (refused while sessions are placed in it); either
+    way back to the schedule, or the page again with what went wrong."""
+    if request.method == "POST" and request.POST.get("delete"):
         try:
-            services.slot_save(event=event, actor=request.user, slot=slot, **form.cleaned_data)
+            delete()
         except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The time slot is saved.")
-            return redirect("events:manage-schedule", slug=event.slug)
+            messages.error(request, _error_text(error))
+            return redirect(f"events:manage-{kind}", slug=event.slug, pk=part.pk)
+        messages.success(request, deleted)
+        return redirect("events:manage-schedule", slug=event.slug)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_result(form, save, data=form.cleaned_data) is not None
+    ):
+        messages.success(request, saved)
+        return redirect("events:manage-schedule", slug=event.slug)
     return render(
         request,
-        "events/manage/slot.html",
-        _context(event, "schedule", form=form, slot=slot),
+        f"events/manage/{kind}.html",
+        _context(event, "schedule", form=form, **{kind: part}),
         status=400 if request.method == "POST" else 200,
     )
 
