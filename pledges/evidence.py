@@ -272,6 +272,12 @@ def _record(
     return evidence.status
 
 
+def evidence_record(*, evidence_id: int, item: Item) -> str | None:
+    """Judge a link by an answer of the forge obtained elsewhere (the demo region's
+    recorded answers); like a check, only while the link waits."""
+    return _record(evidence_id, item=item)
+
+
 def evidence_retry_due(*, limit: int = RETRY_BATCH, client: ForgeClient | None = None) -> int:
     """Check the links still waiting whose time has come (rate limit over, retry due, or
     their own job lost); returns how many were asked. A forge that rate-limits stops being

@@ -11,9 +11,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from directory.models import ListingStatus, Organization, Project
+from hub import forge_accounts
+from hub.forge import Item, parse_item_url
 from hub.models import User
 from hub.services import user_update_profile
-from pledges import services
+from pledges import evidence, services
 from pledges.models import Contribution, Pledge
 from pledges.queries import reviewers_other_than
 from portal.demo.base import DemoError, People, entry, people_without_login
@@ -41,6 +43,8 @@ class History:
     rng: random.Random
     settings: dict
     busy: dict = field(default_factory=lambda: defaultdict(Decimal))
+    # (person's e-mail, organization's slug) -> how their recent logs link evidence.
+    evidence: dict = field(default_factory=dict)
 
     def count_logged(self, people) -> None:
         logs = Contribution.objects.filter(
@@ -69,8 +73,14 @@ def load_pledges(data: dict, *, people: People, now: datetime) -> PledgesResult:
         user_update_profile(
             user=person, display_name=person.display_name, show_name_on_pledges=True
         )
+    for row in data.get("forge_accounts", []):
+        with entry(f"Forge account {row['username']}"):
+            _forge_account(people[row["email"]], row)
     rng = random.Random(data["history"]["seed"])  # noqa: S311 - reproducible on purpose
     history = History(rng=rng, settings=data["history"])
+    history.evidence = {
+        (row["person"], row["organization"]): row for row in data.get("evidence", [])
+    }
     history.count_logged([people[email] for row in data["pledges"] for email in row["team"]])
     result = PledgesResult()
     for row in data["pledges"]:
@@ -154,12 +164,53 @@ def _log_hours(pledge: Pledge, row: dict, people: People, history: History, now:
                 continue  # a day the person's other logs fill already
             history.busy[(person.pk, day)] += hours
             data = _log_data(history, projects, day, hours)
+            links = history.evidence.get((person.email, pledge.organization.slug))
+            if links and (today - day).days < links["weeks"] * 7:
+                data["evidence_urls"] = [links["url"].format(n=links["first"] + count)]
             if (today - day).days < pending_days:
-                services.contribution_log(pledge=pledge, user=person, data=data)
+                log = services.contribution_log(pledge=pledge, user=person, data=data)
             else:
-                _log_of_the_past(pledge, person, reviewer, data, history, now)
+                log = _log_of_the_past(pledge, person, reviewer, data, history, now)
+            if data.get("evidence_urls"):
+                _record_answer(log, links["answer"])
             count += 1
     return count
+
+
+def _forge_account(person: User, row: dict) -> None:
+    """Declared through the profile's service; proven ones as a connected account would."""
+    if row.get("proven"):
+        forge_accounts.forge_account_prove(
+            user=person, forge=row["forge"], username=row["username"]
+        )
+    elif not person.forge_accounts.filter(forge=row["forge"]).exists():
+        forge_accounts.forge_account_add(user=person, forge=row["forge"], username=row["username"])
+
+
+def _record_answer(log: Contribution, answer: dict) -> None:
+    """The forge's recorded answer for the log's link, judged by the evidence rules as a
+    check would (whose job then finds the link checked and asks no forge)."""
+    log.refresh_from_db(fields=["date"])
+    noon = timezone.make_aware(datetime.combine(log.date, time(12)))
+    for link in log.evidence.all():
+        ref = parse_item_url(link.url)
+        when = {
+            key: noon + timedelta(days=answer[key]) if key in answer else None
+            for key in ("opened", "merged")
+        }
+        item = Item(
+            ref=ref,
+            title=log.description.rstrip("."),
+            state=answer["state"],
+            author_login=answer["author"],
+            author_name="",
+            author_email="",
+            created_at=when["opened"],
+            merged_at=when["merged"],
+            committed_at=None,
+            web_url=link.url,
+        )
+        evidence.evidence_record(evidence_id=link.pk, item=item)
 
 
 def _log_data(history: History, projects: list[Project], day: date, hours: Decimal) -> dict:
@@ -174,7 +225,9 @@ def _log_data(history: History, projects: list[Project], day: date, hours: Decim
     }
 
 
-def _log_of_the_past(pledge, person, reviewer, data, history: History, now: datetime) -> None:
+def _log_of_the_past(
+    pledge, person, reviewer, data, history: History, now: datetime
+) -> Contribution:
     """Hours logged long ago (no service logs outside the window): logged and reviewed through
     the services on the oldest day the window allows, then only the date and timestamps move
     back to when it happened (whose 24 hours the caller checked)."""
@@ -197,3 +250,4 @@ def _log_of_the_past(pledge, person, reviewer, data, history: History, now: date
     Contribution.objects.filter(pk=log.pk).update(
         date=day, created_at=logged_at, reviewed_at=reviewed_at
     )
+    return log
