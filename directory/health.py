@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from directory.licenses import spdx_ids_by_lowercase
 from directory.models import ListingStatus, Project, ProjectHealth
 from directory.queries import directory_cache_invalidate
 from hub.forge import (
@@ -215,7 +216,9 @@ def refresh_health(health: ProjectHealth, forge: ForgeClient, now: datetime) -> 
             health.open_issues = repository.open_issues
             health.archived = repository.archived
             health.license_found = repository.license_found
-            health.license_spdx = repository.license_spdx
+            # GitLab spells SPDX ids in lower case ("apache-2.0").
+            spdx = repository.license_spdx
+            health.license_spdx = spdx_ids_by_lowercase().get(spdx.lower(), spdx)
             if not repository.archived:
                 activity = forge.activity(ref, since=now - timedelta(days=365))
                 health.last_commit_at = activity.last_commit_at

@@ -172,10 +172,13 @@ class ForgeClient:
     Use it as a context manager: `with ForgeClient() as forge: forge.repository(ref)`.
     """
 
-    def __init__(self, timeout: float | None = None):
+    def __init__(self, timeout: float | None = None, transport: httpx.BaseTransport | None = None):
+        """`transport` replaces the network, e.g. httpx.MockTransport replaying recorded
+        answers (the demo region's health)."""
         timeout = settings.HUB_FORGE_TIMEOUT if timeout is None else timeout
         self.http = httpx.Client(
             timeout=httpx.Timeout(timeout),
+            transport=transport,
             follow_redirects=True,
             headers={"User-Agent": f"{settings.HUB_NAME} forge sync ({settings.HUB_SITE_URL})"},
         )

@@ -9,6 +9,7 @@ from portal.demo.base import DemoError, load_people, read
 from portal.demo.dates import NotationError
 from portal.demo.directory import load_directory
 from portal.demo.events import load_events
+from portal.demo.health import load_health
 from portal.demo.pledges import load_pledges
 
 
@@ -59,6 +60,10 @@ class Command(BaseCommand):
                 f"{directory.projects} projects ({len(directory.created)} new), "
                 f"{directory.memberships} memberships; some wait for review in the admin."
             )
+        )
+        health = load_health(read("directory", "health.yaml"), now=now)
+        self.stdout.write(
+            self.style.SUCCESS(f"Project health: {health} projects, from recorded forge answers.")
         )
         events = load_events(read("events", "events.yaml"), people=people, now=now)
         self.stdout.write(
