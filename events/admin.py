@@ -418,18 +418,12 @@ class ScheduledSessionAdmin(ReadOnlyAdmin):
     list_filter = [("room__event", admin.RelatedOnlyFieldListFilter)]
 
 
-@admin.register(Vote)
-class VoteAdmin(ReadOnlyAdmin):
+@admin.register(Vote, Star)
+class ProposalMarkAdmin(ReadOnlyAdmin):
     list_display = ["proposal", "user", "created_at"]
     list_select_related = ["proposal", "user"]
     search_fields = ["proposal__title", "user__email"]
-
-
-@admin.register(Star)
-class StarAdmin(ReadOnlyAdmin):
-    list_display = ["proposal", "user", "created_at"]
-    list_select_related = ["proposal", "user"]
-    search_fields = ["proposal__title", "user__email"]
+    fields = ["user", "proposal", "created_at"]
 
 
 @admin.register(ScheduleChange)

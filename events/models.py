@@ -292,35 +292,35 @@ class SessionProposal(models.Model):
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
 
 
-class Vote(models.Model):
+class ProposalMark(models.Model):
+    """One person's mark on a proposal: at most one of each kind per person."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["user", "proposal"], name="one_%(class)s_per_person"),
+        ]
+
+
+class Vote(ProposalMark):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_votes"
     )
     proposal = models.ForeignKey(SessionProposal, on_delete=models.CASCADE, related_name="votes")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "proposal"], name="one_vote_per_person"),
-        ]
 
     def __str__(self):
         return f"{self.user} for {self.proposal}"
 
 
-class Star(models.Model):
+class Star(ProposalMark):
     """A session someone wants to attend: their personal schedule, and who to tell of changes."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_stars"
     )
     proposal = models.ForeignKey(SessionProposal, on_delete=models.CASCADE, related_name="stars")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "proposal"], name="one_star_per_person"),
-        ]
 
     def __str__(self):
         return f"{self.user} starred {self.proposal}"

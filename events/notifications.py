@@ -43,31 +43,34 @@ def _registration_message(kind: str, template: str, registration: Registration, 
     )
 
 
+def _registration(registration_id: int) -> Registration:
+    return Registration.objects.select_related("event", "user").get(pk=registration_id)
+
+
+def _tell_once(registration: Registration, *, kind: str, key: str, template: str, **context):
+    """The e-mail `template` about `registration` to its person, once per `key` and
+    registration."""
+    send_once(
+        kind=kind,
+        user=registration.user,
+        key=f"{key}-{registration.pk}",
+        build=lambda: _registration_message(kind, template, registration, **context),
+    )
+
+
 def send_ticket(registration_id: int) -> None:
     """The ticket (or waitlist place) right after registering; once per registration."""
-    registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
-    if registration.status == Registration.Status.CANCELLED:
-        return
-    send_once(
-        kind="ticket",
-        user=registration.user,
-        key=f"registration-{registration.pk}",
-        build=lambda: _registration_message("ticket", "ticket", registration),
-    )
+    registration = _registration(registration_id)
+    if registration.status != Registration.Status.CANCELLED:
+        _tell_once(registration, kind="ticket", key="registration", template="ticket")
 
 
 def send_promotion(registration_id: int) -> None:
     """ "You are in": once per registration that moved up from the waitlist (with an offer:
     once it is confirmed)."""
-    registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
-    if registration.status not in (Registration.Status.CONFIRMED, Registration.Status.CHECKED_IN):
-        return
-    send_once(
-        kind="waitlist_promotion",
-        user=registration.user,
-        key=f"registration-{registration.pk}",
-        build=lambda: _registration_message("waitlist_promotion", "promoted", registration),
-    )
+    registration = _registration(registration_id)
+    if registration.status in (Registration.Status.CONFIRMED, Registration.Status.CHECKED_IN):
+        _tell_once(registration, kind="waitlist_promotion", key="registration", template="promoted")
 
 
 # --- Seat offers: the signed link in the e-mail speaks for the person ----------------------
@@ -100,30 +103,24 @@ def offer_url(registration: Registration) -> str:
 
 def send_seat_offer(registration_id: int) -> None:
     """ "A seat is yours if you confirm by …": once per offer, while it is open."""
-    registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
-    if registration.status != Registration.Status.OFFERED:
-        return
-    send_once(
-        kind="waitlist_promotion",
-        user=registration.user,
-        key=f"offer-{registration.pk}",
-        build=lambda: _registration_message(
-            "waitlist_promotion", "offer", registration, offer_url=offer_url(registration)
-        ),
-    )
+    registration = _registration(registration_id)
+    if registration.status == Registration.Status.OFFERED:
+        _tell_once(
+            registration,
+            kind="waitlist_promotion",
+            key="offer",
+            template="offer",
+            offer_url=offer_url(registration),
+        )
 
 
 def send_offer_expired(registration_id: int) -> None:
     """ "Your offer ran out": once per offer that expired unanswered."""
-    registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
-    if registration.status != Registration.Status.CANCELLED:
-        return
-    send_once(
-        kind="waitlist_promotion",
-        user=registration.user,
-        key=f"offer-expired-{registration.pk}",
-        build=lambda: _registration_message("waitlist_promotion", "offer_expired", registration),
-    )
+    registration = _registration(registration_id)
+    if registration.status == Registration.Status.CANCELLED:
+        _tell_once(
+            registration, kind="waitlist_promotion", key="offer-expired", template="offer_expired"
+        )
 
 
 def send_event_cancelled(event_id: int, reason: str) -> int:

@@ -282,12 +282,7 @@ def room_save(*, event: Event, actor: User, data: dict, room: Room | None = None
 
 @transaction.atomic(durable=True)
 def room_delete(*, room: Room, actor: User) -> None:
-    event = lock_event(room.event_id)
-    _require_organizer(actor, event, "delete rooms")
-    if room.sessions.exists():
-        raise ValidationError("Sessions are placed in this room: remove them from the grid first.")
-    audit_record(actor=actor, action="room.delete", target=room)
-    room.delete()
+    _grid_part_delete(room, actor, noun="room", plural="rooms")
 
 
 def slot_check(*, event: Event, starts_at: datetime, ends_at: datetime, slot_pk=None) -> None:
@@ -343,12 +338,19 @@ def slot_save(
 
 @transaction.atomic(durable=True)
 def slot_delete(*, slot: TimeSlot, actor: User) -> None:
-    event = lock_event(slot.event_id)
-    _require_organizer(actor, event, "delete time slots")
-    if slot.sessions.exists():
-        raise ValidationError("Sessions are placed in this slot: remove them from the grid first.")
-    audit_record(actor=actor, action="slot.delete", target=slot)
-    slot.delete()
+    _grid_part_delete(slot, actor, noun="slot", plural="time slots")
+
+
+def _grid_part_delete(part: Room | TimeSlot, actor: User, *, noun: str, plural: str) -> None:
+    """A room or a slot goes only while no session is placed in it (under the event's lock)."""
+    event = lock_event(part.event_id)
+    _require_organizer(actor, event, f"delete {plural}")
+    if part.sessions.exists():
+        raise ValidationError(
+            f"Sessions are placed in this {noun}: remove them from the grid first."
+        )
+    audit_record(actor=actor, action=f"{noun}.delete", target=part)
+    part.delete()
 
 
 # --- The grid ------------------------------------------------------------------------------

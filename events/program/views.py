@@ -149,36 +149,45 @@ def session(request, slug, pk):
 @require_POST
 @login_required
 def vote(request, slug, pk):
-    event = _event_or_404(slug, request.user)
-    proposal = _proposal_or_404(event, pk, request.user, organizer=False)
-    proposal.event = event
-    try:
-        if request.POST.get("action") == "withdraw":
-            services.vote_withdraw(proposal=proposal, user=request.user)
-            messages.success(request, f"Your vote for “{proposal.title}” is taken back.")
-        else:
-            services.vote_cast(proposal=proposal, user=request.user)
-            messages.success(request, f"You voted for “{proposal.title}”.")
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    return _back(request, proposal)
+    return _mark(
+        request,
+        slug,
+        pk,
+        undo_action="withdraw",
+        add=services.vote_cast,
+        remove=services.vote_withdraw,
+        added="You voted for “{title}”.",
+        removed="Your vote for “{title}” is taken back.",
+    )
 
 
 @require_POST
 @login_required
 def star(request, slug, pk):
+    return _mark(
+        request,
+        slug,
+        pk,
+        undo_action="unstar",
+        add=services.star_add,
+        remove=services.star_remove,
+        added="“{title}” is on your schedule.",
+        removed="“{title}” is off your schedule.",
+    )
+
+
+def _mark(request, slug, pk, *, undo_action, add, remove, added, removed):
+    """A person's vote or star on a proposal, or (`action=<undo_action>`) taking it back."""
     event = _event_or_404(slug, request.user)
     proposal = _proposal_or_404(event, pk, request.user, organizer=False)
     proposal.event = event
+    undo = request.POST.get("action") == undo_action
     try:
-        if request.POST.get("action") == "unstar":
-            services.star_remove(proposal=proposal, user=request.user)
-            messages.success(request, f"“{proposal.title}” is off your schedule.")
-        else:
-            services.star_add(proposal=proposal, user=request.user)
-            messages.success(request, f"“{proposal.title}” is on your schedule.")
+        (remove if undo else add)(proposal=proposal, user=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
+    else:
+        messages.success(request, (removed if undo else added).format(title=proposal.title))
     return _back(request, proposal)
 
 
