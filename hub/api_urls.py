@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("directory.api_urls")),
     path("", include("events.api_urls")),
     path("", include("pledges.api_urls")),
+    path("", include("chamber.api_urls")),
 ]

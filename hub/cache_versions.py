@@ -6,11 +6,12 @@ This module owns every version key of the hub, so what a change makes stale read
 place:
 
 - one version per public app's pages (`PAGE_VERSION_KEYS`): a committed change to a row of
-  `directory`, `events` or `pledges` bumps that app's version only (hub/pagecache.py);
+  `directory`, `events`, `pledges` or `chamber` bumps that app's version only
+  (hub/pagecache.py);
 - a cached page carries the versions of the apps it shows (`PAGE_DEPENDENCIES`): its own
-  app's, plus the directory's for events and pledges pages (they name organizations and
-  projects), and every public app's for the home page and the organization page (its events
-  and pledges sections);
+  app's, plus the directory's for events, pledges and chamber pages (they name organizations
+  and projects), and every public app's for the home page and the organization page (its
+  events, pledges and chamber sections);
 - the directory's cached numbers (`DIRECTORY_LISTINGS`, directory/queries.py) and the
   pledges' leaderboards (`PLEDGES_LEADERBOARDS`, pledges/leaderboards.py, which also key on
   the directory's numbers).
@@ -25,7 +26,7 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 # The apps whose rows anonymous pages show, each with the version of its cached pages.
-PUBLIC_APPS = ("directory", "events", "pledges")
+PUBLIC_APPS = ("directory", "events", "pledges", "chamber")
 PAGE_VERSION_KEYS = {app: f"pages:{app}:version" for app in PUBLIC_APPS}
 
 # Which apps' versions a page is keyed on: by its view ("module.function"), else by its
@@ -34,9 +35,11 @@ PAGE_DEPENDENCIES = {
     "directory": ("directory",),
     "events": ("directory", "events"),
     "pledges": ("directory", "pledges"),
+    "chamber": ("directory", "chamber"),
     # The top layer (home) combines every public app.
     "portal": PUBLIC_APPS,
-    # The organization page shows sections of events and pledges (directory.sections).
+    # The organization page shows sections of events, pledges and the chamber
+    # (directory.sections).
     "directory.views.organization_detail": PUBLIC_APPS,
 }
 

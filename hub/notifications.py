@@ -49,6 +49,13 @@ KINDS = {
             transactional=True,
         ),
         Kind(
+            "review_decision",
+            "Decisions on what you wrote",
+            "When staff publish or turn down a practice note you submitted.",
+            True,
+            transactional=True,
+        ),
+        Kind(
             "event_reminder",
             "Event reminders",
             "A day before an event you registered for, with your ticket.",

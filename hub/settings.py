@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "directory",
     "events",
     "pledges",
+    "chamber",
     "portal",
 ]
 

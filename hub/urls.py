@@ -28,6 +28,8 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
     path("pledges/", include("pledges.urls")),
+    # The chamber: /practices/ and /advocacy/.
+    path("", include("chamber.urls")),
     path("api/v1/", include("hub.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

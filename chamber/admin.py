@@ -1,0 +1,194 @@
+"""Staff's side of the chamber: the practice notes' moderation queue (pending first, as the
+directory's), the positions staff write, and the endorsements organizations gave.
+
+Decisions go through chamber.services, so each leaves an audit row and reaches the author by
+e-mail exactly once; the change forms keep the moderation fields read-only for that reason.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from chamber import services
+from chamber.models import Endorsement, Position, PracticeNote
+from directory.admin import ask_for_reason, audit_trail_html, pending_first
+from directory.models import ListingStatus
+from hub.admin_tools import ServiceActionsMixin
+from hub.audit import audit_record
+
+
+@admin.register(PracticeNote)
+class PracticeNoteAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "organization", "author", "status", "created_at", "published_at"]
+    list_filter = ["status", "tags"]
+    search_fields = ["title", "summary", "text", "organization__name", "author__email"]
+    ordering = [pending_first(ListingStatus.PENDING), "-created_at"]
+    autocomplete_fields = ["organization", "author"]
+    filter_horizontal = ["tags"]
+    readonly_fields = [
+        "status",
+        "rejection_reason",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "audit_trail",
+    ]
+    actions = ["publish_selected", "reject_selected", "archive_selected"]
+    list_per_page = 50
+
+    @admin.display(description="History")
+    def audit_trail(self, obj):
+        return audit_trail_html(obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "author")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="practice.staff_edit" if change else "practice.staff_create",
+            target=obj,
+            detail={"fields": form.changed_data},
+        )
+
+    def _run(self, request, queryset, service, done: str, **kwargs) -> int:
+        return self.run_each(
+            request,
+            queryset,
+            lambda note: service(note=note, actor=request.user, **kwargs),
+            done,
+        )
+
+    @admin.action(description="Publish selected notes")
+    def publish_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset.exclude(status=ListingStatus.PUBLISHED),
+            services.practice_publish,
+            "published; the authors are told by e-mail",
+        )
+
+    @admin.action(description="Reject selected notes (with a reason)")
+    def reject_selected(self, request, queryset):
+        return ask_for_reason(
+            self,
+            request,
+            queryset,
+            action="reject_selected",
+            title="Reject practice notes",
+            intro="These notes will be hidden. The reason is sent to each author.",
+            apply=lambda reason: self._run(
+                request, queryset, services.practice_reject, "rejected", reason=reason
+            ),
+        )
+
+    @admin.action(description="Archive selected notes")
+    def archive_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset.exclude(status=ListingStatus.ARCHIVED),
+            services.practice_archive,
+            "archived",
+        )
+
+
+class EndorsementInline(admin.TabularInline):
+    """Who endorses the position. Read-only: organizations endorse and withdraw themselves
+    (staff withdraw one in Endorsements)."""
+
+    model = Endorsement
+    fields = ["organization", "endorsed_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["title", "published_at", "open_for_endorsement", "endorsers"]
+    list_filter = ["open_for_endorsement"]
+    search_fields = ["title", "summary", "text"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "title",
+        "slug",
+        "summary",
+        "text",
+        "open_for_endorsement",
+        "published_at",
+        "export",
+        "audit_trail",
+    ]
+    readonly_fields = ["export", "audit_trail"]
+    inlines = [EndorsementInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(endorser_count=Count("endorsements"))
+
+    @admin.display(description="Endorsers", ordering="endorser_count")
+    def endorsers(self, obj):
+        return obj.endorser_count
+
+    @admin.display(description="Export")
+    def export(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("chamber:endorsers-csv", kwargs={"slug": obj.slug})
+        return format_html('<a href="{}">Endorsers as CSV</a> (recorded in the audit)', url)
+
+    @admin.display(description="History")
+    def audit_trail(self, obj):
+        return audit_trail_html(obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="position.edit" if change else "position.create",
+            target=obj,
+            detail={"fields": form.changed_data},
+        )
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    list_display = ["organization", "position", "endorsed_by", "created_at"]
+    list_filter = ["position"]
+    search_fields = ["organization__name", "position__title"]
+    readonly_fields = ["position", "organization", "endorsed_by", "created_at"]
+    actions = ["withdraw_selected"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("organization", "position", "endorsed_by")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_actions(self, request):
+        # Withdrawing goes through the service (an audit row); no plain delete.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Withdraw selected endorsements")
+    def withdraw_selected(self, request, queryset):
+        self.run_each(
+            request,
+            queryset,
+            lambda endorsement: services.endorsement_withdraw(
+                endorsement=endorsement, actor=request.user
+            ),
+            "withdrawn",
+        )
