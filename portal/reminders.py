@@ -27,6 +27,23 @@ class JobReport:
     considered: int = 0
     sent: int = 0
 
+    def send(self, connection, *, kind: str, user, key: str, context: dict, **message) -> None:
+        """The e-mail `hub/email/<kind>` to `user`, once per `key`, counted."""
+        self.considered += 1
+        self.sent += send_once(
+            kind=kind,
+            user=user,
+            key=key,
+            build=lambda: build_message(
+                kind=kind,
+                user=user,
+                template=f"hub/email/{kind}",
+                context=context,
+                **message,
+            ),
+            connection=connection,
+        )
+
 
 def absolute_url(path: str) -> str:
     return f"{settings.HUB_SITE_URL}{path}"
@@ -96,18 +113,12 @@ def send_pledge_reminders(*, today=None) -> JobReport:
                 .select_related("user")
             )
             for membership in members:
-                report.considered += 1
-                report.sent += send_once(
+                report.send(
+                    connection,
                     kind="pledge_reminder",
                     user=membership.user,
                     key=f"pledge-{pledge.pk}-{span.start.isoformat()}",
-                    build=lambda m=membership, p=pledge, s=span: build_message(
-                        kind="pledge_reminder",
-                        user=m.user,
-                        template="hub/email/pledge_reminder",
-                        context={"pledge": p, "period": s},
-                    ),
-                    connection=connection,
+                    context={"pledge": pledge, "period": span},
                 )
     return report
 
@@ -135,17 +146,11 @@ def send_pending_review_reminders(*, today=None) -> JobReport:
                 theirs = [c for c in contributions if c.contributor_id != membership.user_id]
                 if not theirs:
                     continue
-                report.considered += 1
-                report.sent += send_once(
+                report.send(
+                    connection,
                     kind="pending_review",
                     user=membership.user,
                     key=f"pending-{organization.pk}-{year}-W{week:02d}",
-                    build=lambda m=membership, o=organization, c=theirs: build_message(
-                        kind="pending_review",
-                        user=m.user,
-                        template="hub/email/pending_review",
-                        context={"organization": o, "contributions": c},
-                    ),
-                    connection=connection,
+                    context={"organization": organization, "contributions": theirs},
                 )
     return report
