@@ -528,3 +528,22 @@ def test_forge_accounts_of_one_person_do_not_vouch_for_another(
     found = only_evidence(log_and_check(world, [PR], django_capture_on_commit_callbacks))
     assert (found.status, found.reason) == ("failed", "author is mayaokafor, not one of yours")
     assert ForgeAccount.objects.count() == 1
+
+
+def test_the_edit_page_shows_the_links_and_replaces_them(world, client):
+    contribution = world.log([PR, ISSUE])
+    client.force_login(world.member)
+    url = f"/pledges/logs/{contribution.pk}/edit/"
+    assert f"{PR}\n{ISSUE}</textarea>" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "date": LOGGED_DAY.isoformat(),
+            "hours": "2",
+            "project": world.project.pk,
+            "description": "Salinity sensor feed.",
+            "evidence_urls": f"{ISSUE}\n\n{PR_2}\n",
+        },
+    )
+    assert response.status_code == 302
+    assert sorted(contribution.evidence.values_list("url", flat=True)) == sorted([ISSUE, PR_2])
