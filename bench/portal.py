@@ -43,32 +43,28 @@ def row_counts() -> dict[str, int]:
     return counts
 
 
+def _most_rows(rows, key: str) -> int | None:
+    """The value of `key` that most of `rows` share (the lowest on a tie), if any."""
+    row = rows.values(key).annotate(n=Count("id")).order_by("-n", key).first()
+    return row[key] if row else None
+
+
 def organization_slug() -> str:
     """The published organization with the most projects: the heaviest organization page."""
-    row = (
-        ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED)
-        .values("organization_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "organization_id")
-        .first()
-    )
-    if row:
-        return Organization.objects.get(pk=row["organization_id"]).slug
-    return Organization.objects.filter(status=ListingStatus.PUBLISHED).order_by("pk")[0].slug
+    published = Organization.objects.filter(status=ListingStatus.PUBLISHED)
+    roles = ProjectRole.objects.filter(organization__status=ListingStatus.PUBLISHED)
+    busiest = _most_rows(roles, "organization_id")
+    if busiest:
+        return Organization.objects.get(pk=busiest).slug
+    return published.order_by("pk")[0].slug
 
 
 def event_slug() -> str:
     """The upcoming published event with the most registrations."""
     upcoming = Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=timezone.now())
-    row = (
-        Registration.objects.filter(event__in=upcoming)
-        .values("event_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "event_id")
-        .first()
-    )
-    if row:
-        return Event.objects.get(pk=row["event_id"]).slug
+    busiest = _most_rows(Registration.objects.filter(event__in=upcoming), "event_id")
+    if busiest:
+        return Event.objects.get(pk=busiest).slug
     return upcoming.order_by("starts_at", "pk")[0].slug
 
 

@@ -54,34 +54,38 @@ class CappedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class CappedManyRelatedField(serializers.ManyRelatedField):
+class _CappedSize:
+    """For a serializer field of many items (`container`): more than `max_items` is refused
+    before a single item is read."""
+
+    container: type | tuple[type, ...]
+
+    def __init__(self, *, max_items: int, noun: str = "items", **kwargs):
+        self.max_items, self.noun = max_items, noun
+        super().__init__(**kwargs)
+
+    def too_many(self) -> str:
+        return too_many_message(self.max_items, self.noun)
+
+    def to_internal_value(self, data):
+        if isinstance(data, self.container) and len(data) > self.max_items:
+            raise serializers.ValidationError(self.too_many(), code="max_items")
+        return super().to_internal_value(data)
+
+
+class CappedManyRelatedField(_CappedSize, serializers.ManyRelatedField):
     """`many=True` for a related field, refusing more than `max_items` before any query."""
 
-    def __init__(self, *, max_items: int, noun: str = "items", **kwargs):
-        self.max_items, self.noun = max_items, noun
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, list | tuple) and len(data) > self.max_items:
-            raise serializers.ValidationError(
-                too_many_message(self.max_items, self.noun), code="max_items"
-            )
-        return super().to_internal_value(data)
+    container = (list, tuple)
 
 
-class CappedDictField(serializers.DictField):
+class CappedDictField(_CappedSize, serializers.DictField):
     """A JSON object of at most `max_items` keys, refused before its values are checked."""
 
-    def __init__(self, *, max_items: int, noun: str = "items", **kwargs):
-        self.max_items, self.noun = max_items, noun
-        super().__init__(**kwargs)
+    container = dict
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict) and len(data) > self.max_items:
-            raise serializers.ValidationError(
-                f"Give at most {self.max_items} {self.noun}.", code="max_items"
-            )
-        return super().to_internal_value(data)
+    def too_many(self) -> str:
+        return f"Give at most {self.max_items} {self.noun}."
 
 
 def capped_slugs(queryset, *, max_items: int, noun: str, **kwargs) -> CappedManyRelatedField:

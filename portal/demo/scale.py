@@ -94,7 +94,18 @@ def some_time_ago(days: int) -> datetime:
 # --- Factories ------------------------------------------------------------------------------
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class PublishedListingFactory(factory.django.DjangoModelFactory):
+    """A listing staff published when it was made, some time in the last 900 days."""
+
+    class Meta:
+        abstract = True
+
+    status = ListingStatus.PUBLISHED
+    created_at = factory.LazyFunction(lambda: some_time_ago(900))
+    published_at = factory.SelfAttribute("created_at")
+
+
+class OrganizationFactory(PublishedListingFactory):
     class Meta:
         model = Organization
 
@@ -122,12 +133,9 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     innersource = factory.LazyFunction(lambda: randgen.random() < 0.2)
     featured = factory.LazyFunction(lambda: randgen.random() < 0.02)
     verified = factory.LazyFunction(lambda: randgen.random() < 0.3)
-    status = ListingStatus.PUBLISHED
-    created_at = factory.LazyFunction(lambda: some_time_ago(900))
-    published_at = factory.SelfAttribute("created_at")
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(PublishedListingFactory):
     class Meta:
         model = Project
 
@@ -159,9 +167,6 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         )
     )
     contact_url = factory.LazyAttribute(lambda o: f"https://lists.example.org/{o.slug}")
-    status = ListingStatus.PUBLISHED
-    created_at = factory.LazyFunction(lambda: some_time_ago(900))
-    published_at = factory.SelfAttribute("created_at")
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
