@@ -24,7 +24,7 @@ from hub.admin_tools import KeyedInitialDataMixin, error_text, plural
 from hub.audit import audit_record
 from pledges import services
 from pledges.leaderboards import leaderboards_invalidate
-from pledges.models import Contribution, Pledge
+from pledges.models import Contribution, ContributionEvidence, Pledge
 from pledges.queries import reviewers_other_than
 
 # --- Pledges --------------------------------------------------------------------------------
@@ -239,6 +239,32 @@ class WaitingForStaffFilter(admin.SimpleListFilter):
         return pending.filter(other_reviewer)
 
 
+class EvidenceFilter(admin.SimpleListFilter):
+    """Logs by what checking their evidence links found."""
+
+    title = "evidence"
+    parameter_name = "evidence"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("checked", "Checked on a forge"),
+            ("failed", "A link did not check out"),
+            ("pending", "Waiting to be checked"),
+            ("none", "No links"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(
+                ~Exists(ContributionEvidence.objects.filter(contribution=OuterRef("pk")))
+            )
+        if value in ContributionEvidence.Status.values:
+            links = ContributionEvidence.objects.filter(contribution=OuterRef("pk"), status=value)
+            return queryset.filter(Exists(links))
+        return queryset
+
+
 @admin.register(Contribution)
 class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
     form = ContributionAdminForm
@@ -247,8 +273,8 @@ class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
         "contributor", "organization", "date", "hours", "project_name", "status", "reviewed_by",
     ]  # fmt: skip
     list_filter = [
-        "status", WaitingForStaffFilter, ("pledge__organization", admin.RelatedOnlyFieldListFilter),
-        "date",
+        "status", WaitingForStaffFilter, EvidenceFilter,
+        ("pledge__organization", admin.RelatedOnlyFieldListFilter), "date",
     ]  # fmt: skip
     search_fields = [
         "contributor__email", "contributor__display_name", "pledge__organization__name",

@@ -30,6 +30,7 @@ from hub.forge import (
     ItemRef,
     parse_item_url,
 )
+from hub.forge_accounts import forge_accounts_of
 from hub.models import ForgeAccount, User
 from pledges.leaderboards import leaderboards_invalidate
 from pledges.models import ContributionEvidence
@@ -96,16 +97,22 @@ class Person:
 
     accounts: dict[tuple[str, str], bool]  # (forge, lower-case name) -> proven
     emails: frozenset[str]
+    # Their declared names someone else declared too: the reviewer is told.
+    shared: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def of(cls, user: User) -> "Person":
-        accounts = {
-            (forge, name.lower()): proven
-            for forge, name, proven in ForgeAccount.objects.filter(user=user).values_list(
-                "forge", "username", "proven"
-            )
-        }
-        return cls(accounts=accounts, emails=frozenset(_verified_emails(user)))
+        rows = forge_accounts_of(user).values_list(
+            "forge", "username", "proven", "claimed_by_others"
+        )
+        accounts, shared = {}, set()
+        for forge, name, proven, claimed_by_others in rows:
+            accounts[(forge, name.lower())] = proven
+            if claimed_by_others:
+                shared.add((forge, name.lower()))
+        return cls(
+            accounts=accounts, emails=frozenset(_verified_emails(user)), shared=frozenset(shared)
+        )
 
 
 def _verified_emails(user: User) -> set[str]:
@@ -166,7 +173,9 @@ def judge(item: Item, *, logged_day: date, person: Person, window_days: int) -> 
     found = (
         f"{what.capitalize()} by {author}, {shown[0]} on {date_format(_day(shown[1]), 'M j, Y')}"
     )
-    if not proven:
+    if forge and item.author_login and (forge, item.author_login.lower()) in person.shared:
+        found += " (a declared account that someone else declared too)"
+    elif not proven:
         found += " (a declared account, not proven)"
     return Verdict(ContributionEvidence.Status.CHECKED, found, author, proven, item_date)
 

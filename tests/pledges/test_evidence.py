@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hub import forge_accounts
-from hub.models import ForgeAccount, OutboxJob
+from hub.models import AuditEntry, ForgeAccount, OutboxJob
 from pledges import evidence, services
 from pledges.models import Contribution, ContributionEvidence, Pledge
 from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
@@ -518,6 +518,17 @@ def test_pages_with_evidence_run_the_same_queries_for_1_or_8_logs(world, client,
     assert _queries(client, url) == one
 
 
+def test_a_name_two_people_declared_is_flagged_to_the_reviewer(
+    world, fake_forge, django_capture_on_commit_callbacks
+):
+    forge_accounts.forge_account_add(user=world.member, forge="github", username="mayaokafor")
+    forge_accounts.forge_account_add(user=world.other, forge="github", username="MayaOkafor")
+    fake_forge.serve_item(PR, user={"login": "mayaokafor"}, created_at=at(0))
+    found = only_evidence(log_and_check(world, [PR], django_capture_on_commit_callbacks))
+    assert found.status == "checked"
+    assert found.reason.endswith("(a declared account that someone else declared too)")
+
+
 def test_forge_accounts_of_one_person_do_not_vouch_for_another(
     world, fake_forge, django_capture_on_commit_callbacks
 ):
@@ -547,3 +558,24 @@ def test_the_edit_page_shows_the_links_and_replaces_them(world, client):
     )
     assert response.status_code == 302
     assert sorted(contribution.evidence.values_list("url", flat=True)) == sorted([ISSUE, PR_2])
+
+
+def test_staff_filter_logs_by_evidence_and_have_links_checked_again(
+    world, client, fake_forge, django_capture_on_commit_callbacks
+):
+    checked, failed = checked_and_failed_logs(world, fake_forge, django_capture_on_commit_callbacks)
+    bare = world.log([], day=LOGGED_DAY - timedelta(days=3))
+    client.force_login(world.staff)
+    changelist = "/admin/pledges/contribution/"
+    for value, expected in (("checked", checked), ("failed", failed), ("none", bare)):
+        response = client.get(changelist, {"evidence": value})
+        assert list(response.context["cl"].result_list) == [expected]
+    assert (
+        "Did not check out (author is octocat"
+        in client.get(f"{changelist}{failed.pk}/change/").content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "recheck_evidence", "_selected_action": [failed.pk]})
+    assert len(fake_forge.requests) == 3
+    assert AuditEntry.objects.filter(action="contribution.evidence_recheck").count() == 1
