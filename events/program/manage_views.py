@@ -259,7 +259,7 @@ def _grid_part_page(request, event, part, *, kind, form, save, delete, saved, de
     return render(
         request,
         f"events/manage/{kind}.html",
-        _context(event, "schedule", form=form, **{kind: part}),
+        _context(event, "schedule", form=form, kind=kind, **{kind: part}),
         status=400 if request.method == "POST" else 200,
     )
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.template.defaulttags import querystring
 
 from hub.markdown import markdown_excerpt, render_markdown
 
@@ -24,3 +25,10 @@ def hours(value) -> str:
         return "0"
     amount = Decimal(str(value)).quantize(Decimal("0.01"))
     return f"{amount:,.2f}".rstrip("0").rstrip(".")
+
+
+@register.simple_tag(takes_context=True)
+def facet_toggled(context, name: str, value, current) -> str:
+    """`{% querystring %}` for one link of a facet: the filter `name` set to `value`, or
+    cleared when `value` is the `current` one; back to the first page."""
+    return querystring(context, **{name: None if value == current else value, "page": None})
