@@ -65,6 +65,17 @@ def service_result(form: BaseForm, service: Callable[..., T], /, **arguments) ->
         return None
 
 
+def went_through(request, service: Callable, /, **arguments) -> bool:
+    """Calls `service`; True when it went through, else its refusal (ValidationError or
+    PermissionDenied) is the page's error message."""
+    try:
+        service(**arguments)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        return False
+    return True
+
+
 def _error_text(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import queries as event_queries
-from events.manage_views import _context, _error_text, organizer_view, service_result
+from events.manage_views import (
+    _context,
+    _error_text,
+    organizer_view,
+    service_result,
+    went_through,
+)
 from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
 from events.program import queries, services
 from events.program.forms import MergeForm, RoomForm, SlotForm
@@ -64,11 +70,9 @@ def sessions(request, event):
 def moderate(request, event, pk):
     proposal = get_object_or_404(SessionProposal, pk=pk, event=event)
     action = request.POST.get("action", "")
-    try:
-        services.proposal_moderate(proposal=proposal, actor=request.user, action=action)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
+    if went_through(
+        request, services.proposal_moderate, proposal=proposal, actor=request.user, action=action
+    ):
         done = {"accept": "accepted", "unaccept": "back to proposed", "hide": "hidden",
                 "restore": "back on the board"}  # fmt: skip
         messages.success(request, f"“{proposal.title}” is {done.get(action, 'changed')}.")
@@ -83,11 +87,9 @@ def merge(request, event, pk):
     if into is None:
         messages.error(request, "Choose the proposal to keep.")
         return _back(request, event)
-    try:
-        services.proposal_merge(proposal=proposal, into=into, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
+    if went_through(
+        request, services.proposal_merge, proposal=proposal, into=into, actor=request.user
+    ):
         messages.success(request, f"“{proposal.title}” is merged into “{into.title}”.")
     return _back(request, event)
 
@@ -110,11 +112,9 @@ def board(request, event):
     """Open or close proposals and voting."""
     _program_or_404(event)
     is_open = request.POST.get("open") == "1"
-    try:
-        services.board_set_open(event=event, actor=request.user, is_open=is_open)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
+    if went_through(
+        request, services.board_set_open, event=event, actor=request.user, is_open=is_open
+    ):
         messages.success(
             request,
             "Proposals and voting are open." if is_open else "Proposals and voting are closed.",
@@ -329,11 +329,7 @@ def unplace(request, event):
         messages.info(request, "That session was not on the grid any more.")
     else:
         title = session.proposal.title
-        try:
-            services.session_remove(session=session, actor=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
-        else:
+        if went_through(request, services.session_remove, session=session, actor=request.user):
             messages.success(request, f"“{title}” is off the grid.")
     return redirect("events:manage-schedule", slug=event.slug)
 
@@ -364,11 +360,9 @@ def auto_grid(request, event):
 def publish(request, event):
     _program_or_404(event)
     published = request.POST.get("published") == "1"
-    try:
-        services.schedule_publish(event=event, actor=request.user, published=published)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
+    if went_through(
+        request, services.schedule_publish, event=event, actor=request.user, published=published
+    ):
         messages.success(
             request,
             "The schedule is public. People who star sessions hear of later changes."

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from events import queries as event_queries
 from events.calendar import CONTENT_TYPE, schedule_calendar_bytes
+from events.manage_views import _error_text, went_through
 from events.models import Event, SessionProposal
 from events.permissions import event_is_public, proposal_is_public, user_can_organize
 from events.program import queries, services
@@ -37,12 +38,6 @@ def _proposal_or_404(event: Event, pk: int, user, *, organizer: bool) -> Session
     if proposal is None:
         raise Http404("No such session.")
     return proposal
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or "You may not do this."
 
 
 def _back(request, default):
@@ -182,11 +177,7 @@ def _mark(request, slug, pk, *, undo_action, add, remove, added, removed):
     proposal = _proposal_or_404(event, pk, request.user, organizer=False)
     proposal.event = event
     undo = request.POST.get("action") == undo_action
-    try:
-        (remove if undo else add)(proposal=proposal, user=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
+    if went_through(request, remove if undo else add, proposal=proposal, user=request.user):
         messages.success(request, (removed if undo else added).format(title=proposal.title))
     return _back(request, proposal)
 
