@@ -39,7 +39,13 @@ from events.models import (
 )
 from events.program import services as program_services
 from events.zones import event_zone
-from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
+from hub.admin_tools import (
+    KeyedInitialDataMixin,
+    NoBulkDeleteMixin,
+    ServiceActionsMixin,
+    error_text,
+    plural,
+)
 from hub.audit import audit_record
 
 CANCEL_TEMPLATE = "admin/events/cancel_events.html"
@@ -97,7 +103,7 @@ class CancelEventsForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
+class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, admin.ModelAdmin):
     form = EventAdminForm
     # Fits a 1280-pixel screen beside the filters; the kind is a filter.
     list_display = [
@@ -142,14 +148,9 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
             return [*self.readonly_fields, "status"]
         return self.readonly_fields
 
-    def get_actions(self, request):
-        # Deleting an event would drop its registrations without telling anyone.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def has_delete_permission(self, request, obj=None):
-        # Only a draft nobody registered for may be deleted; others are cancelled.
+        # Only a draft nobody registered for may be deleted (deleting an event would drop
+        # its registrations without telling anyone); others are cancelled.
         return (
             obj is not None
             and obj.status == Event.Status.DRAFT

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.functional import lazy
 
+from hub.admin_tools import ReadOnlyAdminMixin
 from hub.models import AuditEntry, User
 
 # Every admin page names the hub (read when a page is drawn, not at import).
@@ -57,7 +58,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail: readable by staff, written only by the services."""
 
     list_display = ["created_at", "actor", "action", "target_type", "target_repr"]
@@ -65,12 +66,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["target_repr", "actor__email", "action"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

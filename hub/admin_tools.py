@@ -38,6 +38,29 @@ class ServiceActionsMixin:
         return count
 
 
+class NoBulkDeleteMixin:
+    """No "Delete selected" action: a row of this kind is deleted one at a time, where
+    `has_delete_permission` can say no, or not at all."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ReadOnlyAdminMixin:
+    """Rows written only by code (the services, the audit): staff read them and nothing more."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class KeyedInitialDataMixin:
     """An add form takes its first values from the query string (`?organization=3`); a value
     that is not a key of the related model is dropped, not handed to the autocomplete widget,
