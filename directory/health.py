@@ -219,19 +219,18 @@ def refresh_health(health: ProjectHealth, forge: ForgeClient, now: datetime) -> 
             # GitLab spells SPDX ids in lower case ("apache-2.0").
             spdx = repository.license_spdx
             health.license_spdx = spdx_ids_by_lowercase().get(spdx.lower(), spdx)
-            if not repository.archived:
-                activity = forge.activity(ref, since=now - timedelta(days=365))
-                health.last_commit_at = activity.last_commit_at
-                health.active_contributors = activity.active_contributors
-                release = forge.latest_release(ref, etag=etags.get("release", ""))
-                if release is None:
-                    health.last_release_at, health.last_release_name = None, ""
-                    etags.pop("release", None)
-                elif not isinstance(release, NotModified):
-                    health.last_release_at = release.published_at
-                    health.last_release_name = release.name or release.tag
-                    etags["release"] = release.etag
-                health.scorecard_score = _scorecard_or_kept(forge, ref, health.scorecard_score)
+            activity = forge.activity(ref, since=now - timedelta(days=365))
+            health.last_commit_at = activity.last_commit_at
+            health.active_contributors = activity.active_contributors
+            release = forge.latest_release(ref, etag=etags.get("release", ""))
+            if release is None:
+                health.last_release_at, health.last_release_name = None, ""
+                etags.pop("release", None)
+            elif not isinstance(release, NotModified):
+                health.last_release_at = release.published_at
+                health.last_release_name = release.name or release.tag
+                etags["release"] = release.etag
+            health.scorecard_score = _scorecard_or_kept(forge, ref, health.scorecard_score)
     except ForgeNotFound as error:
         health.repository_url = url
         health.last_result, health.last_error = Result.NOT_FOUND, str(error)[:300]

@@ -103,15 +103,19 @@ def test_a_missing_repository_is_recorded_and_not_asked_again(fake_forge):
     assert len(fake_forge.requests) == 1
 
 
-def test_an_archived_repository_is_recorded_without_more_questions(fake_forge):
+def test_an_archived_repository_is_recorded_and_read_again_only_after_30_days(fake_forge):
     project = ProjectFactory(repository_url="https://github.com/hub/old")
-    fake_forge.serve_repository(project.repository_url, archived=True)
+    fake_forge.serve_project(
+        project.repository_url, archived=True, last_commit_days_ago=200, release_days_ago=300
+    )
     now = timezone.now()
     health.sync_projects(now=now)
     row = ProjectHealth.objects.get(project=project)
-    assert (row.archived, row.activity) == (True, "archived")
+    assert (row.archived, row.activity, row.active_contributors) == (True, "archived", 4)
     assert row.next_attempt_at == now + timedelta(days=30)
-    assert len(fake_forge.requests) == 1
+    asked = len(fake_forge.requests)
+    assert health.sync_projects(now=now + timedelta(days=29)).attempted == 0
+    assert len(fake_forge.requests) == asked
 
 
 def test_a_rate_limit_stops_the_batch_until_the_reset(fake_forge):
@@ -210,3 +214,14 @@ def test_the_command_refreshes_one_project_with_a_progress_bar(fake_forge, capsy
 def test_the_command_refuses_an_unknown_project(fake_forge):
     with pytest.raises(CommandError, match="No project"):
         call_command("forge_sync", "--project", "nope", stdout=StringIO())
+
+
+def test_runs_at_the_same_time_share_no_project(fake_forge):
+    projects = [ProjectFactory(repository_url=f"https://github.com/hub/c{i}") for i in range(5)]
+    now = timezone.now()
+    first = health.claim_due(now=now, limit=3)
+    second = health.claim_due(now=now, limit=3)
+    assert len(first) == 3 and len(second) == 2
+    assert not set(first) & set(second)
+    assert health.claim_due(now=now, limit=3) == []
+    assert ProjectHealth.objects.filter(project__in=projects).count() == 5
