@@ -146,15 +146,7 @@ class PositionAdmin(admin.ModelAdmin):
         return audit_trail_html(obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="position.edit" if change else "position.create",
-            target=obj,
-            detail={"fields": form.changed_data},
-        )
+        services.position_save(position=obj, actor=request.user, changed=form.changed_data)
 
 
 @admin.register(Endorsement)

@@ -172,6 +172,28 @@ def practice_archive(*, note: PracticeNote, actor: User) -> PracticeNote:
     return note
 
 
+# --- Positions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def position_save(*, position: Position, actor: User, changed: list[str] = ()) -> Position:
+    """Staff write or change a position (the admin's form, the demo data)."""
+    if not actor.is_staff:
+        raise PermissionDenied("Only staff write positions.")
+    created = position.pk is None
+    if created:
+        position.created_by = actor
+    position.full_clean()
+    position.save()
+    audit_record(
+        actor=actor,
+        action="position.create" if created else "position.edit",
+        target=position,
+        detail={"fields": list(changed)},
+    )
+    return position
+
+
 # --- Endorsements -----------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portal.demo import scale as bulk
 from portal.demo.base import DemoError, load_people, read
+from portal.demo.chamber import load_chamber
 from portal.demo.dates import NotationError
 from portal.demo.directory import load_directory
 from portal.demo.events import load_events
@@ -86,6 +87,13 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Pledges: {pledges.pledges} pledges ({len(pledges.created)} new), "
                 f"{pledges.contributions} new logged hours; some wait for review."
+            )
+        )
+        chamber = load_chamber(read("chamber", "chamber.yaml"), people=people, now=now)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Chamber: {chamber.practices} practice notes (one waits for review), "
+                f"{chamber.positions} positions with {chamber.endorsements} endorsements."
             )
         )
 
