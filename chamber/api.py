@@ -107,6 +107,15 @@ class EndorsementRefusedSerializer(serializers.Serializer):
     code = serializers.CharField(required=False)
 
 
+class EndorsementErrorSerializer(serializers.Serializer):
+    """A refused endorsement (`detail`, `code`), or the fields of the request that are wrong."""
+
+    detail = serializers.CharField(required=False, help_text="Why the endorsement is refused.")
+    code = serializers.CharField(required=False, help_text="closed, not_published")
+    organization = serializers.ListField(child=serializers.CharField(), required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
 PRACTICE_FILTERS = [
     OpenApiParameter("q", str, description="Words in the title, summary or text."),
     OpenApiParameter("tag", str, description="A tag's slug (a malformed one is ignored)."),
@@ -191,7 +200,7 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
             201: OpenApiResponse(EndorsementSerializer, description="Endorsed now."),
             200: OpenApiResponse(EndorsementSerializer, description="Already endorsed."),
             400: OpenApiResponse(
-                EndorsementRefusedSerializer,
+                EndorsementErrorSerializer,
                 description="The position is closed (`detail`, `code`), or per-field errors.",
             ),
             **ENDORSEMENT_ERRORS,

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from chamber.models import Position, PracticeNote
 from directory.models import ListingStatus, Organization, Project, Tag
 from events.models import Event, SessionProposal
 from hub.models import User
@@ -50,6 +51,8 @@ def demo_path_parameters(member: User) -> dict[str, dict[str, object]]:
     proposal = SessionProposal.objects.filter(event__status=Event.Status.PUBLISHED).first()
     pledge = Pledge.objects.filter(organization__memberships__user=member).first()
     contribution = Contribution.objects.filter(pledge=pledge).first()
+    practice = PracticeNote.objects.filter(status=ListingStatus.PUBLISHED).first()
+    position = Position.objects.filter(open_for_endorsement=True).first()
     return {
         "/api/v1/organizations/{slug}/": {"slug": organization.slug},
         "/api/v1/projects/{slug}/": {"slug": project.slug},
@@ -67,6 +70,9 @@ def demo_path_parameters(member: User) -> dict[str, dict[str, object]]:
         "/api/v1/contributions/{id}/": {"id": contribution.pk},
         "/api/v1/contributions/{id}/approve/": {"id": contribution.pk},
         "/api/v1/contributions/{id}/reject/": {"id": contribution.pk},
+        "/api/v1/practices/{slug}/": {"slug": practice.slug},
+        "/api/v1/positions/{slug}/": {"slug": position.slug},
+        "/api/v1/positions/{slug}/endorsements/": {"slug": position.slug},
     }
 
 
