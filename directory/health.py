@@ -198,6 +198,8 @@ def refresh_health(health: ProjectHealth, forge: ForgeClient, now: datetime) -> 
     if ref is None:
         health.repository_url = url
         health.last_result, health.last_error = Result.UNSUPPORTED, ""
+        # What was read before described another repository: no card, no badge.
+        health.fetched_at, health.activity = None, ""
         health.next_attempt_at = now + SETTLED_RETRY
         health.save()
         return Result.UNSUPPORTED
@@ -234,7 +236,7 @@ def refresh_health(health: ProjectHealth, forge: ForgeClient, now: datetime) -> 
     except ForgeNotFound as error:
         health.repository_url = url
         health.last_result, health.last_error = Result.NOT_FOUND, str(error)[:300]
-        health.activity = ""
+        health.fetched_at, health.activity = None, ""
         health.next_attempt_at = now + SETTLED_RETRY
         health.save()
         return Result.NOT_FOUND

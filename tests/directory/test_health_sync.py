@@ -225,3 +225,21 @@ def test_runs_at_the_same_time_share_no_project(fake_forge):
     assert not set(first) & set(second)
     assert health.claim_due(now=now, limit=3) == []
     assert ProjectHealth.objects.filter(project__in=projects).count() == 5
+
+
+@pytest.mark.parametrize(
+    ("new_url", "result"),
+    [
+        ("https://sr.ht/~someone/thing", Result.UNSUPPORTED),
+        ("https://github.com/hub/gone", Result.NOT_FOUND),
+    ],
+)
+def test_a_repository_that_is_gone_takes_its_old_figures_with_it(fake_forge, new_url, result):
+    (project,) = make_projects(fake_forge, 1)
+    now = timezone.now()
+    health.sync_projects(now=now)
+    project.repository_url = new_url
+    project.save()
+    assert health.sync_projects(now=now + timedelta(minutes=1)).results == {result: 1}
+    row = ProjectHealth.objects.get(project=project)
+    assert (row.fetched_at, row.activity) == (None, "")
