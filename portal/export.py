@@ -10,9 +10,9 @@ from rest_framework.authtoken.models import Token
 
 from directory.models import Membership, Organization, Project
 from events.models import Registration, SessionProposal, Star, Vote
-from hub.models import AuditEntry, User
+from hub.models import AuditEntry, ForgeAccount, User
 from hub.notifications import preferences_of
-from pledges.models import Contribution
+from pledges.models import Contribution, ContributionEvidence
 
 
 class ExportedProfileSerializer(serializers.ModelSerializer):
@@ -92,18 +92,31 @@ class ExportedProposalMarkSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class ExportedForgeAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ForgeAccount
+        fields = ["forge", "username", "proven", "created_at"]
+
+
+class ExportedEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContributionEvidence
+        fields = ["url", "kind", "status", "reason", "author", "item_date", "checked_at"]
+
+
 class ExportedContributionSerializer(serializers.ModelSerializer):
     organization = serializers.SlugField(source="pledge.organization.slug")
     organization_name = serializers.CharField(source="pledge.organization.name")
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     status = serializers.CharField()
+    evidence = ExportedEvidenceSerializer(many=True)
 
     class Meta:
         model = Contribution
         fields = [
             "id", "pledge", "organization", "organization_name", "date", "hours", "project",
             "project_url", "description", "link", "status", "created_at", "reviewed_at",
-            "rejection_reason",
+            "rejection_reason", "evidence",
         ]  # fmt: skip
 
 
@@ -125,6 +138,7 @@ class ExportSerializer(serializers.Serializer):
     profile = ExportedProfileSerializer()
     email_addresses = ExportedEmailAddressSerializer(many=True)
     api_token_created_at = serializers.DateTimeField(allow_null=True)
+    forge_accounts = ExportedForgeAccountSerializer(many=True)
     memberships = ExportedMembershipSerializer(many=True)
     submitted_organizations = ExportedSubmittedListingSerializer(many=True)
     submitted_projects = ExportedSubmittedListingSerializer(many=True)
@@ -149,6 +163,7 @@ def export_document(user: User) -> dict:
         "profile": user,
         "email_addresses": EmailAddress.objects.filter(user=user).order_by("email"),
         "api_token_created_at": token.created if token else None,
+        "forge_accounts": ForgeAccount.objects.filter(user=user),
         "memberships": Membership.objects.filter(user=user).select_related("organization"),
         "submitted_organizations": Organization.objects.filter(created_by=user).order_by("pk"),
         "submitted_projects": Project.objects.filter(created_by=user).order_by("pk"),
@@ -163,6 +178,7 @@ def export_document(user: User) -> dict:
         "stars": Star.objects.filter(user=user).select_related(*marks).order_by("pk"),
         "contributions": Contribution.objects.filter(contributor=user)
         .select_related("pledge__organization", "project")
+        .prefetch_related("evidence")
         .order_by("date", "pk"),
         "email_choices": [
             {"kind": kind.key, "label": kind.label, "enabled": enabled}

@@ -1,6 +1,7 @@
 """Deleting an account: every app lets go of the person in one transaction."""
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -14,7 +15,7 @@ from events.models import Registration, Star, Vote
 from events.services import registration_cancel
 from hub.audit import audit_record
 from hub.locks import row_lock
-from hub.models import DELETED_EMAIL_DOMAIN, NotificationSetting, User
+from hub.models import DELETED_EMAIL_DOMAIN, ForgeAccount, NotificationSetting, User
 from hub.pagecache import public_pages_changed
 
 
@@ -61,8 +62,8 @@ def account_delete(*, user: User, password: str) -> None:
     The user row stays, anonymised: their approved hours still count towards their
     organization's pledge, and pages name them "A former member". Everything else that is
     theirs goes: future registrations (each freed seat goes to the waitlist), votes, stars,
-    memberships, e-mail addresses and choices, the API token; changing the password ends
-    every session.
+    memberships, forge accounts (and connected sign-ins), e-mail addresses and choices, the
+    API token; changing the password ends every session.
     """
     with row_lock():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -101,6 +102,9 @@ def account_delete(*, user: User, password: str) -> None:
 
     votes, _ = Vote.objects.filter(user=user).delete()
     stars, _ = Star.objects.filter(user=user).delete()
+    forge_accounts, _ = ForgeAccount.objects.filter(user=user).delete()
+    if apps.is_installed("allauth.socialaccount"):
+        apps.get_model("socialaccount", "SocialAccount").objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     NotificationSetting.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
@@ -114,6 +118,7 @@ def account_delete(*, user: User, password: str) -> None:
             "memberships_ended": len(memberships),
             "votes_removed": votes,
             "stars_removed": stars,
+            "forge_accounts_removed": forge_accounts,
         },
     )
     # Pages that named the person (pledge boards, session hosts) must not serve old copies.

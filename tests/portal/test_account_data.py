@@ -4,6 +4,7 @@ import json
 import re
 from datetime import timedelta
 from decimal import Decimal
+from unittest.mock import ANY
 
 import pytest
 from django.apps import apps
@@ -20,7 +21,8 @@ from events.models import Registration, Star, Vote
 from events.program import services as program
 from hub import account_emails
 from hub import services as hub_services
-from hub.models import AuditEntry, User
+from hub.forge_accounts import forge_account_add
+from hub.models import AuditEntry, ForgeAccount, User
 from hub.notifications import preference_set
 from pledges import services as pledge_services
 from pledges.models import Contribution
@@ -48,6 +50,7 @@ def log_hours(pledge, user, hours="3") -> Contribution:
             "hours": Decimal(hours),
             "project": ProjectFactory(),
             "description": "Fixed the city's open data parser.",
+            "evidence_urls": ["https://github.com/baltimore/open-data/pull/42"],
         },
     )
 
@@ -93,6 +96,7 @@ def a_person_with_a_history():
     program.schedule_publish(event=board.event, actor=board.organizer, published=True)
     program.star_add(proposal=scheduled, user=person)
     preference_set(user=person, kind="weekly_digest", enabled=True)
+    forge_account_add(user=person, forge="github", username="ada-lovelace")
     return person, organization, proposal, other, scheduled
 
 
@@ -120,6 +124,11 @@ def test_the_export_is_a_download_of_everything_the_hub_holds_about_the_person(c
     assert [s["proposal"] for s in data["stars"]] == [starred.pk]
     [contribution] = data["contributions"]
     assert (contribution["hours"], contribution["status"]) == ("3.00", "approved")
+    [evidence] = contribution["evidence"]
+    assert evidence["url"] == "https://github.com/baltimore/open-data/pull/42"
+    assert data["forge_accounts"] == [
+        {"forge": "github", "username": "ada-lovelace", "proven": False, "created_at": ANY}
+    ]
     assert {"kind": "weekly_digest", "label": "Weekly digest", "enabled": True} in data[
         "email_choices"
     ]
@@ -335,6 +344,7 @@ def test_votes_stars_sessions_and_the_api_token_end(client):
     assert not Vote.objects.filter(user=person).exists()
     assert not Star.objects.filter(user=person).exists()
     assert not Token.objects.filter(user=person).exists()
+    assert not ForgeAccount.objects.filter(user=person).exists()
     assert api.get(API_ME).status_code == 401
     assert other_browser.get("/me/").status_code == 302
     assert (
