@@ -14,12 +14,12 @@ from chamber import services
 from chamber.models import Endorsement, Position, PracticeNote
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from directory.models import ListingStatus
-from hub.admin_tools import ServiceActionsMixin
+from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin
 from hub.audit import audit_record
 
 
 @admin.register(PracticeNote)
-class PracticeNoteAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class PracticeNoteAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
     list_display = ["title", "organization", "author", "status", "created_at", "published_at"]
     list_filter = ["status", "tags"]
     search_fields = ["title", "summary", "text", "organization__name", "author__email"]

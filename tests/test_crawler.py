@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import get_resolver
 from django.utils.regex_helper import normalize
 
+from chamber.models import Position, PracticeNote
 from directory.models import ListingStatus, Membership, Project, Tag
 from events.models import Event, Room, SessionProposal, TimeSlot
 from hub.models import User
@@ -102,6 +103,10 @@ class RealValues:
                 return self.project.slug
             if "/tags/" in template:
                 return Tag.objects.first().slug
+            if "practices/" in template:
+                return PracticeNote.objects.order_by("pk").first().slug
+            if "advocacy/" in template or "positions/" in template:
+                return Position.objects.order_by("pk").first().slug
             return event.slug
         if param == "pk":
             if "/rooms/" in template:
