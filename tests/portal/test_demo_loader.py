@@ -153,6 +153,8 @@ def test_a_pledge_for_an_organization_staff_have_not_published_is_refused(people
     pledges |= {
         "colleagues": [],
         "show_names": [],
+        "forge_accounts": [],
+        "evidence": [],
         "pledges": [
             {"organization": "pending-works", "by": "maya.okafor@example.org", "hours": 10,
              "period": "month", "starts": "-2m month-start", "team": [], "activity": 0.5},
@@ -175,6 +177,8 @@ def test_hours_by_someone_outside_the_organization_are_refused(people):
     pledges |= {
         "colleagues": [],
         "show_names": [],
+        "forge_accounts": [],
+        "evidence": [],
         "pledges": [
             {"organization": "harbor-code", "by": "maya.okafor@example.org", "hours": 10,
              "period": "month", "starts": "-2m month-start", "activity": 1,
