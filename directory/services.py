@@ -305,21 +305,7 @@ def organization_merge(*, keep: Organization, duplicate: Organization, actor: Us
         elif _outranks(membership, kept):
             kept.role, kept.status = membership.role, membership.status
             kept.save(update_fields=["role", "status"])
-    keep.tags.add(*duplicate.tags.all())
-    _references_move(Organization, duplicate=duplicate, keep=keep)
-    SlugRedirect.objects.filter(organization=duplicate).update(organization=keep)
-    duplicate_slug, duplicate_name = duplicate.slug, duplicate.name
-    duplicate.delete()
-    transaction.on_commit(directory_cache_invalidate)
-    SlugRedirect.objects.create(old_slug=duplicate_slug, organization=keep)
-    search_vector_refresh(keep)
-    audit_record(
-        actor=actor,
-        action="organization.merge",
-        target=keep,
-        detail={"merged": duplicate_name, "merged_slug": duplicate_slug},
-    )
-    return keep
+    return _merge_finish(keep=keep, duplicate=duplicate, actor=actor)
 
 
 ROLE_RANK = {Membership.Role.OWNER: 3, Membership.Role.ADMIN: 2, Membership.Role.MEMBER: 1}
@@ -332,6 +318,28 @@ def _outranks(membership: Membership, other: Membership) -> bool:
     if other.status != Membership.Status.ACTIVE:
         return True
     return ROLE_RANK[membership.role] > ROLE_RANK[other.role]
+
+
+def _merge_finish(*, keep, duplicate, actor: User):
+    """What both merges end with: the duplicate's tags and whatever names it move to the
+    listing kept, it is deleted, and its old addresses (its own slug too) redirect there."""
+    model = type(keep)
+    field = model._meta.model_name
+    keep.tags.add(*duplicate.tags.all())
+    _references_move(model, duplicate=duplicate, keep=keep)
+    SlugRedirect.objects.filter(**{field: duplicate}).update(**{field: keep})
+    duplicate_slug, duplicate_name = duplicate.slug, duplicate.name
+    duplicate.delete()
+    transaction.on_commit(directory_cache_invalidate)
+    SlugRedirect.objects.create(old_slug=duplicate_slug, **{field: keep})
+    search_vector_refresh(keep)
+    audit_record(
+        actor=actor,
+        action=f"{field}.merge",
+        target=keep,
+        detail={"merged": duplicate_name, "merged_slug": duplicate_slug},
+    )
+    return keep
 
 
 def _references_move(model, *, duplicate, keep) -> None:
@@ -370,21 +378,7 @@ def project_merge(*, keep: Project, duplicate: Project, actor: User) -> Project:
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]
     kept_organizations = set(keep.roles.values_list("organization_id", flat=True))
     duplicate.roles.exclude(organization_id__in=kept_organizations).update(project=keep)
-    keep.tags.add(*duplicate.tags.all())
-    _references_move(Project, duplicate=duplicate, keep=keep)
-    SlugRedirect.objects.filter(project=duplicate).update(project=keep)
-    duplicate_slug, duplicate_name = duplicate.slug, duplicate.name
-    duplicate.delete()
-    transaction.on_commit(directory_cache_invalidate)
-    SlugRedirect.objects.create(old_slug=duplicate_slug, project=keep)
-    search_vector_refresh(keep)
-    audit_record(
-        actor=actor,
-        action="project.merge",
-        target=keep,
-        detail={"merged": duplicate_name, "merged_slug": duplicate_slug},
-    )
-    return keep
+    return _merge_finish(keep=keep, duplicate=duplicate, actor=actor)
 
 
 # --- Memberships --------------------------------------------------------------------------

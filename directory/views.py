@@ -242,20 +242,18 @@ def _logo_arguments(form) -> dict:
     }
 
 
-@login_required
-def organization_edit(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
-    if not permissions.member_can_manage(user=request.user, organization=organization):
-        raise PermissionDenied
-    form = OrganizationForm(
+def _listing_edit(request, listing, form_class, **context):
+    """The edit page of an organization or a project the user may edit: the form is bound to
+    a fresh copy, so a refused edit does not leave the listing itself half changed."""
+    form = form_class(
         request.POST or None,
         request.FILES or None,
-        instance=Organization.objects.get(pk=organization.pk),
+        instance=type(listing).objects.get(pk=listing.pk),
     )
     if request.method == "POST" and form.is_valid():
         try:
             revision = services.listing_edit(
-                listing=organization,
+                listing=listing,
                 actor=request.user,
                 data=_listing_data(form),
                 tags=list(form.cleaned_data["tags"]),
@@ -265,8 +263,16 @@ def organization_edit(request, slug):
             add_service_errors(form, exc)
         else:
             _edit_message(request, revision)
-            return redirect(organization)
-    return render(request, "directory/edit.html", {"form": form, "listing": organization})
+            return redirect(listing)
+    return render(request, "directory/edit.html", {"form": form, "listing": listing, **context})
+
+
+@login_required
+def organization_edit(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    if not permissions.member_can_manage(user=request.user, organization=organization):
+        raise PermissionDenied
+    return _listing_edit(request, organization, OrganizationForm)
 
 
 @login_required
@@ -274,28 +280,7 @@ def project_edit(request, slug):
     project = get_object_or_404(Project, slug=slug)
     if not permissions.user_can_edit_project(user=request.user, project=project):
         raise PermissionDenied
-    form = ProjectForm(
-        request.POST or None, request.FILES or None, instance=Project.objects.get(pk=project.pk)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            revision = services.listing_edit(
-                listing=project,
-                actor=request.user,
-                data=_listing_data(form),
-                tags=list(form.cleaned_data["tags"]),
-                **_logo_arguments(form),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            _edit_message(request, revision)
-            return redirect(project)
-    return render(
-        request,
-        "directory/edit.html",
-        {"form": form, "listing": project, "spdx_ids": list(spdx_licenses())},
-    )
+    return _listing_edit(request, project, ProjectForm, spdx_ids=list(spdx_licenses()))
 
 
 def _edit_message(request, revision) -> None:

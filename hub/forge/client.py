@@ -166,6 +166,45 @@ def _text(value) -> str:
     return str(value or "").strip()
 
 
+# Where each forge's repository answer keeps what the forges name differently (GitLab has
+# no homepage; its older versions call topics tag_list).
+_REPOSITORY_KEYS = {
+    GITHUB: {
+        "homepage": "homepage",
+        "topics": ("topics",),
+        "stars": "stargazers_count",
+        "pushed_at": "pushed_at",
+        "web_url": "html_url",
+    },
+    GITLAB: {
+        "homepage": None,
+        "topics": ("topics", "tag_list"),
+        "stars": "star_count",
+        "pushed_at": "last_activity_at",
+        "web_url": "web_url",
+    },
+    GITEA: {
+        "homepage": "website",
+        "topics": ("topics",),
+        "stars": "stars_count",
+        "pushed_at": "updated_at",
+        "web_url": "html_url",
+    },
+}
+
+
+def _license_of(kind: str, data: dict) -> tuple[str, bool]:
+    """A repository's SPDX id and whether the forge saw a license file at all."""
+    if kind == GITHUB:
+        spdx = _text((data.get("license") or {}).get("spdx_id"))
+        return ("" if spdx in ("", "NOASSERTION") else spdx), bool(data.get("license"))
+    if kind == GITLAB:
+        license_data = data.get("license") or {}
+        return _text(license_data.get("key")), bool(license_data)
+    licenses = data.get("licenses") or []
+    return (_text(licenses[0]) if licenses else ""), bool(licenses)
+
+
 class ForgeClient:
     """One client for a batch: keeps one connection pool and remembers rate-limit pauses.
 
@@ -296,60 +335,23 @@ class ForgeClient:
         return self._repository_from(ref, data, response.headers.get("ETag", ""))
 
     def _repository_from(self, ref: RepoRef, data: dict, etag: str = "") -> Repository:
-        if ref.kind == GITHUB:
-            spdx = _text((data.get("license") or {}).get("spdx_id"))
-            return Repository(
-                ref=ref,
-                name=_text(data.get("name")) or ref.name,
-                description=_text(data.get("description")),
-                homepage=_text(data.get("homepage")),
-                license_spdx="" if spdx in ("", "NOASSERTION") else spdx,
-                license_found=bool(data.get("license")),
-                topics=tuple(data.get("topics") or ()),
-                archived=bool(data.get("archived")),
-                stars=_int(data.get("stargazers_count")),
-                forks=_int(data.get("forks_count")),
-                open_issues=_int(data.get("open_issues_count")),
-                pushed_at=_when(data.get("pushed_at")),
-                default_branch=_text(data.get("default_branch")),
-                web_url=_text(data.get("html_url")) or ref.url,
-                etag=etag,
-            )
-        if ref.kind == GITLAB:
-            license_data = data.get("license") or {}
-            return Repository(
-                ref=ref,
-                name=_text(data.get("name")) or ref.name,
-                description=_text(data.get("description")),
-                homepage="",
-                license_spdx=_text(license_data.get("key")),
-                license_found=bool(license_data),
-                topics=tuple(data.get("topics") or data.get("tag_list") or ()),
-                archived=bool(data.get("archived")),
-                stars=_int(data.get("star_count")),
-                forks=_int(data.get("forks_count")),
-                open_issues=_int(data.get("open_issues_count")),
-                pushed_at=_when(data.get("last_activity_at")),
-                default_branch=_text(data.get("default_branch")),
-                web_url=_text(data.get("web_url")) or ref.url,
-                etag=etag,
-            )
-        licenses = data.get("licenses") or []
+        keys = _REPOSITORY_KEYS[ref.kind]
+        license_spdx, license_found = _license_of(ref.kind, data)
         return Repository(
             ref=ref,
             name=_text(data.get("name")) or ref.name,
             description=_text(data.get("description")),
-            homepage=_text(data.get("website")),
-            license_spdx=_text(licenses[0]) if licenses else "",
-            license_found=bool(licenses),
-            topics=tuple(data.get("topics") or ()),
+            homepage=_text(data.get(keys["homepage"])) if keys["homepage"] else "",
+            license_spdx=license_spdx,
+            license_found=license_found,
+            topics=tuple(next((data[key] for key in keys["topics"] if data.get(key)), ())),
             archived=bool(data.get("archived")),
-            stars=_int(data.get("stars_count")),
+            stars=_int(data.get(keys["stars"])),
             forks=_int(data.get("forks_count")),
             open_issues=_int(data.get("open_issues_count")),
-            pushed_at=_when(data.get("updated_at")),
+            pushed_at=_when(data.get(keys["pushed_at"])),
             default_branch=_text(data.get("default_branch")),
-            web_url=_text(data.get("html_url")) or ref.url,
+            web_url=_text(data.get(keys["web_url"])) or ref.url,
             etag=etag,
         )
 
