@@ -150,10 +150,6 @@ def practice_facets(query: PracticeQuery) -> dict[str, list[tuple[str, str, int]
     return {"tag": list(tags), "organization": list(organizations)}
 
 
-def tag_named(slug: str) -> Tag | None:
-    return Tag.objects.filter(slug=slug).first() if slug else None
-
-
 def practice_for_visitor(slug: str, user) -> PracticeNote | None:
     return (
         practices_visible_to(user)
@@ -168,13 +164,6 @@ def public_practices_of(organization: Organization, *, limit: int = 10) -> list[
     return list(
         public_practices().filter(organization=organization).order_by("-published_at")[:limit]
     )
-
-
-def practices_written_by(user, organization: Organization | None = None) -> QuerySet:
-    notes = PracticeNote.objects.filter(author=user).select_related("organization")
-    if organization is not None:
-        notes = notes.filter(organization=organization)
-    return notes.order_by("-created_at")
 
 
 def organizations_for_practice(user) -> QuerySet:

@@ -7,12 +7,16 @@ public surface read anonymously. The rules under test are `chamber.queries`
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.utils import timezone
 
+from chamber import queries
+from chamber.permissions import user_can_view_position, user_can_view_practice
 from directory.models import ListingStatus
 from tests.chamber.factories import EndorsementFactory, PositionFactory, PracticeNoteFactory
 from tests.directory.factories import OrganizationFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.test_visibility import assert_not_found, assert_nowhere, assert_on, read
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +102,29 @@ def test_a_draft_or_scheduled_position_shows_nowhere(published_at):
             "/api/v1/positions/hidden/endorsements/",
         ]
     )
+
+
+def test_the_object_checks_agree_with_the_querysets():
+    """`chamber.permissions` judges one note or position as `chamber.queries` filters them,
+    for every kind of visitor."""
+    author = UserFactory()
+    hidden_org = OrganizationFactory(pending=True)
+    notes = [
+        PracticeNoteFactory(author=author, status=state)
+        for state in [ListingStatus.PUBLISHED, *HIDDEN_STATES]
+    ]
+    notes.append(PracticeNoteFactory(author=author, organization=hidden_org))
+    positions = [
+        PositionFactory(),
+        PositionFactory(draft=True),
+        PositionFactory(published_at=timezone.now() + timedelta(hours=1)),
+    ]
+    for user in (AnonymousUser(), UserFactory(), author, StaffFactory()):
+        visible_notes = set(queries.practices_visible_to(user))
+        visible_positions = set(queries.positions_visible_to(user))
+        for note in notes:
+            assert user_can_view_practice(user=user, note=note) == (note in visible_notes)
+        for position in positions:
+            assert user_can_view_position(user=user, position=position) == (
+                position in visible_positions
+            )
