@@ -266,16 +266,23 @@ def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
     return contribution
 
 
+def _own_pending_log(contribution: Contribution, user: User, *, does: str, done: str):
+    """The log, locked, when `user` logged it and it still waits for review: only then may
+    they change or withdraw it (`does`, `done`: the words for what they ask)."""
+    with row_lock():
+        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.contributor_id != user.pk:
+        raise PermissionDenied(f"Only the person who logged the hours {does} them.")
+    if contribution.status != Contribution.Status.PENDING:
+        raise ValidationError(f"Only logs waiting for review can be {done}.")
+    return contribution
+
+
 @transaction.atomic(durable=True)
 def contribution_update(*, contribution: Contribution, user: User, data: dict) -> Contribution:
     """The contributor changes a log while it waits for review."""
     lock_person_day(user)
-    with row_lock():
-        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    if contribution.contributor_id != user.pk:
-        raise PermissionDenied("Only the person who logged the hours changes them.")
-    if contribution.status != Contribution.Status.PENDING:
-        raise ValidationError("Only logs waiting for review can be changed.")
+    contribution = _own_pending_log(contribution, user, does="changes", done="changed")
     refs = _evidence_input(data)
     logged_day = contribution.date
     for field in CONTRIBUTION_FIELDS:
@@ -290,12 +297,7 @@ def contribution_update(*, contribution: Contribution, user: User, data: dict) -
 
 @transaction.atomic(durable=True)
 def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribution:
-    with row_lock():
-        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    if contribution.contributor_id != user.pk:
-        raise PermissionDenied("Only the person who logged the hours withdraws them.")
-    if contribution.status != Contribution.Status.PENDING:
-        raise ValidationError("Only logs waiting for review can be withdrawn.")
+    contribution = _own_pending_log(contribution, user, does="withdraws", done="withdrawn")
     contribution.status = Contribution.Status.WITHDRAWN
     contribution.save(update_fields=["status"])
     audit_record(actor=user, action="contribution.withdraw", target=contribution)

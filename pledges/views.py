@@ -1,6 +1,8 @@
 """Pledge pages: the public list and leaderboards, one pledge's history, making and
 changing pledges, logging hours and reviewing them."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -183,6 +185,23 @@ def export_csv(request, pk):
 # --- Making and changing pledges --------------------------------------------------------------
 
 
+def _pledge_form_page(request, form, *, save, saved_message, context):
+    """The pledge form for a new pledge or a change: `save` is the service, given the form's
+    data; what it refuses shows on the form, what it saves is announced with `saved_message`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = save(
+                data=form.service_data(),
+                target_projects=list(form.cleaned_data["target_projects"]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, saved_message(pledge))
+            return redirect(pledge)
+    return render(request, "pledges/pledge_form.html", {"form": form, **context})
+
+
 @login_required
 def pledge_new(request):
     slug = request.GET.get("organization", "")
@@ -192,20 +211,13 @@ def pledge_new(request):
     form = PledgeForm(
         request.POST or None, initial={"starts_on": timezone.localdate().replace(day=1)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            pledge = services.pledge_create(
-                organization=organization,
-                actor=request.user,
-                data=form.service_data(),
-                target_projects=list(form.cleaned_data["target_projects"]),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Pledge made: {pledge.describe()}.")
-            return redirect(pledge)
-    return render(request, "pledges/pledge_form.html", {"form": form, "organization": organization})
+    return _pledge_form_page(
+        request,
+        form,
+        save=partial(services.pledge_create, organization=organization, actor=request.user),
+        saved_message=lambda pledge: f"Pledge made: {pledge.describe()}.",
+        context={"organization": organization},
+    )
 
 
 @login_required
@@ -214,23 +226,12 @@ def pledge_edit(request, pk):
     if not can["can_manage"]:
         raise PermissionDenied("Only the organization's owners and admins change its pledges.")
     form = PledgeForm(request.POST or None, initial=PledgeForm.initial_from(pledge))
-    if request.method == "POST" and form.is_valid():
-        try:
-            pledge = services.pledge_update(
-                pledge=pledge,
-                actor=request.user,
-                data=form.service_data(),
-                target_projects=list(form.cleaned_data["target_projects"]),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Your changes to the pledge are saved.")
-            return redirect(pledge)
-    return render(
+    return _pledge_form_page(
         request,
-        "pledges/pledge_form.html",
-        {"form": form, "organization": pledge.organization, "pledge": pledge},
+        form,
+        save=partial(services.pledge_update, pledge=pledge, actor=request.user),
+        saved_message=lambda pledge: "Your changes to the pledge are saved.",
+        context={"organization": pledge.organization, "pledge": pledge},
     )
 
 
