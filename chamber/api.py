@@ -2,7 +2,6 @@
 endorsements to give and withdraw on an organization's behalf (`chamber.services`, under
 the same rules as the pages)."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -12,6 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from chamber import queries, services
@@ -257,12 +257,9 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def _withdraw(self, request, position: Position) -> Response:
-        slug = request.query_params.get("organization", "")
-        endorsement = get_object_or_404(
-            Endorsement.objects.select_related("organization", "position"),
-            position=position,
-            organization__slug=slug,
-        )
+        endorsement = queries.endorsement_by(position, request.query_params.get("organization", ""))
+        if endorsement is None:
+            raise NotFound("This organization does not endorse this position.")
         if not user_can_withdraw(user=request.user, endorsement=endorsement):
             self.permission_denied(
                 request, message="Only the organization's owners and admins withdraw its name."

@@ -243,3 +243,23 @@ def positions_endorsed_by(organization: Organization, *, limit: int = 10) -> lis
         .filter(endorsements__organization=organization)
         .order_by("-published_at")[:limit]
     )
+
+
+def organizations_endorsing(position: Position, organizations) -> set[int]:
+    """The ids of those of `organizations` that endorse `position`."""
+    return set(
+        Endorsement.objects.filter(position=position, organization__in=organizations).values_list(
+            "organization_id", flat=True
+        )
+    )
+
+
+def endorsement_by(position: Position, organization_slug: str) -> Endorsement | None:
+    """The endorsement of `position` by the organization with that slug, if any."""
+    if not SLUG.match(organization_slug or ""):
+        return None
+    return (
+        Endorsement.objects.filter(position=position, organization__slug=organization_slug)
+        .select_related("organization", "position")
+        .first()
+    )

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from chamber import queries, services
 from chamber.forms import EndorseForm, PracticeForm
-from chamber.models import Endorsement
 from chamber.permissions import (
     position_is_public,
     practice_is_public,
@@ -174,11 +173,7 @@ def _position_or_404(slug: str, user):
 def _position_page(request, position, *, form=None, status=200):
     groups = queries.endorsers_by_kind(position)
     managed = list(queries.organizations_that_may_endorse(request.user))
-    endorsed_ids = set(
-        Endorsement.objects.filter(position=position, organization__in=managed).values_list(
-            "organization_id", flat=True
-        )
-    )
+    endorsed_ids = queries.organizations_endorsing(position, managed)
     may_endorse = position.open_for_endorsement and len(endorsed_ids) < len(managed)
     if form is None and may_endorse:
         form = EndorseForm(
@@ -233,14 +228,7 @@ def endorse(request, slug):
 @login_required
 def withdraw(request, slug):
     position = _position_or_404(slug, request.user)
-    wanted = queries.SLUG.match(request.POST.get("organization", ""))
-    endorsement = (
-        Endorsement.objects.filter(position=position, organization__slug=wanted.group())
-        .select_related("organization", "position")
-        .first()
-        if wanted
-        else None
-    )
+    endorsement = queries.endorsement_by(position, request.POST.get("organization", ""))
     if endorsement is None:
         raise Http404("This organization does not endorse this position.")
     if not user_can_withdraw(user=request.user, endorsement=endorsement):
