@@ -24,7 +24,7 @@ from directory.forms import (
     role_choices,
 )
 from directory.licenses import spdx_licenses
-from directory.models import Membership, Organization, Project, SlugRedirect, Tag
+from directory.models import Membership, Organization, Project, ProjectHealth, SlugRedirect, Tag
 from directory.sections import organization_sections
 from directory.templatetags.directory_tags import querystring_with
 from hub.form_errors import add_service_errors
@@ -53,18 +53,34 @@ def index(request):
             ),
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = queries.directory_facets(query)
     context = {
         "query": query,
         "page": page,
         "total": total,
         "organization_count": organization_count,
         "project_count": project_count,
-        "facets": queries.directory_facets(query),
+        "facets": facets,
+        "city_selected": _city_selected(facets["city"], query.city),
+        "health_hints": HEALTH_HINTS,
         "suggestions": queries.did_you_mean(query.q) if query.q and total == 0 else [],
         "sorts": queries.SORTS,
         "active_filters": active_filters(request.GET, query),
     }
     return render(request, "directory/index.html", context)
+
+
+# The title of each activity facet's link: what the word means.
+HEALTH_HINTS = {
+    ProjectHealth.Activity.ACTIVE: "A commit in the last 90 days",
+    ProjectHealth.Activity.QUIET: "No commit in the last 90 days",
+    ProjectHealth.Activity.ARCHIVED: "Archived on its forge",
+}
+
+
+def _city_selected(city_choices, city: str) -> str:
+    """The city facet's value the filter names: cities match whatever their case."""
+    return next((value for value, _, _ in city_choices if value.lower() == city.lower()), city)
 
 
 def active_filters(get_params, query: queries.DirectoryQuery) -> list[tuple[str, str]]:

@@ -27,6 +27,12 @@ def hours(value) -> str:
     return f"{amount:,.2f}".rstrip("0").rstrip(".")
 
 
+@register.filter
+def hint_for(hints: dict, value) -> str:
+    """A facet link's title from a page's {value: text} table ("" for a value without one)."""
+    return hints.get(value, "")
+
+
 @register.simple_tag(takes_context=True)
 def facet_toggled(context, name: str, value, current) -> str:
     """`{% querystring %}` for one link of a facet: the filter `name` set to `value`, or
