@@ -31,7 +31,13 @@ from directory.models import (
     Tag,
 )
 from directory.search import search_vector_refresh
-from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
+from hub.admin_tools import (
+    KeyedInitialDataMixin,
+    ReadOnlyAdminMixin,
+    ServiceActionsMixin,
+    error_text,
+    plural,
+)
 from hub.audit import audit_record
 from hub.models import AuditEntry
 
@@ -614,7 +620,7 @@ class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdm
 
 
 @admin.register(ListingRevision)
-class ListingRevisionAdmin(admin.ModelAdmin):
+class ListingRevisionAdmin(ServiceActionsMixin, admin.ModelAdmin):
     """Edits to published listings, waiting for a decision. The change page is a read-only
     review screen (proposed against current values); decisions are the list's actions."""
 
@@ -677,16 +683,13 @@ class ListingRevisionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected edits (they go live)")
     def approve_selected(self, request, queryset):
-        count = 0
-        for revision in queryset.filter(status=ListingRevision.Status.PENDING):
-            try:
-                services.revision_approve(revision=revision, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{revision}: {error_text(error)}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{plural(count, 'edit')} approved.", messages.SUCCESS)
+        self.run_each(
+            request,
+            queryset.filter(status=ListingRevision.Status.PENDING),
+            lambda revision: services.revision_approve(revision=revision, actor=request.user),
+            "approved",
+            noun="edit",
+        )
 
     @admin.action(description="Reject selected edits (with a reason)")
     def reject_selected(self, request, queryset):
@@ -740,22 +743,13 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Old addresses that keep working. Written only by renames and merges."""
 
     list_display = ["old_slug", "target", "created_at"]
     search_fields = ["old_slug", "organization__name", "project__name"]
     list_select_related = ["organization", "project"]
     ordering = ["-created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Redirects to")
     def target(self, obj):

@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from directory.models import ListingStatus, Project
 from directory.permissions import organization_is_public
-from hub.admin_tools import KeyedInitialDataMixin, error_text, plural
+from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
 from pledges import services
 from pledges.leaderboards import leaderboards_invalidate
@@ -30,6 +30,13 @@ from pledges.queries import reviewers_other_than
 # --- Pledges --------------------------------------------------------------------------------
 
 
+def _offer_published_projects(form, name: str) -> None:
+    """The services keep listed projects only: the form's project field offers no others."""
+    field = form.fields.get(name)
+    if field is not None:
+        field.queryset = Project.objects.filter(status=ListingStatus.PUBLISHED)
+
+
 class PledgeAdminForm(forms.ModelForm):
     class Meta:
         model = Pledge
@@ -37,10 +44,7 @@ class PledgeAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = self.fields.get("target_projects")
-        if projects is not None:
-            # The services keep listed projects only; offer no others.
-            projects.queryset = Project.objects.filter(status=ListingStatus.PUBLISHED)
+        _offer_published_projects(self, "target_projects")
 
     def clean(self):
         cleaned = super().clean()
@@ -72,7 +76,7 @@ class PledgeAdminForm(forms.ModelForm):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
+class PledgeAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
     form = PledgeAdminForm
     list_display = [
         "organization", "kind", "pledged", "period", "starts_on", "ends_on", "public", "status",
@@ -148,16 +152,13 @@ class PledgeAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
 
     @admin.action(description="End selected pledges (today)")
     def end_selected(self, request, queryset):
-        count = 0
-        for pledge in queryset.filter(status=Pledge.Status.ACTIVE):
-            try:
-                services.pledge_end(pledge=pledge, actor=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{pledge}: {error_text(error)}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{plural(count, 'pledge')} ended.", messages.SUCCESS)
+        self.run_each(
+            request,
+            queryset.filter(status=Pledge.Status.ACTIVE),
+            lambda pledge: services.pledge_end(pledge=pledge, actor=request.user),
+            "ended",
+            noun="pledge",
+        )
 
 
 # --- Logged hours ---------------------------------------------------------------------------
@@ -180,9 +181,7 @@ class ContributionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        project = self.fields.get("project")
-        if project is not None:
-            project.queryset = Project.objects.filter(status=ListingStatus.PUBLISHED)
+        _offer_published_projects(self, "project")
 
     def clean(self):
         cleaned = super().clean()
@@ -266,7 +265,7 @@ class EvidenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
+class ContributionAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
     form = ContributionAdminForm
     # Fits a 1280-pixel screen beside the filters; when it was reviewed is on its page.
     list_display = [
@@ -385,22 +384,15 @@ class ContributionAdmin(KeyedInitialDataMixin, admin.ModelAdmin):
         )
 
         def apply(reason):
-            count = 0
-            for log in logs:
-                try:
-                    services.contribution_reject(
-                        contribution=log, actor=request.user, reason=reason
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    self.message_user(request, f"{log}: {error_text(error)}", messages.ERROR)
-                else:
-                    count += 1
-            if count:
-                self.message_user(
-                    request,
-                    f"{plural(count, 'log')} rejected; the reason is shown to each person.",
-                    messages.SUCCESS,
-                )
+            self.run_each(
+                request,
+                logs,
+                lambda log: services.contribution_reject(
+                    contribution=log, actor=request.user, reason=reason
+                ),
+                "rejected; the reason is shown to each person",
+                noun="log",
+            )
 
         return ask_for_reason(
             self,
