@@ -23,6 +23,9 @@ COLUMNS = [
     "repository_url", "homepage", "license", "seeking_contributors", "organizations", "tags",
     "description", "published_at",
 ]  # fmt: skip
+# The columns a type of listing fills straight from its field of the same name.
+ORGANIZATION_COLUMNS = ("kind", "city", "neighbourhood", "website", "innersource")
+PROJECT_COLUMNS = ("repository_url", "homepage", "license", "seeking_contributors")
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,27 +55,21 @@ def _row(listing: Organization | Project, build_url) -> dict:
         published_at=listing.published_at,
     )
     if isinstance(listing, Organization):
-        row.update(
-            type="organization",
-            kind=listing.kind,
-            city=listing.city,
-            neighbourhood=listing.neighbourhood,
-            website=listing.website,
-            innersource=listing.innersource,
-        )
+        row.update(type="organization", **_own_columns(listing, ORGANIZATION_COLUMNS))
     else:
         row.update(
             type="project",
-            repository_url=listing.repository_url,
-            homepage=listing.homepage,
-            license=listing.license,
-            seeking_contributors=listing.seeking_contributors,
+            **_own_columns(listing, PROJECT_COLUMNS),
             organizations=[
                 {"slug": role.organization.slug, "name": role.organization.name, "role": role.role}
                 for role in listing.roles.all()
             ],
         )
     return row
+
+
+def _own_columns(listing: Organization | Project, columns: tuple[str, ...]) -> dict:
+    return {column: getattr(listing, column) for column in columns}
 
 
 def spreadsheet_safe(value: str) -> str:

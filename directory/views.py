@@ -128,14 +128,20 @@ def _viewable(model, slug: str, user):
     return listing if permissions.user_can_view_listing(user=user, listing=listing) else None
 
 
+def _shown_listing(model, detail, slug: str, user):
+    """The listing a detail page shows: published (read by `detail` with what the page needs)
+    or else one the person may see; None when neither."""
+    try:
+        return detail(slug)
+    except model.DoesNotExist:
+        return _viewable(model, slug, user)
+
+
 @cache_anonymous_page
 def organization_detail(request, slug):
-    try:
-        organization = queries.organization_detail(slug)
-    except Organization.DoesNotExist:
-        organization = _viewable(Organization, slug, request.user)
-        if organization is None:
-            return _redirect_old_slug("organization", slug, request.user)
+    organization = _shown_listing(Organization, queries.organization_detail, slug, request.user)
+    if organization is None:
+        return _redirect_old_slug("organization", slug, request.user)
     membership = (
         Membership.objects.filter(user=request.user, organization=organization).first()
         if request.user.is_authenticated
@@ -156,12 +162,9 @@ def organization_detail(request, slug):
 
 @cache_anonymous_page
 def project_detail(request, slug):
-    try:
-        project = queries.project_detail(slug)
-    except Project.DoesNotExist:
-        project = _viewable(Project, slug, request.user)
-        if project is None:
-            return _redirect_old_slug("project", slug, request.user)
+    project = _shown_listing(Project, queries.project_detail, slug, request.user)
+    if project is None:
+        return _redirect_old_slug("project", slug, request.user)
     context = {
         "project": project,
         "roles": queries.project_organization_roles(project),

@@ -52,6 +52,15 @@ def _visible_pledge(request, pk: int) -> tuple[Pledge, dict]:
     return pledge, {"can_manage": can_manage, "is_member": is_member, "can_log": can_log}
 
 
+def _pledge_to_manage(request, pk: int, does: str) -> Pledge:
+    """The pledge, for one of its organization's owners and admins; anyone else is refused
+    (`does`: what they asked, for the message)."""
+    pledge, can = _visible_pledge(request, pk)
+    if not can["can_manage"]:
+        raise PermissionDenied(f"Only the organization's owners and admins {does}.")
+    return pledge
+
+
 def _reviewer_of_own_logs(request, pledge: Pledge) -> str:
     """Who reviews the visitor's own logs under the pledge, as the page says it."""
     if has_other_reviewer(organization_id=pledge.organization_id, contributor_id=request.user.pk):
@@ -175,9 +184,7 @@ def _detail_context(request, pledge: Pledge, can: dict, form=None) -> dict:
 @require_safe
 @login_required
 def export_csv(request, pk):
-    pledge, can = _visible_pledge(request, pk)
-    if not can["can_manage"]:
-        raise PermissionDenied("Only the organization's owners and admins export its logs.")
+    pledge = _pledge_to_manage(request, pk, "export its logs")
     audit_record(actor=request.user, action="pledge.export", target=pledge)
     return exports.pledge_csv(pledge)
 
@@ -222,9 +229,7 @@ def pledge_new(request):
 
 @login_required
 def pledge_edit(request, pk):
-    pledge, can = _visible_pledge(request, pk)
-    if not can["can_manage"]:
-        raise PermissionDenied("Only the organization's owners and admins change its pledges.")
+    pledge = _pledge_to_manage(request, pk, "change its pledges")
     form = PledgeForm(request.POST or None, initial=PledgeForm.initial_from(pledge))
     return _pledge_form_page(
         request,
@@ -238,9 +243,7 @@ def pledge_edit(request, pk):
 @require_POST
 @login_required
 def pledge_end(request, pk):
-    pledge, can = _visible_pledge(request, pk)
-    if not can["can_manage"]:
-        raise PermissionDenied("Only the organization's owners and admins end its pledges.")
+    pledge = _pledge_to_manage(request, pk, "end its pledges")
     try:
         services.pledge_end(pledge=pledge, actor=request.user)
     except ValidationError as exc:
@@ -311,9 +314,7 @@ def contribution_withdraw(request, pk):
 
 
 def _reviewable(request, pk: int, log_pk: int | None = None):
-    pledge, can = _visible_pledge(request, pk)
-    if not can["can_manage"]:
-        raise PermissionDenied("Only the organization's owners and admins review its hours.")
+    pledge = _pledge_to_manage(request, pk, "review its hours")
     if log_pk is None:
         return pledge, None
     return pledge, get_object_or_404(Contribution, pk=log_pk, pledge=pledge)
