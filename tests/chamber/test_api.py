@@ -119,6 +119,11 @@ def test_withdrawing_by_role(org, position):
     assert api_as(admin).delete(url).status_code == 204
     assert api_as(admin).delete(url).status_code == 404
     assert api_as(admin).delete(ENDORSEMENTS).status_code == 404
+    for malformed in ("x" * 300, "a%20b", "%C3%9E%C3%B5", "%00"):
+        assert api_as(admin).delete(f"{ENDORSEMENTS}?organization={malformed}").status_code in (
+            400,
+            404,
+        )
     assert not Endorsement.objects.exists()
 
 
