@@ -286,11 +286,9 @@ def listing_change_slug(*, listing: Organization | Project, actor: User, new_slu
 def organization_merge(*, keep: Organization, duplicate: Organization, actor: User) -> Organization:
     """Fold a duplicate into the organization kept: its projects, members and
     addresses move over, and the duplicate's URL redirects to the one kept."""
-    if keep.pk == duplicate.pk:
-        raise ValidationError("An organization cannot be merged into itself.")
-    with row_lock():
-        locked = Organization.objects.select_for_update().in_bulk([keep.pk, duplicate.pk])
-    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    keep, duplicate = _merge_locked(
+        keep, duplicate, itself="An organization cannot be merged into itself."
+    )
     kept_projects = set(keep.project_roles.values_list("project_id", flat=True))
     for role in duplicate.project_roles.all():
         if role.project_id not in kept_projects:
@@ -318,6 +316,16 @@ def _outranks(membership: Membership, other: Membership) -> bool:
     if other.status != Membership.Status.ACTIVE:
         return True
     return ROLE_RANK[membership.role] > ROLE_RANK[other.role]
+
+
+def _merge_locked(keep, duplicate, *, itself: str):
+    """Both listings of a merge, locked and read afresh (`itself`: the refusal when they are
+    one and the same)."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(itself)
+    with row_lock():
+        locked = type(keep).objects.select_for_update().in_bulk([keep.pk, duplicate.pk])
+    return locked[keep.pk], locked[duplicate.pk]
 
 
 def _merge_finish(*, keep, duplicate, actor: User):
@@ -371,11 +379,9 @@ def project_merge(*, keep: Project, duplicate: Project, actor: User) -> Project:
     project's role wins where both name one), its tags, old addresses and whatever else
     names it (logged hours, pledges' target projects) move over, and the duplicate's URL
     redirects to the one kept. The kept project's own text stays."""
-    if keep.pk == duplicate.pk:
-        raise ValidationError("A project cannot be merged into itself.")
-    with row_lock():
-        locked = Project.objects.select_for_update().in_bulk([keep.pk, duplicate.pk])
-    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    keep, duplicate = _merge_locked(
+        keep, duplicate, itself="A project cannot be merged into itself."
+    )
     kept_organizations = set(keep.roles.values_list("organization_id", flat=True))
     duplicate.roles.exclude(organization_id__in=kept_organizations).update(project=keep)
     return _merge_finish(keep=keep, duplicate=duplicate, actor=actor)
