@@ -61,6 +61,17 @@ def _pledge_to_manage(request, pk: int, does: str) -> Pledge:
     return pledge
 
 
+def _service_told(request, success: str, service, /, **arguments) -> None:
+    """Calls `service` for a button that comes back to a page: `success`, or the service's
+    refusal, is the page's message."""
+    try:
+        service(**arguments)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, success)
+
+
 def _reviewer_of_own_logs(request, pledge: Pledge) -> str:
     """Who reviews the visitor's own logs under the pledge, as the page says it."""
     if has_other_reviewer(organization_id=pledge.organization_id, contributor_id=request.user.pk):
@@ -244,12 +255,13 @@ def pledge_edit(request, pk):
 @login_required
 def pledge_end(request, pk):
     pledge = _pledge_to_manage(request, pk, "end its pledges")
-    try:
-        services.pledge_end(pledge=pledge, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "The pledge has ended. Its history stays on this page.")
+    _service_told(
+        request,
+        "The pledge has ended. Its history stays on this page.",
+        services.pledge_end,
+        pledge=pledge,
+        actor=request.user,
+    )
     return redirect(pledge)
 
 
@@ -301,12 +313,13 @@ def contribution_edit(request, pk):
 @login_required
 def contribution_withdraw(request, pk):
     contribution = _own_log(request, pk)
-    try:
-        services.contribution_withdraw(contribution=contribution, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Your log is withdrawn.")
+    _service_told(
+        request,
+        "Your log is withdrawn.",
+        services.contribution_withdraw,
+        contribution=contribution,
+        user=request.user,
+    )
     return redirect(_safe_next(request, contribution.pledge.get_absolute_url()))
 
 
@@ -328,14 +341,13 @@ def _review_redirect(pledge: Pledge):
 @login_required
 def contribution_approve(request, pk, log_pk):
     pledge, contribution = _reviewable(request, pk, log_pk)
-    try:
-        services.contribution_approve(contribution=contribution, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, f"Approved {contribution.hours.normalize():f} hours of {contribution.date}."
-        )
+    _service_told(
+        request,
+        f"Approved {contribution.hours.normalize():f} hours of {contribution.date}.",
+        services.contribution_approve,
+        contribution=contribution,
+        actor=request.user,
+    )
     return _review_redirect(pledge)
 
 
@@ -347,18 +359,15 @@ def contribution_reject(request, pk, log_pk):
     if not form.is_valid():
         messages.error(request, "Say why, so the person can correct the log.")
         return _review_redirect(pledge)
-    try:
-        services.contribution_reject(
-            contribution=contribution, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request,
-            f"Rejected the log of {contribution.date}; its author sees your reason on their "
-            "account page.",
-        )
+    _service_told(
+        request,
+        f"Rejected the log of {contribution.date}; its author sees your reason on their "
+        "account page.",
+        services.contribution_reject,
+        contribution=contribution,
+        actor=request.user,
+        reason=form.cleaned_data["reason"],
+    )
     return _review_redirect(pledge)
 
 
