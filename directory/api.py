@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from directory import services
 from directory.health import health_rules
-from directory.licenses import spdx_ids_by_lowercase
+from directory.licenses import spdx_id_as_spelled
 from directory.models import Organization, Project, ProjectHealth, ProjectRole, Tag
 from directory.permissions import (
     CanManageListingOrReadOnly,
@@ -306,14 +306,7 @@ class ProjectEditInputSerializer(ListingInputSerializer):
 
     def validate_license(self, value: str) -> str:
         """An SPDX id in any case ("mit"), stored as SPDX spells it ("MIT")."""
-        if not value:
-            return ""
-        by_lower = spdx_ids_by_lowercase()
-        if value.lower() not in by_lower:
-            raise serializers.ValidationError(
-                f"“{value}” is not an SPDX license identifier (for example MIT or Apache-2.0)."
-            )
-        return by_lower[value.lower()]
+        return spdx_id_as_spelled(value)
 
     def validate_help_wanted(self, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))

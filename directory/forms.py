@@ -4,7 +4,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from directory.licenses import spdx_ids_by_lowercase
+from directory.licenses import spdx_id_as_spelled
 from directory.models import Membership, Organization, Project, ProjectRole, Tag
 from directory.repositories import MAX_IMPORT, owner_ref, owns
 from hub.bounded import MAX_TAGS, CappedModelMultipleChoiceField, too_many_message
@@ -163,15 +163,7 @@ class ProjectForm(ListingLogoMixin, forms.ModelForm):
         self.fields["tags"].choices = tag_choices_by_kind()
 
     def clean_license(self):
-        license_id = self.cleaned_data["license"].strip()
-        if not license_id:
-            return ""
-        by_lower = spdx_ids_by_lowercase()
-        if license_id.lower() not in by_lower:
-            raise forms.ValidationError(
-                f"“{license_id}” is not an SPDX license identifier (for example MIT or Apache-2.0)."
-            )
-        return by_lower[license_id.lower()]
+        return spdx_id_as_spelled(self.cleaned_data["license"].strip())
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

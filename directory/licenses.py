@@ -4,6 +4,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+
 SPDX_FILE = Path(__file__).parent / "data" / "spdx_licenses.json"
 
 
@@ -26,3 +28,16 @@ def license_name(spdx_id: str) -> str:
 def spdx_ids_by_lowercase() -> dict[str, str]:
     """Lower-cased SPDX id -> the id as SPDX spells it, to accept "mit" for "MIT"."""
     return {spdx_id.lower(): spdx_id for spdx_id in spdx_licenses()}
+
+
+def spdx_id_as_spelled(value: str) -> str:
+    """A license as a person typed it ("mit"), as SPDX spells it ("MIT"); "" stays "".
+    Anything that is not an SPDX id is refused."""
+    if not value:
+        return ""
+    by_lower = spdx_ids_by_lowercase()
+    if value.lower() not in by_lower:
+        raise ValidationError(
+            f"“{value}” is not an SPDX license identifier (for example MIT or Apache-2.0)."
+        )
+    return by_lower[value.lower()]
