@@ -62,9 +62,14 @@ def _logo_field() -> forms.FileField:
     )
 
 
-class ListingLogoMixin:
+class ListingLogoMixin(forms.Form):
     """A logo upload, and a box to remove the logo when the listing has one. Neither is a
     model field of the form: the services store the logo (directory.logos)."""
+
+    logo = _logo_field()
+    remove_logo = forms.BooleanField(
+        label="Remove the logo (show the initials instead)", required=False
+    )
 
     def _setup_logo_fields(self) -> None:
         if not (self.instance.pk and self.instance.logo):
@@ -80,10 +85,6 @@ class ListingLogoMixin:
 class OrganizationForm(ListingLogoMixin, forms.ModelForm):
     website = _http_url_field("Website")
     tags = _tags_field(f"Technologies and topics the organization works on (up to {MAX_TAGS}).")
-    logo = _logo_field()
-    remove_logo = forms.BooleanField(
-        label="Remove the logo (show the initials instead)", required=False
-    )
 
     field_order = [
         "name", "kind", "description", "logo", "remove_logo", "website", "city",
@@ -136,10 +137,6 @@ class ProjectForm(ListingLogoMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     tags = _tags_field(f"Up to {MAX_TAGS}.")
-    logo = _logo_field()
-    remove_logo = forms.BooleanField(
-        label="Remove the logo (show the initials instead)", required=False
-    )
 
     field_order = [
         "name", "description", "logo", "remove_logo", "repository_url", "homepage", "license",
