@@ -62,18 +62,33 @@ def _logo_field() -> forms.FileField:
     )
 
 
-class ListingLogoMixin(forms.Form):
-    """A logo upload, and a box to remove the logo when the listing has one. Neither is a
-    model field of the form: the services store the logo (directory.logos)."""
+class ListingFormBase(forms.Form):
+    """What the organization and project forms share: tags offered by kind, a name no other
+    listing of the kind has (`duplicate_message` otherwise), a logo upload, and a box to
+    remove the logo when the listing has one. Neither logo field is a model field of the
+    form: the services store the logo (directory.logos)."""
+
+    duplicate_message = ""
 
     logo = _logo_field()
     remove_logo = forms.BooleanField(
         label="Remove the logo (show the initials instead)", required=False
     )
 
-    def _setup_logo_fields(self) -> None:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         if not (self.instance.pk and self.instance.logo):
             del self.fields["remove_logo"]
+        self.fields["tags"].choices = tag_choices_by_kind()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        duplicates = self._meta.model.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise forms.ValidationError(self.duplicate_message)
+        return name
 
     def clean(self):
         cleaned = super().clean()
@@ -82,7 +97,10 @@ class ListingLogoMixin(forms.Form):
         return cleaned
 
 
-class OrganizationForm(ListingLogoMixin, forms.ModelForm):
+class OrganizationForm(ListingFormBase, forms.ModelForm):
+    duplicate_message = (
+        "An organization with this name is already listed. Claim it instead of adding it again."
+    )
     website = _http_url_field("Website")
     tags = _tags_field(f"Technologies and topics the organization works on (up to {MAX_TAGS}).")
 
@@ -99,25 +117,9 @@ class OrganizationForm(ListingLogoMixin, forms.ModelForm):
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_logo_fields()
-        self.fields["tags"].choices = tag_choices_by_kind()
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        duplicates = Organization.objects.filter(name__iexact=name)
-        if self.instance.pk:
-            duplicates = duplicates.exclude(pk=self.instance.pk)
-        if duplicates.exists():
-            raise forms.ValidationError(
-                "An organization with this name is already listed. "
-                "Claim it instead of adding it again."
-            )
-        return name
-
-
-class ProjectForm(ListingLogoMixin, forms.ModelForm):
+class ProjectForm(ListingFormBase, forms.ModelForm):
+    duplicate_message = "A project with this name is already listed."
     repository_url = _http_url_field("Repository", "Where the code lives (https://…).")
     homepage = _http_url_field("Homepage")
     contact_url = _http_url_field(
@@ -154,22 +156,8 @@ class ProjectForm(ListingLogoMixin, forms.ModelForm):
             "pitch": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_logo_fields()
-        self.fields["tags"].choices = tag_choices_by_kind()
-
     def clean_license(self):
         return spdx_id_as_spelled(self.cleaned_data["license"].strip())
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        duplicates = Project.objects.filter(name__iexact=name)
-        if self.instance.pk:
-            duplicates = duplicates.exclude(pk=self.instance.pk)
-        if duplicates.exists():
-            raise forms.ValidationError("A project with this name is already listed.")
-        return name
 
 
 class ProjectSubmitForm(ProjectForm):
