@@ -441,6 +441,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "directory.models.Organization.Kind",
         "TagKindEnum": "directory.models.Tag.Kind",
+        "ListingStatusEnum": "directory.models.ListingStatus",
     },
 }
 
