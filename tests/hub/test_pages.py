@@ -33,6 +33,9 @@ def test_home_page_shows_navigation_skip_link_and_footer(client, django_assert_n
         assert f'<a href="{url}"' in html and label in html
     assert "Sign in" in html
     assert "<footer" in html
+    footer = html[html.index("<footer") :]
+    for url in ("/directory/", "/events/", "/pledges/", "/practices/", "/advocacy/"):
+        assert f'<a href="{url}"' in footer
     assert 'name="viewport"' in html
 
 
