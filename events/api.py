@@ -9,7 +9,6 @@ the same locks and rules as the pages.
 from django.conf import settings
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -28,6 +27,7 @@ from events.filters import EventFilter
 from events.manage_forms import MAX_QUESTIONS
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
+from hub.api_filters import ListFilterBackend
 from hub.bounded import CappedDictField
 from hub.markdown import render_markdown
 from hub.openapi import NamedChoiceField
@@ -268,7 +268,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     # A refused registration or cancellation is one sentence (`detail`) and its `code`.
     service_errors_as_detail = True
     lookup_value_regex = SLUG_PATTERN
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ListFilterBackend]
     filterset_class = EventFilter
 
     def get_queryset(self):
@@ -276,10 +276,6 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             # Registration locks and re-reads the event itself; no seat count needed here.
             return queries.public_events()
         return public_events()
-
-    def filter_queryset(self, queryset):
-        # The filters select what the list shows; one event is found by its slug alone.
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_context(self):
         # One "now" for the whole page, so every event is judged at the same instant.

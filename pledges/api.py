@@ -13,7 +13,6 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -27,6 +26,7 @@ from rest_framework.response import Response
 
 from directory.api import HttpUrlField
 from directory.models import ListingStatus, Organization, Project
+from hub.api_filters import ListFilterBackend
 from hub.bounded import MAX_TARGET_PROJECTS, capped_slugs
 from hub.models import FORMER_MEMBER
 from hub.openapi import NamedChoiceField
@@ -489,17 +489,13 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ListFilterBackend]
     filterset_class = PledgeFilter
 
     def get_queryset(self):
         return pledges_with_progress(pledges_visible_to(self.request.user), self.today).order_by(
             "status", "-this_period", "organization__name", "pk"
         )
-
-    def filter_queryset(self, queryset):
-        # The filters select what the list shows; one pledge is found by its id alone.
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     @property
     def today(self) -> date:
@@ -609,7 +605,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
     throttle_classes = [*viewsets.GenericViewSet.throttle_classes, LogHoursThrottle]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ListFilterBackend]
     filterset_class = ContributionFilter
 
     def get_queryset(self):
@@ -627,9 +623,6 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
             # the log: logs under pledges the caller sees exist for them; others stay 404.
             logs = logs | Contribution.objects.filter(pledge__in=pledges_visible_to(user))
         return with_evidence(logs.select_related(*related)).order_by("-date", "-pk")
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _log(self, pk) -> Contribution:
         return get_object_or_404(self.get_queryset(), pk=pk)

@@ -414,3 +414,13 @@ def test_the_schema_generates_without_warnings(tmp_path):
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
     )
+
+
+def test_filters_select_the_list_and_never_hide_one_event():
+    past = EventFactory(
+        starts_at=timezone.now() - timedelta(days=10), ends_at=timezone.now() - timedelta(days=9)
+    )
+    api = APIClient()
+    assert api.get(f"/api/v1/events/{past.slug}/", {"when": "upcoming"}).status_code == 200
+    listed = api.get("/api/v1/events/", {"when": "upcoming"}).json()
+    assert past.slug not in [event["slug"] for event in listed["results"]]
