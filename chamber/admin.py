@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from chamber import services
 from chamber.models import Endorsement, Position, PracticeNote
-from directory.admin import ask_for_reason, audit_trail_html, pending_first
+from directory.admin import audit_trail_html, moderation_actions, pending_first
 from directory.models import ListingStatus
 from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin
 from hub.audit import audit_record
@@ -35,6 +35,14 @@ class PracticeNoteAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
         "audit_trail",
     ]
     actions = ["publish_selected", "reject_selected", "archive_selected"]
+    service_keyword = "note"
+    publish_selected, reject_selected, archive_selected = moderation_actions(
+        "practice notes",
+        told="author",
+        publish=services.practice_publish,
+        reject=services.practice_reject,
+        archive=services.practice_archive,
+    )
     list_per_page = 50
 
     @admin.display(description="History")
@@ -51,46 +59,6 @@ class PracticeNoteAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
             action="practice.staff_edit" if change else "practice.staff_create",
             target=obj,
             detail={"fields": form.changed_data},
-        )
-
-    def _run(self, request, queryset, service, done: str, **kwargs) -> int:
-        return self.run_each(
-            request,
-            queryset,
-            lambda note: service(note=note, actor=request.user, **kwargs),
-            done,
-        )
-
-    @admin.action(description="Publish selected notes")
-    def publish_selected(self, request, queryset):
-        self._run(
-            request,
-            queryset.exclude(status=ListingStatus.PUBLISHED),
-            services.practice_publish,
-            "published; the authors are told by e-mail",
-        )
-
-    @admin.action(description="Reject selected notes (with a reason)")
-    def reject_selected(self, request, queryset):
-        return ask_for_reason(
-            self,
-            request,
-            queryset,
-            action="reject_selected",
-            title="Reject practice notes",
-            intro="These notes will be hidden. The reason is sent to each author.",
-            apply=lambda reason: self._run(
-                request, queryset, services.practice_reject, "rejected", reason=reason
-            ),
-        )
-
-    @admin.action(description="Archive selected notes")
-    def archive_selected(self, request, queryset):
-        self._run(
-            request,
-            queryset.exclude(status=ListingStatus.ARCHIVED),
-            services.practice_archive,
-            "archived",
         )
 
 
@@ -177,11 +145,4 @@ class EndorsementAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description="Withdraw selected endorsements")
     def withdraw_selected(self, request, queryset):
-        self.run_each(
-            request,
-            queryset,
-            lambda endorsement: services.endorsement_withdraw(
-                endorsement=endorsement, actor=request.user
-            ),
-            "withdrawn",
-        )
+        self.run_service(request, queryset, services.endorsement_withdraw, "withdrawn")

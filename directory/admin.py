@@ -90,6 +90,38 @@ def ask_for_reason(
     return TemplateResponse(request, REASON_TEMPLATE, context)
 
 
+def moderation_actions(noun: str, *, told: str, publish, reject, archive):
+    """The actions of a moderation queue of rows with a ListingStatus (listings, practice
+    notes): publish, reject with a reason, archive, each row through its service (see
+    ServiceActionsMixin.run_service). `told` is who hears of a decision by e-mail."""
+
+    @admin.action(description=f"Publish selected {noun}")
+    def publish_selected(modeladmin, request, queryset):
+        rows = queryset.exclude(status=ListingStatus.PUBLISHED)
+        modeladmin.run_service(request, rows, publish, f"published; the {told}s are told by e-mail")
+
+    @admin.action(description=f"Reject selected {noun} (with a reason)")
+    def reject_selected(modeladmin, request, queryset):
+        return ask_for_reason(
+            modeladmin,
+            request,
+            queryset,
+            action="reject_selected",
+            title=f"Reject {noun}",
+            intro=f"These {noun} will be hidden. The reason is sent to each {told}.",
+            apply=lambda reason: modeladmin.run_service(
+                request, queryset, reject, "rejected", reason=reason
+            ),
+        )
+
+    @admin.action(description=f"Archive selected {noun}")
+    def archive_selected(modeladmin, request, queryset):
+        rows = queryset.exclude(status=ListingStatus.ARCHIVED)
+        modeladmin.run_service(request, rows, archive, "archived")
+
+    return publish_selected, reject_selected, archive_selected
+
+
 def audit_trail_html(obj):
     """The object's audit rows, newest first: who changed what, and when."""
     if obj is None or obj.pk is None:
@@ -190,6 +222,14 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["publish_selected", "reject_selected", "archive_selected"]
+    service_keyword = "listing"
+    publish_selected, reject_selected, archive_selected = moderation_actions(
+        "listings",
+        told="submitter",
+        publish=services.listing_publish,
+        reject=services.listing_reject,
+        archive=services.listing_archive,
+    )
 
     @admin.display(description="History")
     def audit_trail(self, obj):
@@ -224,47 +264,6 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Tags are saved only now, and they are part of the search document.
         search_vector_refresh(form.instance)
-
-    def run_service(self, request, queryset, service, done: str, **kwargs) -> int:
-        """Call the listing `service` for each selected listing, as the staff member."""
-        return self.run_each(
-            request,
-            queryset,
-            lambda listing: service(listing=listing, actor=request.user, **kwargs),
-            done,
-        )
-
-    @admin.action(description="Publish selected listings")
-    def publish_selected(self, request, queryset):
-        self.run_service(
-            request,
-            queryset.exclude(status=ListingStatus.PUBLISHED),
-            services.listing_publish,
-            "published; the submitters are told by e-mail",
-        )
-
-    @admin.action(description="Reject selected listings (with a reason)")
-    def reject_selected(self, request, queryset):
-        return ask_for_reason(
-            self,
-            request,
-            queryset,
-            action="reject_selected",
-            title="Reject listings",
-            intro="These listings will be hidden. The reason is sent to each submitter.",
-            apply=lambda reason: self.run_service(
-                request, queryset, services.listing_reject, "rejected", reason=reason
-            ),
-        )
-
-    @admin.action(description="Archive selected listings")
-    def archive_selected(self, request, queryset):
-        self.run_service(
-            request,
-            queryset.exclude(status=ListingStatus.ARCHIVED),
-            services.listing_archive,
-            "archived",
-        )
 
     # Merging duplicates (the subclasses' "merge_selected" action): the service, what moves,
     # and how each of the two is described.
@@ -566,16 +565,10 @@ class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdm
 
     @admin.action(description="Approve selected memberships")
     def approve_selected(self, request, queryset):
-        self.run_each(
-            request,
-            queryset.filter(status=Membership.Status.PENDING).select_related(
-                "organization", "user"
-            ),
-            lambda membership: services.membership_decide(
-                membership=membership, actor=request.user, approve=True
-            ),
-            "approved",
+        pending = queryset.filter(status=Membership.Status.PENDING).select_related(
+            "organization", "user"
         )
+        self.run_service(request, pending, services.membership_decide, "approved", approve=True)
 
     @admin.action(description="Reject selected memberships (with an optional reason)")
     def reject_selected(self, request, queryset):
@@ -584,14 +577,8 @@ class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdm
         )
 
         def apply(reason):
-            self.run_each(
-                request,
-                pending,
-                lambda membership: services.membership_decide(
-                    membership=membership, actor=request.user, approve=False, reason=reason
-                ),
-                "rejected",
-            )
+            decide = services.membership_decide
+            self.run_service(request, pending, decide, "rejected", approve=False, reason=reason)
 
         return ask_for_reason(
             self,
@@ -606,14 +593,7 @@ class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdm
 
     @admin.action(description="Remove selected memberships")
     def remove_selected(self, request, queryset):
-        self.run_each(
-            request,
-            queryset,
-            lambda membership: services.membership_remove(
-                membership=membership, actor=request.user
-            ),
-            "removed",
-        )
+        self.run_service(request, queryset, services.membership_remove, "removed")
 
 
 # --- Proposed edits -----------------------------------------------------------------------
@@ -641,6 +621,7 @@ class ListingRevisionAdmin(ServiceActionsMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     actions = ["approve_selected", "reject_selected"]
+    service_keyword = "revision"
 
     def has_add_permission(self, request):
         return False
@@ -683,13 +664,8 @@ class ListingRevisionAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description="Approve selected edits (they go live)")
     def approve_selected(self, request, queryset):
-        self.run_each(
-            request,
-            queryset.filter(status=ListingRevision.Status.PENDING),
-            lambda revision: services.revision_approve(revision=revision, actor=request.user),
-            "approved",
-            noun="edit",
-        )
+        pending = queryset.filter(status=ListingRevision.Status.PENDING)
+        self.run_service(request, pending, services.revision_approve, "approved", noun="edit")
 
     @admin.action(description="Reject selected edits (with a reason)")
     def reject_selected(self, request, queryset):

@@ -7,9 +7,9 @@ and check-in and cancelling a registration are list actions that call the servic
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
@@ -43,7 +43,6 @@ from hub.admin_tools import (
     KeyedInitialDataMixin,
     NoBulkDeleteMixin,
     ServiceActionsMixin,
-    error_text,
     plural,
 )
 from hub.audit import audit_record
@@ -206,13 +205,9 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
 
     @admin.action(description="Publish selected events waiting for review (organizers are told)")
     def approve_selected(self, request, queryset):
-        self.run_each(
-            request,
-            queryset.filter(status=Event.Status.REVIEW),
-            lambda event: authoring.event_review_approve(event=event, actor=request.user),
-            "published; their organizers are told by e-mail",
-            noun="event",
-        )
+        waiting = queryset.filter(status=Event.Status.REVIEW)
+        done = "published; their organizers are told by e-mail"
+        self.run_service(request, waiting, authoring.event_review_approve, done, noun="event")
 
     @admin.action(description="Send selected events back to their organizers (with a reason)")
     def send_back_selected(self, request, queryset):
@@ -225,14 +220,13 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
             title="Send events back",
             intro="These events go back to their organizers as drafts. The reason is sent to "
             "each organizer; say what to change so they can submit again.",
-            apply=lambda reason: self.run_each(
+            apply=lambda reason: self.run_service(
                 request,
                 waiting,
-                lambda event: authoring.event_review_send_back(
-                    event=event, actor=request.user, reason=reason
-                ),
+                authoring.event_review_send_back,
                 "sent back; their organizers are told why by e-mail",
                 noun="event",
+                reason=reason,
             ),
         )
 
@@ -241,14 +235,13 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
         events = queryset.exclude(status=Event.Status.CANCELLED)
         form = CancelEventsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            self.run_each(
+            self.run_service(
                 request,
                 events,
-                lambda event: services.event_cancel(
-                    event=event, actor=request.user, reason=form.cleaned_data["reason"]
-                ),
+                services.event_cancel,
                 "cancelled; everyone registered is being told",
                 noun="event",
+                reason=form.cleaned_data["reason"],
             )
             return None
         context = {
@@ -309,14 +302,10 @@ class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description="Cancel selected registrations (seats go to the waitlist)")
     def cancel_selected(self, request, queryset):
-        self.run_each(
-            request,
-            queryset.exclude(status=Registration.Status.CANCELLED).select_related("event", "user"),
-            lambda registration: services.registration_cancel(
-                registration=registration, actor=request.user
-            ),
-            "cancelled",
+        rows = queryset.exclude(status=Registration.Status.CANCELLED).select_related(
+            "event", "user"
         )
+        self.run_service(request, rows, services.registration_cancel, "cancelled")
 
 
 # --- The programme ---------------------------------------------------------------------------
@@ -333,7 +322,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionProposal)
-class SessionProposalAdmin(admin.ModelAdmin):
+class SessionProposalAdmin(ServiceActionsMixin, admin.ModelAdmin):
     list_display = ["title", "event", "format", "status", "vote_total", "proposer", "created_at"]
     list_filter = ["status", "format", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "description", "tags", "proposer__email", "event__title"]
@@ -343,6 +332,7 @@ class SessionProposalAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "merged_into", "vote_total", "created_at", "updated_at",
                        "audit_trail"]  # fmt: skip
     actions = ["hide_selected", "accept_selected"]
+    service_keyword = "proposal"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(votes_total=Count("votes", distinct=True))
@@ -356,18 +346,8 @@ class SessionProposalAdmin(admin.ModelAdmin):
         return audit_trail_html(obj)
 
     def _moderate(self, request, queryset, action: str, done: str):
-        count = 0
-        for proposal in queryset:
-            try:
-                program_services.proposal_moderate(
-                    proposal=proposal, actor=request.user, action=action
-                )
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{proposal}: {error_text(error)}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{plural(count, 'proposal', 'proposals')} {done}.")
+        moderate = program_services.proposal_moderate
+        self.run_service(request, queryset, moderate, done, noun="proposal", action=action)
 
     @admin.action(description="Hide selected proposals")
     def hide_selected(self, request, queryset):

@@ -37,6 +37,29 @@ class ServiceActionsMixin:
             self.message_user(request, f"{plural(count, singular, many)} {done}.", messages.SUCCESS)
         return count
 
+    # The keyword the app's services take one row by (listing_publish(listing=...)); empty
+    # means the model's name (pledge_end(pledge=...)).
+    service_keyword = ""
+
+    def run_service(
+        self,
+        request,
+        rows: Iterable,
+        service: Callable,
+        done: str,
+        noun: str | None = None,
+        **kwargs,
+    ) -> int:
+        """`run_each` for a service called the apps' way: service(<row>, actor=staff, **kwargs)."""
+        keyword = self.service_keyword or self.model._meta.model_name
+        return self.run_each(
+            request,
+            rows,
+            lambda row: service(**{keyword: row}, actor=request.user, **kwargs),
+            done,
+            noun,
+        )
+
 
 class NoBulkDeleteMixin:
     """No "Delete selected" action: a row of this kind is deleted one at a time, where

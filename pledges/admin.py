@@ -152,13 +152,8 @@ class PledgeAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description="End selected pledges (today)")
     def end_selected(self, request, queryset):
-        self.run_each(
-            request,
-            queryset.filter(status=Pledge.Status.ACTIVE),
-            lambda pledge: services.pledge_end(pledge=pledge, actor=request.user),
-            "ended",
-            noun="pledge",
-        )
+        active = queryset.filter(status=Pledge.Status.ACTIVE)
+        self.run_service(request, active, services.pledge_end, "ended", noun="pledge")
 
 
 # --- Logged hours ---------------------------------------------------------------------------
@@ -384,14 +379,9 @@ class ContributionAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
         )
 
         def apply(reason):
-            self.run_each(
-                request,
-                logs,
-                lambda log: services.contribution_reject(
-                    contribution=log, actor=request.user, reason=reason
-                ),
-                "rejected; the reason is shown to each person",
-                noun="log",
+            done = "rejected; the reason is shown to each person"
+            self.run_service(
+                request, logs, services.contribution_reject, done, noun="log", reason=reason
             )
 
         return ask_for_reason(

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Registration
+from events.models import Event, Registration, SessionProposal
 from hub.models import AuditEntry
 from tests.directory.factories import OrganizationFactory
 from tests.events.factories import EventFactory
+from tests.events.program_helpers import make_board, propose
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +283,21 @@ def test_registrations_cannot_be_added_or_deleted_in_the_admin(staff_client):
     assert page.status_code == 200
     assert registration.ticket_code in page.content.decode()
     assert Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_the_proposal_actions_go_through_the_service_and_report_refusals(staff_client):
+    board = make_board()
+    proposal = propose(board)
+    merged = propose(board, "A duplicate")
+    SessionProposal.objects.filter(pk=merged.pk).update(
+        status=SessionProposal.Status.MERGED, merged_into=proposal
+    )
+    url = reverse("admin:events_sessionproposal_changelist")
+    selected = {"action": "hide_selected", ACTION_CHECKBOX_NAME: [proposal.pk, merged.pk]}
+    response = staff_client.post(url, selected, follow=True)
+    proposal.refresh_from_db()
+    assert proposal.status == SessionProposal.Status.HIDDEN
+    shown = [str(message) for message in response.context["messages"]]
+    assert "A merged proposal cannot be hidden." in shown[0]
+    assert shown[1] == "1 proposal hidden."
+    assert AuditEntry.objects.filter(target_id=proposal.pk, action__endswith="hide").exists()
