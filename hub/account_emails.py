@@ -5,6 +5,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from hub.models import User
 from hub.notifications import hub_context
@@ -29,7 +30,10 @@ def password_reset_send(*, user_id: int, email: str) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True, deleted_at__isnull=True).first()
     if user is None:
         return False
-    context = {**hub_context(), "user": user, "email": email}
-    context["password_reset_url"] = password_reset_url(user)
-    get_adapter().render_mail("account/email/password_reset_key", email, context).send()
+    # In the person's language, the link to the reset page too.
+    with translation.override(user.preferred_language):
+        context = {**hub_context(), "user": user, "email": email}
+        context["password_reset_url"] = password_reset_url(user)
+        message = get_adapter().render_mail("account/email/password_reset_key", email, context)
+    message.send()
     return True

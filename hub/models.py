@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -45,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Otherwise your hours count, but the public sees numbers only.",
     )
+    # One of settings.LANGUAGES (checked where it is set, not as choices, so a hub that adds a
+    # language needs no migration); empty means the hub's default. E-mails use it.
+    language = models.CharField(max_length=12, blank=True)
     is_staff = models.BooleanField(
         default=False, help_text="Whether the person can log in to the admin site."
     )
@@ -68,6 +72,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.get_full_name()
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this person in: theirs if the hub still offers it."""
+        offered = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in offered else settings.LANGUAGE_CODE
 
     def clean(self):
         super().clean()

@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hub.models import NotificationSetting, SentNotification, User
 
@@ -77,6 +77,12 @@ KINDS = {
             "pending_review",
             "Hours waiting for your review",
             "For organization admins: logs pending for more than a week.",
+            True,
+        ),
+        Kind(
+            "ask_update",
+            "Asks you maintain or offered hours to",
+            "When such an ask closes: its hours met, past its date, or closed by hand.",
             True,
         ),
         Kind(
@@ -169,12 +175,15 @@ def build_message(
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    # Written in the recipient's language, whatever language the job runs in.
+    with translation.override(user.preferred_language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+        # Mail without its own HTML template gets its text, with links made clickable.
+        html = select_template([f"{template}.html", "hub/email/from_text.html"])
+        html_body = html.render({**context, "text": body})
     message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers=headers)
-    # Mail without its own HTML template gets its text, with links made clickable.
-    html = select_template([f"{template}.html", "hub/email/from_text.html"])
-    message.attach_alternative(html.render({**context, "text": body}), "text/html")
+    message.attach_alternative(html_body, "text/html")
     for attachment in attachments:
         message.attach(*attachment)
     return message

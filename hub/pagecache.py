@@ -25,8 +25,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import translation
 
-from hub import cache_versions
+from hub import cache_versions, languages
 
 logger = logging.getLogger(__name__)
 # Rows of these apps are what anonymous pages show.
@@ -72,10 +73,15 @@ def _is_storable(request, response) -> bool:
 
 
 def _page_key(request, apps) -> str:
-    # Accept is part of the key: the API negotiates its format from it.
-    what = "\n".join(
-        (request.get_host(), request.get_full_path(), request.META.get("HTTP_ACCEPT", ""))
-    )
+    # Accept is part of the key: the API negotiates its format from it. So are the page's
+    # language and the one it offers (a first visit may be offered the browser's language).
+    what = "\n".join((
+        request.get_host(),
+        request.get_full_path(),
+        request.META.get("HTTP_ACCEPT", ""),
+        translation.get_language(),
+        languages.offered_language(request) or "",
+    ))  # fmt: skip
     digest = hashlib.sha256(what.encode()).hexdigest()[:40]
     return f"page:{cache_versions.pages_version(apps)}:{digest}"
 

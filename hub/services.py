@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -32,6 +34,16 @@ def user_update_profile(
         user.show_name_on_pledges = show_name_on_pledges
         fields.append("show_name_on_pledges")
     user.save(update_fields=fields)
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Keep the language a person chose; their e-mails are written in it from now on."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": f"The hub does not offer {language!r}."})
+    user.language = language
+    user.save(update_fields=["language"])
     return user
 
 

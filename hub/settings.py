@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "hub.middleware.BoundedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,7 +136,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "me"
 
-LANGUAGE_CODE = "en"
+# The hub's languages, the first one served without a prefix (`/events/`), the others under
+# theirs (`/fr/events/`). A hub elsewhere adds one with a `.po` file in locale/ and this list.
+HUB_LANGUAGES = env.list("HUB_LANGUAGES", default=["en", "fr"])
+for _code in HUB_LANGUAGES:
+    if _code not in LANG_INFO:
+        raise ImproperlyConfigured(f"HUB_LANGUAGES: Django knows no language {_code!r}.")
+LANGUAGE_CODE = HUB_LANGUAGES[0]
+LANGUAGES = [(code, LANG_INFO[code]["name_local"]) for code in HUB_LANGUAGES]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("HUB_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -11,6 +12,14 @@ admin.site.login = rate_limited(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The language switcher posts here; a signed-in person's choice is kept on the profile.
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("api/v1/", include("hub.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+# Pages: English as they always were, each other language of HUB_LANGUAGES under its prefix.
+urlpatterns += i18n_patterns(
     path(
         "me/notifications/",
         views_notifications.preferences,
@@ -30,10 +39,8 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     # The chamber: /practices/ and /advocacy/.
     path("", include("chamber.urls")),
-    path("api/v1/", include("hub.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-]
+    prefix_default_language=False,
+)
 if not settings.HUB_MEDIA_S3_BUCKET:
     # Logos on the local disk (hub/media.py); an S3-compatible storage serves its own.
     urlpatterns.append(path("media/<path:path>", media.media_file, name="media"))

@@ -121,7 +121,9 @@ def send_digest(
     last_pk = 0
     while True:
         batch = list(
-            subscribers.filter(pk__gt=last_pk).only("pk", "email", "display_name")[:batch_size]
+            subscribers.filter(pk__gt=last_pk).only(
+                "pk", "email", "display_name", "language"
+            )[:batch_size]
         )
         if not batch:
             break
