@@ -9,7 +9,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -20,10 +20,9 @@ from chamber.permissions import MayEndorseOrReadOnly, user_can_withdraw
 from directory.api import TagSerializer
 from directory.models import Organization
 from directory.queries import public_organizations
+from hub.api import PublicReadViewSet
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
-
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 
 
 def _absolute(serializer, url: str) -> str:
@@ -133,14 +132,10 @@ PRACTICE_FILTERS = [
     ),
     retrieve=extend_schema(summary="One published practice note"),
 )
-@method_decorator(cache_anonymous_page, name="list")
-@method_decorator(cache_anonymous_page, name="retrieve")
-class PracticeViewSet(viewsets.ReadOnlyModelViewSet):
+class PracticeViewSet(PublicReadViewSet):
     """How member organizations do things, in their own words."""
 
     serializer_class = PracticeSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
         if self.action == "list":
@@ -168,15 +163,11 @@ ENDORSEMENT_ERRORS = {
     ),
     retrieve=extend_schema(summary="One published position"),
 )
-@method_decorator(cache_anonymous_page, name="list")
-@method_decorator(cache_anonymous_page, name="retrieve")
 @method_decorator(cache_anonymous_page, name="endorsements")
-class PositionViewSet(viewsets.ReadOnlyModelViewSet):
+class PositionViewSet(PublicReadViewSet):
     """What the hub asks of cities, states and funders, and who stands behind it."""
 
     serializer_class = PositionSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
     # A refused endorsement (a closed position) is one sentence and its code.
     service_errors_as_detail = True
 

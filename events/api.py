@@ -8,7 +8,6 @@ the same locks and rules as the pages.
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -27,14 +26,12 @@ from events.filters import EventFilter
 from events.manage_forms import MAX_QUESTIONS
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
+from hub.api import PublicReadViewSet
 from hub.api_filters import ListFilterBackend
 from hub.bounded import CappedDictField
 from hub.markdown import render_markdown
 from hub.openapi import NamedChoiceField
-from hub.pagecache import cache_anonymous_page
 from hub.throttling import RegisterThrottle
-
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 
 # --- Output --------------------------------------------------------------------------------
 
@@ -258,16 +255,12 @@ REGISTRATION_ERRORS = {
     ),
     retrieve=extend_schema(summary="One published or cancelled event"),
 )
-@method_decorator(cache_anonymous_page, name="list")
-@method_decorator(cache_anonymous_page, name="retrieve")
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(PublicReadViewSet):
     """The region's summits, unconferences, meetups, workshops and hackathons."""
 
     serializer_class = EventSerializer
-    lookup_field = "slug"
     # A refused registration or cancellation is one sentence (`detail`) and its `code`.
     service_errors_as_detail = True
-    lookup_value_regex = SLUG_PATTERN
     filter_backends = [ListFilterBackend]
     filterset_class = EventFilter
 

@@ -1,8 +1,10 @@
-from rest_framework import permissions, serializers
+from django.utils.decorators import method_decorator
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.models import User
+from hub.pagecache import cache_anonymous_page
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -19,3 +21,16 @@ class MeView(APIView):
 
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+# A listing's, event's or note's address: letters, digits, hyphens and underscores.
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+
+
+@method_decorator(cache_anonymous_page, name="list")
+@method_decorator(cache_anonymous_page, name="retrieve")
+class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
+    """A public list and its rows by slug; anonymous readers are served from the page cache."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
