@@ -37,13 +37,24 @@ class ChamberOrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PracticeSerializer(serializers.ModelSerializer):
+# A note or position: its Markdown text rendered and sanitised, and its page's address. (A
+# comment, not a docstring: the schema would show a docstring as each serializer's text.)
+class PublishedTextSerializer(serializers.ModelSerializer):
+    text_html = serializers.SerializerMethodField(
+        help_text="The text rendered from Markdown and sanitised."
+    )
+    page_url = serializers.SerializerMethodField(help_text="Its page on the hub.")
+
+    def get_text_html(self, published) -> str:
+        return str(render_markdown(published.text))
+
+    def get_page_url(self, published) -> str:
+        return _absolute(self, published.get_absolute_url())
+
+
+class PracticeSerializer(PublishedTextSerializer):
     organization = ChamberOrganizationSerializer(read_only=True)
     tags = TagSerializer(many=True, read_only=True)
-    text_html = serializers.SerializerMethodField(
-        help_text="The note rendered from Markdown and sanitised."
-    )
-    page_url = serializers.SerializerMethodField(help_text="The note's page.")
 
     class Meta:
         model = PracticeNote
@@ -53,21 +64,11 @@ class PracticeSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_text_html(self, note) -> str:
-        return str(render_markdown(note.text))
 
-    def get_page_url(self, note) -> str:
-        return _absolute(self, note.get_absolute_url())
-
-
-class PositionSerializer(serializers.ModelSerializer):
-    text_html = serializers.SerializerMethodField(
-        help_text="The position rendered from Markdown and sanitised."
-    )
+class PositionSerializer(PublishedTextSerializer):
     endorsement_count = serializers.IntegerField(
         read_only=True, help_text="Published organizations that endorse the position."
     )
-    page_url = serializers.SerializerMethodField(help_text="The position's page.")
 
     class Meta:
         model = Position
@@ -76,12 +77,6 @@ class PositionSerializer(serializers.ModelSerializer):
             "endorsement_count", "page_url", "published_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_text_html(self, position) -> str:
-        return str(render_markdown(position.text))
-
-    def get_page_url(self, position) -> str:
-        return _absolute(self, position.get_absolute_url())
 
 
 class EndorsementSerializer(serializers.ModelSerializer):
