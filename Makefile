@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format bench worker beat clean backup restore
+.PHONY: setup run test lint format messages bench worker beat clean backup restore
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## Translations (GNU gettext's tools): collect the texts to translate into locale/<lang>/, then
+## compile. The compiled .mo files are committed, so `make run` serves French without gettext.
+MESSAGES = DEBUG=1 $(PY) manage.py
+messages: setup
+	$(MESSAGES) makemessages --all --no-location --ignore=node_modules --ignore=staticfiles --ignore='bench/*'
+	$(MESSAGES) compilemessages --ignore=node_modules --ignore=.venv
 
 ## Full stack only (REDIS_URL set): a Celery worker and the beat scheduler.
 worker: setup
