@@ -5,15 +5,6 @@ from events.program import views as program_views
 
 app_name = "events"
 
-# An event's proposed sessions: the board, one session, a vote and a star.
-session_patterns = [
-    path("", program_views.sessions, name="sessions"),
-    path("new/", program_views.propose, name="propose"),
-    path("<int:pk>/", program_views.session, name="session"),
-    path("<int:pk>/vote/", program_views.vote, name="vote"),
-    path("<int:pk>/star/", program_views.star, name="star"),
-]
-
 # One event: its page, registering and the ticket, the programme, the organizers' pages.
 event_patterns = [
     path("", views.detail, name="detail"),
@@ -24,7 +15,11 @@ event_patterns = [
     path("ticket/", views.ticket, name="ticket"),
     path("ticket.svg", views.ticket_svg, name="ticket-svg"),
     path("calendar.ics", views.event_calendar, name="calendar"),
-    path("sessions/", include(session_patterns)),
+    path("sessions/", program_views.sessions, name="sessions"),
+    path("sessions/new/", program_views.propose, name="propose"),
+    path("sessions/<int:pk>/", program_views.session, name="session"),
+    path("sessions/<int:pk>/vote/", program_views.vote, name="vote"),
+    path("sessions/<int:pk>/star/", program_views.star, name="star"),
     path("schedule/", program_views.schedule, name="schedule"),
     path("schedule.ics", program_views.schedule_ics, name="schedule-ics"),
     path("schedule/mine/", program_views.my_schedule, name="my-schedule"),
