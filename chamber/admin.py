@@ -14,7 +14,7 @@ from chamber import services
 from chamber.models import Endorsement, Position, PracticeNote
 from directory.admin import audit_trail_html, moderation_actions, pending_first
 from directory.models import ListingStatus
-from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin
+from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, annotated_column
 from hub.audit import audit_record
 
 
@@ -98,9 +98,7 @@ class PositionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(endorser_count=Count("endorsements"))
 
-    @admin.display(description="Endorsers", ordering="endorser_count")
-    def endorsers(self, obj):
-        return obj.endorser_count
+    endorsers = annotated_column("endorser_count", "Endorsers")
 
     @admin.display(description="Export")
     def export(self, obj):

@@ -35,6 +35,7 @@ from hub.admin_tools import (
     KeyedInitialDataMixin,
     ReadOnlyAdminMixin,
     ServiceActionsMixin,
+    annotated_column,
     error_text,
     plural,
 )
@@ -709,13 +710,8 @@ class TagAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="Organizations", ordering="organization_total")
-    def organization_count(self, obj):
-        return obj.organization_total
-
-    @admin.display(description="Projects", ordering="project_total")
-    def project_count(self, obj):
-        return obj.project_total
+    organization_count = annotated_column("organization_total", "Organizations")
+    project_count = annotated_column("project_total", "Projects")
 
 
 @admin.register(SlugRedirect)

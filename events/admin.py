@@ -43,6 +43,7 @@ from hub.admin_tools import (
     KeyedInitialDataMixin,
     NoBulkDeleteMixin,
     ServiceActionsMixin,
+    annotated_column,
     plural,
 )
 from hub.audit import audit_record
@@ -163,9 +164,7 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
         when = date_format(timezone.localtime(obj.starts_at, zone), "DATETIME_FORMAT")
         return f"{when} ({zone.key})"
 
-    @admin.display(description="Seats taken", ordering="seat_total")
-    def seats_taken(self, obj):
-        return obj.seat_total
+    seats_taken = annotated_column("seat_total", "Seats taken")
 
     @admin.display(description="Registrations")
     def registrations_link(self, obj):
@@ -337,9 +336,7 @@ class SessionProposalAdmin(ServiceActionsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(votes_total=Count("votes", distinct=True))
 
-    @admin.display(description="Votes", ordering="votes_total")
-    def vote_total(self, obj):
-        return getattr(obj, "votes_total", None)
+    vote_total = annotated_column("votes_total", "Votes")
 
     @admin.display(description="History")
     def audit_trail(self, obj):

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 
 
@@ -14,6 +14,17 @@ def error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+def annotated_column(annotation: str, description: str):
+    """A changelist column showing a number the admin's get_queryset annotates, sortable by
+    it (empty where a row was not read through that queryset, as on an add form)."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(modeladmin, obj):
+        return getattr(obj, annotation, None)
+
+    return column
 
 
 class ServiceActionsMixin:
