@@ -41,6 +41,8 @@ PAGE_DEPENDENCIES = {
     # The organization page shows sections of events, pledges and the chamber
     # (directory.sections).
     "directory.views.organization_detail": PUBLIC_APPS,
+    # The project page lists the project's open asks (pledges/templatetags/asks_tags.py).
+    "directory.views.project_detail": ("directory", "pledges"),
 }
 
 # Other version-keyed families.

@@ -37,6 +37,8 @@ urlpatterns += i18n_patterns(
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
     path("pledges/", include("pledges.urls")),
+    # Asks: projects' calls for help that pledged hours answer (pledges/asks/).
+    path("asks/", include("pledges.asks.urls")),
     # The chamber: /practices/ and /advocacy/.
     path("", include("chamber.urls")),
     prefix_default_language=False,

@@ -32,6 +32,7 @@ from hub.models import FORMER_MEMBER
 from hub.openapi import NamedChoiceField
 from hub.throttling import LogHoursThrottle
 from pledges import services
+from pledges.asks.queries import public_asks
 from pledges.evidence import MAX_EVIDENCE_LINKS, evidence_refs
 from pledges.filters import ContributionFilter, PledgeFilter
 from pledges.models import (
@@ -267,12 +268,15 @@ class ContributionSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Links to pull requests, commits or issues, and what checking them found.",
     )
+    ask = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The id of the project's ask the hours answer, or null."
+    )
 
     class Meta:
         model = Contribution
         fields = [
             "id", "pledge", "organization", "contributor", "date", "hours", "project",
-            "project_url", "project_name", "description", "link", "evidence", "status",
+            "project_url", "project_name", "description", "link", "ask", "evidence", "status",
             "rejection_reason", "reviewed_by", "reviewed_at", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -402,6 +406,14 @@ class ContributionInputSerializer(serializers.Serializer):
         max_length=Contribution._meta.get_field("description").max_length
     )
     link = HttpUrlField(help_text="A pull request, an issue, a talk…")
+    ask = serializers.PrimaryKeyRelatedField(
+        queryset=public_asks(),
+        required=False,
+        allow_null=True,
+        help_text="The id of an open ask (/api/v1/asks/) the hours answer: an ask of the "
+        "log's project, whose project a log without one takes. Approved, they count toward it.",
+        error_messages={"does_not_exist": "No ask has this id."},
+    )
     evidence_urls = serializers.ListField(
         child=serializers.CharField(max_length=500),
         max_length=MAX_EVIDENCE_LINKS,

@@ -10,9 +10,11 @@ from django.db.models import Exists, OuterRef
 
 from directory.models import Project
 from hub.bounded import MAX_TARGET_PROJECTS, CappedModelMultipleChoiceField
+from pledges.asks.queries import open_public_asks
 from pledges.evidence import MAX_EVIDENCE_LINKS, evidence_refs
 from pledges.models import (
     QUARTER_HOUR,
+    Ask,
     Contribution,
     Period,
     Pledge,
@@ -160,7 +162,14 @@ class ContributionForm(forms.Form):
         assume_scheme="https",
         help_text="Optional: a pull request, an issue, a talk…",
     )
-
+    ask = forms.ModelChoiceField(
+        label="Answers an ask",
+        queryset=Ask.objects.none(),
+        required=False,
+        empty_label="— No ask —",
+        help_text="Optional: the project's ask these hours answer (see Asks). Once approved, "
+        "they count toward it.",
+    )
     evidence_urls = forms.CharField(
         label="Evidence links",
         required=False,
@@ -190,6 +199,11 @@ class ContributionForm(forms.Form):
         else:
             choices += others
         field.choices = choices
+        # A log keeps the ask it named, also once the ask closed.
+        named = self.initial.get("ask")
+        asks = open_public_asks() | Ask.objects.filter(pk=getattr(named, "pk", None))
+        self.fields["ask"].queryset = asks.select_related("project")
+        self.fields["ask"].label_from_instance = lambda ask: f"{ask.project.name}: {ask.title}"
 
     @classmethod
     def initial_from(cls, contribution: Contribution) -> dict:

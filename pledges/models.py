@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from directory.models import Organization, Project
 
+# The asks' models are the pledges app's: a contribution names the ask it answers.
+from pledges.asks.models import Ask, Offer, PersonSkill  # noqa: F401
+
 web_url = URLValidator(schemes=["http", "https"])
 QUARTER_HOUR = Decimal("0.25")
 QUARTER_HOURS_ONLY = "Log whole quarter hours: 0.25, 0.5, 0.75, 1, 1.25…"
@@ -170,6 +173,14 @@ class Contribution(models.Model):
     description = models.TextField(max_length=2000)
     link = models.URLField(
         blank=True, validators=[web_url], help_text="A pull request, an issue, a talk…"
+    )
+    ask = models.ForeignKey(
+        Ask,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        help_text="The project's ask these hours answer, if any.",
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True

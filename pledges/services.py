@@ -26,6 +26,7 @@ from hub.forge import ItemRef
 from hub.jobs import enqueue_on_commit
 from hub.locks import row_lock
 from hub.models import User
+from pledges.asks.services import answered_ask_error, close_asks_met_by
 from pledges.evidence import evidence_refs
 from pledges.leaderboards import leaderboards_invalidate
 from pledges.models import Contribution, ContributionEvidence, Pledge
@@ -37,7 +38,7 @@ PLEDGE_FIELDS = (
     "kind", "hours_per_period", "percent", "workforce_size", "period", "starts_on", "ends_on",
     "public",
 )  # fmt: skip
-CONTRIBUTION_FIELDS = ("date", "hours", "project", "project_url", "description", "link")
+CONTRIBUTION_FIELDS = ("date", "hours", "project", "project_url", "description", "link", "ask")
 # How far back a pledge may start, counted from the day it is made (staff: any date).
 PLEDGE_BACKDATE = timedelta(days=365)
 
@@ -156,10 +157,14 @@ def hours_logged_on(user: User, day: date, *, exclude_pk: int | None = None) -> 
     return logs.aggregate(total=Sum("hours"))["total"] or Decimal("0")
 
 
-def _check_contribution(contribution: Contribution) -> None:
-    """Every rule a log must keep; raises ValidationError keyed by field."""
+def _check_contribution(contribution: Contribution, *, ask_before: int | None = None) -> None:
+    """Every rule a log must keep; raises ValidationError keyed by field. `ask_before`: the
+    ask the log named before a change (it may keep naming it once the ask closed)."""
     pledge = contribution.pledge
     errors = {}
+    ask_error = answered_ask_error(contribution, named_before=ask_before)
+    if ask_error:
+        errors["ask"] = ask_error
     today = timezone.localdate()
     window = settings.HUB_LOG_WINDOW_DAYS
     if contribution.date and contribution.date > today:
@@ -284,11 +289,11 @@ def contribution_update(*, contribution: Contribution, user: User, data: dict) -
     lock_person_day(user)
     contribution = _own_pending_log(contribution, user, does="changes", done="changed")
     refs = _evidence_input(data)
-    logged_day = contribution.date
+    logged_day, ask_before = contribution.date, contribution.ask_id
     for field in CONTRIBUTION_FIELDS:
         if field in data:
             setattr(contribution, field, data[field])
-    _check_contribution(contribution)
+    _check_contribution(contribution, ask_before=ask_before)
     contribution.save()
     _evidence_save(contribution, refs, recheck=contribution.date != logged_day)
     audit_record(actor=user, action="contribution.update", target=contribution)
@@ -348,6 +353,7 @@ def _review(
 def contribution_approve(*, contribution: Contribution, actor: User) -> None:
     if _review(contribution, actor, Contribution.Status.APPROVED):
         transaction.on_commit(leaderboards_invalidate)
+        close_asks_met_by([contribution.pk], actor=actor)
 
 
 @transaction.atomic
@@ -363,11 +369,14 @@ def contribution_reject(*, contribution: Contribution, actor: User, reason: str)
 def contributions_approve(*, contributions, actor: User) -> int:
     """Approve the ones still pending among `contributions`, except the actor's own (someone
     else reviews those); returns how many changed."""
-    changed = sum(
-        _review(contribution, actor, Contribution.Status.APPROVED, only_pending=True) is not None
+    approved = [
+        contribution.pk
         for contribution in contributions
         if contribution.contributor_id != actor.pk
-    )
-    if changed:
+        and _review(contribution, actor, Contribution.Status.APPROVED, only_pending=True)
+        is not None
+    ]
+    if approved:
         transaction.on_commit(leaderboards_invalidate)
-    return changed
+        close_asks_met_by(approved, actor=actor)
+    return len(approved)

@@ -21,6 +21,7 @@ from hub.forms import ForgeAccountForm, ProfileForm
 from hub.models import ForgeAccount
 from hub.pagecache import cache_anonymous_page
 from pledges import queries as pledge_queries
+from pledges.asks import views as asks_views
 from portal import services
 from portal.export import export_document
 from portal.forms import AccountDeleteForm
@@ -68,6 +69,7 @@ def _me_page(request, *, form, forge_form=None):
         "forge_accounts": list(forge_accounts.forge_accounts_of(request.user)),
         "forge_form": forge_form or ForgeAccountForm(),
         "forge_connect": _forge_connect_links(),
+        **asks_views.me_context(request.user),
     }
     return render(request, "hub/me.html", context)
 
