@@ -301,6 +301,9 @@ HUB_POSTAL_ADDRESS = env.str(
 # Pledges given as a percentage of the workforce are turned into hours at this many
 # working hours per person per month (quarter: x3, year: x12).
 HUB_WORKING_HOURS_PER_MONTH = env.int("HUB_WORKING_HOURS_PER_MONTH", default=160)
+# The year in numbers (/impact/) lists organizations alphabetically: the hub celebrates its
+# total. On: by hours given, most first.
+HUB_BOARDS_RANKED = env.bool("HUB_BOARDS_RANKED", default=False)
 HUB_EVENT_REMINDER_HOURS = env.int("HUB_EVENT_REMINDER_HOURS", default=24)
 # Hours are logged for a day within this many days back (staff may correct older ones in admin).
 HUB_LOG_WINDOW_DAYS = env.int("HUB_LOG_WINDOW_DAYS", default=90)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import impact_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,8 @@ urlpatterns = [
     ),
     path("me/export.json", views.export_json, name="me-export"),
     path("me/delete/", views.account_delete, name="me-delete"),
+    # The year in numbers: /impact/ is the current year so far.
+    path("impact/", impact_views.year_page, name="impact"),
+    path("impact/<int:year>/", impact_views.year_page, name="impact-year"),
+    path("impact/<int:year>/impact.csv", impact_views.year_csv, name="impact-csv"),
 ]
