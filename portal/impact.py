@@ -2,9 +2,10 @@
 
 Every figure is an aggregate query over one app's public rows, read through that app's own
 visibility rule (`pledges.queries.public_contributions` and `public_pledges`,
-`events.queries.public_events`, `chamber.queries.public_positions` and
-`public_endorsements`, `directory.queries.public_organizations`): the number of queries is
-the same for ten rows or a million. Private pledges count nowhere, as on the pledge boards and
+`pledges.asks.queries.public_asks`, `events.queries.public_events`,
+`chamber.queries.public_positions` and `public_endorsements`,
+`directory.queries.public_organizations`): the number of queries is the same for ten rows or
+a million. Private pledges count nowhere, as on the pledge boards and
 totals: the public sees no hour of them.
 """
 
@@ -35,8 +36,9 @@ from directory.exports import spreadsheet_safe
 from directory.queries import public_organizations, public_projects_q
 from events.models import Event, Registration
 from events.queries import public_events
+from pledges.asks.queries import public_asks
 from pledges.charts import bar_chart
-from pledges.models import MONTHS_PER_PERIOD, Period, Pledge
+from pledges.models import MONTHS_PER_PERIOD, Ask, Period, Pledge
 from pledges.periods import periods_between
 from pledges.queries import (
     ZERO,
@@ -93,6 +95,7 @@ class YearInNumbers:
     hours_with_evidence: Decimal
     people: int
     projects: int
+    asks_met: int
     hours_pledged: Decimal
     organizations: list[dict]
     months: list[PeriodProgress]
@@ -324,6 +327,10 @@ def year_in_numbers(year: int, *, today: date | None = None) -> YearInNumbers:
         hours_with_evidence=given["hours_with_evidence"],
         people=given["people"],
         projects=given["listed_projects"] + given["unlisted_projects"],
+        # Closed once their approved hours reached the hours wanted (pledges.asks.services).
+        asks_met=public_asks()
+        .filter(status=Ask.Status.MET, closed_at__gte=start, closed_at__lt=end)
+        .count(),
         hours_pledged=hours_pledged,
         organizations=_organizations(pledged, _given_by_organization(logs)),
         months=_months(logs, span, (hours_pledged / 12).quantize(CENT)),
@@ -378,6 +385,7 @@ def csv_rows(figures: YearInNumbers, *, ranked: bool) -> list[list[str]]:
         ("organizations_pledging", year, figures.organizations_pledging),
         ("people_contributing", so_far, figures.people),
         ("projects_helped", so_far, figures.projects),
+        ("asks_met", so_far, figures.asks_met),
         ("events_held", so_far, figures.events_held),
         ("event_attendance", so_far, figures.attendance),
         ("positions_published", so_far, figures.positions),

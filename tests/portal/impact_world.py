@@ -10,11 +10,12 @@ from django.utils import timezone
 from chamber.models import Endorsement
 from directory.models import ListingStatus
 from events.models import Event, Registration
-from pledges.models import Contribution, ContributionEvidence, Period, Pledge
+from pledges.models import Ask, Contribution, ContributionEvidence, Period, Pledge
 from tests.chamber.factories import EndorsementFactory, PositionFactory
 from tests.directory.factories import OrganizationFactory, ProjectFactory
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
+from tests.pledges.asks_world import AskFactory
 from tests.pledges.factories import ContributionFactory, PledgeFactory
 
 LAST_YEAR = timezone.localdate().year - 1
@@ -154,6 +155,17 @@ def build_world() -> World:
     approved(world.archived_pledge, "9", day(8, 1))
     approved(world.formstone_pledge, "12", day(12, 31, year=LAST_YEAR - 1))
     approved(world.tidewater_pledge, "12", day(1, 1, year=LAST_YEAR + 1))
+
+    # Asks: one met in the year; not one of an unpublished project, one still open, one past
+    # its date or closed by its maintainers, nor one met the year before.
+    AskFactory(project=world.row_house, status=Ask.Status.MET, closed_at=moment(6, 1))
+    AskFactory(project=unpublished_project, status=Ask.Status.MET, closed_at=moment(6, 1))
+    AskFactory(project=world.row_house)
+    AskFactory(project=world.row_house, status=Ask.Status.EXPIRED, closed_at=moment(6, 1))
+    AskFactory(project=world.row_house, status=Ask.Status.CLOSED, closed_at=moment(6, 1))
+    AskFactory(
+        project=world.row_house, status=Ask.Status.MET, closed_at=moment(6, 1, year=LAST_YEAR - 1)
+    )
 
     # Events: held and published, two people checked in (one more confirmed, one cancelled).
     summit = EventFactory(

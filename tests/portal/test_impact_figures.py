@@ -18,9 +18,9 @@ from tests.pledges.factories import ContributionFactory, PledgeFactory
 from tests.portal.impact_world import LAST_YEAR, approved, build_world, day, moment
 
 pytestmark = pytest.mark.django_db
-# The year's figures: hours given, hours pledged, per organization, per month, events,
+# The year's figures: hours given, hours pledged, per organization, per month, asks, events,
 # positions, endorsements, new members, organizations published.
-FIGURE_QUERIES = 9
+FIGURE_QUERIES = 10
 
 
 @pytest.fixture
@@ -47,6 +47,10 @@ def test_people_and_projects_helped(figures):
     assert figures.people == 3
     # Row House Toolkit and one project outside the directory; an unpublished project not.
     assert figures.projects == 2
+
+
+def test_asks_met_in_the_year(figures):
+    assert figures.asks_met == 1
 
 
 def test_hours_pledged_are_every_period_each_public_pledge_covers_in_the_year(figures):

@@ -71,6 +71,7 @@ def test_every_figure_is_on_the_page(client, world):
         "Organizations pledging 3",
         "People contributing 3",
         "Projects helped 2",
+        "Projects’ asks met 1",
         "New members of the hub 1",
         "Organizations joining the directory 2",
         "Events held 2",
@@ -150,6 +151,7 @@ def test_the_csv_holds_the_figures_months_and_organizations(client, world):
     assert ["hours_given", *year, "", "", "11.00"] in rows
     assert ["logs_with_checked_evidence", *year, "", "", "1"] in rows
     assert ["event_attendance", *year, "", "", "2"] in rows
+    assert ["asks_met", *year, "", "", "1"] in rows
     assert ["hours_given", f"{LAST_YEAR}-04-01", f"{LAST_YEAR}-04-30", "", "", "5.50"] in rows
     tidewater = rows[
         rows.index(
