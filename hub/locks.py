@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_LOCK_TIMEOUT_MS = 5000
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout that expired
@@ -25,10 +26,10 @@ LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout that ex
 class LockBusy(Exception):
     """Someone else is changing the same thing right now; the request may simply be retried."""
 
-    message = "Someone else is changing this right now. Please try again in a moment."
+    message = _("Someone else is changing this right now. Please try again in a moment.")
 
     def __init__(self, message: str | None = None, *, retry_after: int = 1):
-        super().__init__(message or self.message)
+        super().__init__(message or str(self.message))
         self.retry_after = retry_after
 
 

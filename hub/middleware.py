@@ -11,6 +11,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from hub.locks import LockBusy, is_lock_timeout, retry_after_seconds
 
@@ -49,18 +51,23 @@ class BoundedInputMiddleware:
             return _refuse(
                 request,
                 413,
-                f"The request is too large ({length:,} bytes; the limit is {limit:,}). "
-                "Shorten the text or send fewer items.",
+                _(
+                    "The request is too large ({length} bytes; the limit is {limit}). "
+                    "Shorten the text or send fewer items."
+                ).format(
+                    length=number_format(length, force_grouping=True),
+                    limit=number_format(limit, force_grouping=True),
+                ),
             )
         if NUL in request.path_info or _has_nul(request.GET):
-            return _refuse(request, 400, "The address contains a NUL character.")
+            return _refuse(request, 400, _("The address contains a NUL character."))
         if request.method == "POST" and content_type in FORM_TYPES:
             try:
                 has_nul = _has_nul(request.POST)
             except RequestDataTooBig:
-                return _refuse(request, 413, "The form sent too much data.")
+                return _refuse(request, 413, _("The form sent too much data."))
             if has_nul:
-                return _refuse(request, 400, "A form field contains a NUL character.")
+                return _refuse(request, 400, _("A form field contains a NUL character."))
         return self.get_response(request)
 
     def process_exception(self, request, exception):

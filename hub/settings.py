@@ -59,9 +59,10 @@ MIDDLEWARE = [
     "hub.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The language first: even a request refused for its size is answered in the reader's.
+    "django.middleware.locale.LocaleMiddleware",
     "hub.middleware.BoundedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

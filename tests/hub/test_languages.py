@@ -170,3 +170,24 @@ def test_an_email_is_written_in_the_recipients_language(
     assert message.body == expected
     assert message.alternatives[0][0] == expected
     assert not mail.outbox
+
+
+def test_error_pages_speak_the_language_of_the_address(client):
+    missing = client.get("/fr/nulle-part/")
+    assert missing.status_code == 404
+    assert html_lang(missing) == "fr"
+    assert "Nous n’avons pas trouvé cette page" in missing.content.decode()
+    assert "We could not find that page" in client.get("/nowhere/").content.decode()
+
+
+def test_a_refused_request_is_answered_in_the_language_of_the_address(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    refused = client.post(
+        "/fr/directory/submit/",
+        {"name": "x" * 2000},
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert refused.status_code == 413
+    page = refused.content.decode()
+    assert "Cette requête est trop volumineuse" in page
+    assert "la limite est de 1\u202f000" in page or "la limite est de 1\u00a0000" in page
