@@ -266,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.tasks.evidence_retry_task",
         "schedule": crontab(minute="*/10"),
     },
+    # Asks met or past their date close once (pledges/asks/services.py).
+    "asks-close-due": {
+        "task": "pledges.asks.tasks.asks_close_due_task",
+        "schedule": crontab(minute=20),
+    },
     "weekly-digest": {
         "task": "hub.tasks.weekly_digest_task",
         "schedule": crontab(minute=0, hour=8, day_of_week="tue"),

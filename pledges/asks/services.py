@@ -100,10 +100,15 @@ def ask_edit(*, ask: Ask, actor: User, data: dict, skills=None) -> Ask:
     return ask
 
 
+def _still_open(ask_id: int):
+    """The ask's row while it is open: the condition of the one transition that closes it."""
+    return Ask.objects.filter(pk=ask_id, status=Ask.Status.OPEN)
+
+
 def _close(ask_id: int, status: str, *, actor: User | None, reason: str) -> bool:
     """Open → `status`, once: True when this call closed it. The maintainers and the people
     who offered hear of it after commit."""
-    closed = Ask.objects.filter(pk=ask_id, status=Ask.Status.OPEN).update(
+    closed = _still_open(ask_id).update(
         status=status,
         closed_at=timezone.now(),
         closed_by=actor if actor and actor.is_authenticated else None,
@@ -171,6 +176,10 @@ def asks_close_due(*, today: date | None = None) -> dict[str, int]:
 # --- Offers -----------------------------------------------------------------------------------
 
 
+def _active_offer(ask: Ask, person: User) -> Offer | None:
+    return ask.offers.filter(person=person, status=Offer.Status.ACTIVE).first()
+
+
 @transaction.atomic
 def offer_make(*, ask: Ask, person: User, hours, note: str = "") -> tuple[Offer, bool]:
     """`person` offers hours to an open public ask; True when made now. A second offer (a
@@ -183,7 +192,7 @@ def offer_make(*, ask: Ask, person: User, hours, note: str = "") -> tuple[Offer,
         raise ValidationError("This ask is not public.", code="not_public")
     if not ask.is_open:
         raise ValidationError("This ask is closed: it takes no more offers.", code="closed")
-    existing = ask.offers.filter(person=person, status=Offer.Status.ACTIVE).first()
+    existing = _active_offer(ask, person)
     if existing is not None:
         return existing, False
     offer = Offer(ask=ask, person=person, hours=hours, note=(note or "").strip())
@@ -194,7 +203,7 @@ def offer_make(*, ask: Ask, person: User, hours, note: str = "") -> tuple[Offer,
         with transaction.atomic():
             offer.save()
     except IntegrityError:
-        return Offer.objects.get(ask=ask, person=person, status=Offer.Status.ACTIVE), False
+        return _active_offer(ask, person), False
     audit_record(
         actor=person,
         action="ask.offer",
