@@ -31,6 +31,7 @@ from directory.models import (
     Tag,
 )
 from directory.search import search_vector_refresh
+from directory.uses.admin import OrganizationUseInline, ProjectUserInline
 from hub.admin_tools import (
     KeyedInitialDataMixin,
     ReadOnlyAdminMixin,
@@ -349,7 +350,7 @@ class OrganizationAdmin(ListingAdmin):
         "tags",
     ]
     search_fields = ["name", "slug", "description", "city", "neighbourhood", "website"]
-    inlines = [OrganizationProjectRoleInline, MembershipInline]
+    inlines = [OrganizationProjectRoleInline, MembershipInline, OrganizationUseInline]
     readonly_fields = [*ListingAdmin.moderation_fields, "featured", "verified", "audit_trail"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "description", "tags"]}),
@@ -425,7 +426,7 @@ class ProjectAdmin(ListingAdmin):
         "tags",
     ]
     search_fields = ["name", "slug", "description", "pitch", "repository_url"]
-    inlines = [ProjectOrganizationRoleInline]
+    inlines = [ProjectOrganizationRoleInline, ProjectUserInline]
     readonly_fields = [*ListingAdmin.moderation_fields, "audit_trail"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "tags"]}),

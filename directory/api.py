@@ -36,6 +36,7 @@ from directory.queries import (
     PROJECT_ONLY_FACETS,
     PUBLIC_LISTINGS,
     SORTS,
+    USED_BY_PUBLIC,
     DirectoryQuery,
     PagedRows,
     directory_results,
@@ -44,6 +45,7 @@ from directory.queries import (
     roles_with_public_organizations,
     roles_with_public_projects,
 )
+from directory.uses.queries import users_count
 from hub.bounded import MAX_TAGS, capped_slugs
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
@@ -194,6 +196,22 @@ class ProjectSerializer(ListingSerializer):
 
     def get_pitch_html(self, project) -> str:
         return str(render_markdown(project.pitch))
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    users_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Published organizations that run or evaluate the project.",
+    )
+    users_url = serializers.HyperlinkedIdentityField(
+        view_name="api-project-users",
+        lookup_field="slug",
+        help_text="The organizations that use the project, stopped ones too.",
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "users_count", "users_url"]
+        read_only_fields = fields
 
 
 class OrganizationEditResultSerializer(OrganizationSerializer):
@@ -360,6 +378,12 @@ def _query_parameters(*names: str) -> list[OpenApiParameter]:
             description="Projects whose forge shows them active (a commit in the last 90 "
             "days), quiet, or archived.",
         ),
+        "used_by": OpenApiParameter(
+            "used_by",
+            str,
+            enum=[USED_BY_PUBLIC],
+            description="public: only projects that a published public body runs or evaluates.",
+        ),
         "sort": OpenApiParameter(
             "sort",
             str,
@@ -474,7 +498,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 ORGANIZATION_FILTERS = ("q", "kind", "tag", "city", "innersource", "sort")
-PROJECT_FILTERS = ("q", "tag", "license", "seeking", "health", "sort")
+PROJECT_FILTERS = ("q", "tag", "license", "seeking", "health", "used_by", "sort")
 
 
 @extend_schema_view(
@@ -546,8 +570,13 @@ class ProjectViewSet(ListingViewSet):
     edit_input_serializer_class = ProjectEditInputSerializer
     edit_result_serializer_class = ProjectEditResultSerializer
 
+    def get_serializer_class(self):
+        return ProjectSerializer if self.action == "list" else ProjectDetailSerializer
+
     def with_related(self, queryset):
-        return projects_with_related(queryset)
+        queryset = projects_with_related(queryset)
+        # One project at a time: how many use it is a subquery of its row.
+        return queryset if self.action == "list" else queryset.annotate(users_count=users_count())
 
     def submit(self, *, data, tags, request):
         organization = data.pop("organization", None)

@@ -400,3 +400,46 @@ class ProjectHealth(models.Model):
 
     def __str__(self):
         return f"Health of {self.project}"
+
+
+class ProjectUse(models.Model):
+    """An organization says it uses a listed project: a city running a 311 toolkit, a
+    company building on a job queue. Its owners and admins declare it (directory.uses)."""
+
+    class Status(models.TextChoices):
+        PRODUCTION = "production", "In production"
+        EVALUATING = "evaluating", "Evaluating"
+        STOPPED = "stopped", "Stopped using"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="uses")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="project_uses"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    note = models.CharField(
+        max_length=200, blank=True, help_text='What for, in a few words ("runs our 311 service").'
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    since = models.DateTimeField(
+        default=timezone.now, help_text="When the organization declared its current status."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-since", "pk"]
+        constraints = [
+            # Two admins declaring at once make one row; declaring again changes it.
+            models.UniqueConstraint(
+                fields=["organization", "project"], name="one_use_per_organization_and_project"
+            ),
+        ]
+        indexes = [
+            # A project's users (its page, the API, the "used by" facet).
+            models.Index(fields=["project", "status"], name="projectuse_project_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.project} ({self.get_status_display().lower()})"

@@ -7,14 +7,18 @@ from directory.models import ListingStatus, Membership, Organization, Project, P
 MANAGING_ROLES = [Membership.Role.OWNER, Membership.Role.ADMIN]
 
 
-def _staff_or_active_member_in(*, user, organization: Organization, roles) -> bool:
+def _active_member_in(*, user, organization: Organization, roles) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
     return Membership.objects.filter(
         user=user, organization=organization, status=Membership.Status.ACTIVE, role__in=roles
     ).exists()
+
+
+def _staff_or_active_member_in(*, user, organization: Organization, roles) -> bool:
+    if user.is_authenticated and user.is_staff:
+        return True
+    return _active_member_in(user=user, organization=organization, roles=roles)
 
 
 def member_can_manage(*, user, organization: Organization) -> bool:
@@ -96,3 +100,20 @@ def user_can_view_listing(*, user, listing: Organization | Project) -> bool:
     if isinstance(listing, Organization):
         return user_can_view_organization(user=user, organization=listing)
     return user_can_view_project(user=user, project=listing)
+
+
+# --- Who says an organization uses a project (directory.uses) --------------------------------
+
+
+def user_can_declare_use_for(*, user, organization: Organization) -> bool:
+    """A declaration speaks for the organization: only its active owners and admins make or
+    change one, and only for a published organization. Staff do not speak for members."""
+    return organization_is_public(organization) and _active_member_in(
+        user=user, organization=organization, roles=MANAGING_ROLES
+    )
+
+
+def user_can_withdraw_use(*, user, organization: Organization) -> bool:
+    """The organization's owners and admins take a declaration back; staff may too (one
+    made by mistake or abuse)."""
+    return member_can_manage(user=user, organization=organization)

@@ -299,7 +299,9 @@ SORTS = {
     "active": "Recently active",
 }
 ORGANIZATION_ONLY_FACETS = ("kind", "city", "innersource")
-PROJECT_ONLY_FACETS = ("license", "seeking", "health")
+PROJECT_ONLY_FACETS = ("license", "seeking", "health", "used_by")
+# The "used by" facet's one value: projects that public bodies run or evaluate.
+USED_BY_PUBLIC = "public"
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,7 @@ class DirectoryQuery:
     seeking: bool = False
     innersource: bool = False
     health: str = ""
+    used_by: str = ""
     sort: str = "relevance"
 
     @classmethod
@@ -337,6 +340,7 @@ class DirectoryQuery:
             seeking=params.get("seeking") == "1",
             innersource=params.get("innersource") == "1",
             health=health if health in ProjectHealth.Activity.values else "",
+            used_by=USED_BY_PUBLIC if params.get("used_by") == USED_BY_PUBLIC else "",
             sort=sort if sort in SORTS else "relevance",
         )
 
@@ -346,7 +350,9 @@ class DirectoryQuery:
 
     @property
     def wants_organizations(self) -> bool:
-        return self.tab != "projects" and not (self.license or self.seeking or self.health)
+        return self.tab != "projects" and not (
+            self.license or self.seeking or self.health or self.used_by
+        )
 
     @property
     def wants_projects(self) -> bool:
@@ -388,7 +394,17 @@ def _facet_filters(query: DirectoryQuery, facets: tuple[str, ...]) -> dict[str, 
         "seeking": Q(seeking_contributors=True),
         "health": Q(health__activity=query.health),
     }
+    if query.used_by:
+        filters["used_by"] = Q(_used_by_public_bodies())
     return {facet: filters[facet] for facet in facets if getattr(query, facet)}
+
+
+def _used_by_public_bodies():
+    """The "used by public bodies" condition of projects, written with the declarations'
+    visibility rule (imported here: directory.uses.queries reads this module)."""
+    from directory.uses.queries import used_by_public_bodies
+
+    return used_by_public_bodies()
 
 
 def _tagged_and_searched(queryset: QuerySet, query: DirectoryQuery) -> QuerySet:
@@ -399,7 +415,7 @@ def _tagged_and_searched(queryset: QuerySet, query: DirectoryQuery) -> QuerySet:
 
 def organizations_matching(query: DirectoryQuery) -> QuerySet:
     """Published organizations for `query` (ignoring tabs), filtered, unordered."""
-    if query.license or query.seeking or query.health:
+    if query.license or query.seeking or query.health or query.used_by:
         return Organization.objects.none()
     queryset = public_organizations().filter(
         *_facet_filters(query, ORGANIZATION_ONLY_FACETS).values()
@@ -425,8 +441,9 @@ FACET_COLUMNS = {
     "license": "license",
     "seeking": "seeking_contributors",
     "health": "health__activity",
+    "used_by": "used_by_public",
 }
-FLAG_FACETS = ("innersource", "seeking")
+FLAG_FACETS = ("innersource", "seeking", "used_by")
 LISTING_FACETS = {
     Organization: (organizations_matching, ORGANIZATION_ONLY_FACETS),
     Project: (projects_matching, PROJECT_ONLY_FACETS),
@@ -518,6 +535,8 @@ def _count_directory(query: DirectoryQuery) -> tuple[dict, list | None]:
             for facet, condition in _facet_filters(query, facets).items()
         }
         fields = [FACET_COLUMNS[facet] for facet in facets]
+        if "used_by" in facets:
+            listings = listings.annotate(used_by_public=_used_by_public_bodies())
         if ordered:
             listings = listings.annotate(
                 sort_rank=F("rank"), sort_name=Lower("name"), last_active=_last_active(model)
@@ -659,6 +678,9 @@ def directory_facets(query: DirectoryQuery, *, tag_limit: int = 25) -> dict:
         "tag": [(slug, name, n) for slug, (name, n) in tags[:tag_limit]],
         "seeking": numbers["seeking"],
         "innersource": numbers["innersource"],
+        "used_by": [(USED_BY_PUBLIC, "Public bodies", numbers["used_by"])]
+        if numbers["used_by"]
+        else [],
         "health": [
             (value, label, dict(numbers["health"]).get(value, 0))
             for value, label in ProjectHealth.Activity.choices

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from directory import exports, feeds, views
+from directory.uses import views as uses_views
 
 app_name = "directory"
 
@@ -27,6 +28,12 @@ urlpatterns = [
         "organizations/<slug:slug>/members/<int:membership_id>/",
         views.organization_member_change,
         name="organization-member-change",
+    ),
+    path("organizations/<slug:slug>/uses/", uses_views.organization_uses, name="organization-uses"),
+    path(
+        "organizations/<slug:slug>/uses/withdraw/",
+        uses_views.organization_use_withdraw,
+        name="organization-use-withdraw",
     ),
     path(
         "organizations/<slug:slug>/import/",

@@ -27,6 +27,7 @@ from directory.licenses import spdx_licenses
 from directory.models import Membership, Organization, Project, ProjectHealth, SlugRedirect, Tag
 from directory.sections import organization_sections
 from directory.templatetags.directory_tags import querystring_with
+from directory.uses import views as uses_views
 from hub.form_errors import add_service_errors
 from hub.pagecache import cache_anonymous_page
 
@@ -63,6 +64,7 @@ def index(request):
         "facets": facets,
         "city_selected": _city_selected(facets["city"], query.city),
         "health_hints": HEALTH_HINTS,
+        "used_by_hints": USED_BY_HINTS,
         "suggestions": queries.did_you_mean(query.q) if query.q and total == 0 else [],
         "sorts": queries.SORTS,
         "active_filters": active_filters(request.GET, query),
@@ -76,6 +78,7 @@ HEALTH_HINTS = {
     ProjectHealth.Activity.QUIET: "No commit in the last 90 days",
     ProjectHealth.Activity.ARCHIVED: "Archived on its forge",
 }
+USED_BY_HINTS = {queries.USED_BY_PUBLIC: "Run or evaluated by a public body in the directory"}
 
 
 def _city_selected(city_choices, city: str) -> str:
@@ -103,6 +106,8 @@ def active_filters(get_params, query: queries.DirectoryQuery) -> list[tuple[str,
         filters.append(("InnerSource programs", querystring_with(get_params, innersource=None)))
     if query.health:
         filters.append((query.health_label, querystring_with(get_params, health=None)))
+    if query.used_by:
+        filters.append(("Used by public bodies", querystring_with(get_params, used_by=None)))
     return filters
 
 
@@ -156,6 +161,7 @@ def organization_detail(request, slug):
         "claim_form": ClaimForm(),
         # What higher apps show here (pledges, upcoming events): directory.sections.
         "sections": organization_sections(request, organization, can_manage=can_manage),
+        **uses_views.organization_page_context(request, organization, can_manage=can_manage),
     }
     return render(request, "directory/organization_detail.html", context)
 
@@ -170,6 +176,7 @@ def project_detail(request, slug):
         "roles": queries.project_organization_roles(project),
         "can_edit": permissions.user_can_edit_project(user=request.user, project=project),
         "license_name": spdx_licenses().get(project.license, {}).get("name", ""),
+        **uses_views.project_page_context(project),
     }
     return render(request, "directory/project_detail.html", context)
 
