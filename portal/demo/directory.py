@@ -1,4 +1,5 @@
-"""The directory's demo file (directory/demo/region.yaml), loaded through its services."""
+"""The directory's demo files (directory/demo/region.yaml, then uses.yaml), loaded through its
+services."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -6,9 +7,18 @@ from datetime import datetime, timedelta
 from django.utils.text import slugify
 
 from directory import services
-from directory.models import ListingStatus, Membership, Organization, Project, ProjectRole, Tag
+from directory.models import (
+    ListingStatus,
+    Membership,
+    Organization,
+    Project,
+    ProjectRole,
+    ProjectUse,
+    Tag,
+)
+from directory.uses import services as uses
 from hub.models import User
-from portal.demo.base import DemoError, People, entry
+from portal.demo.base import DemoError, People, entry, people_without_login, read
 from portal.demo.dates import moment
 
 # A published demo listing was submitted this long before staff listed it.
@@ -22,6 +32,7 @@ class DirectoryResult:
     organizations: int = 0
     projects: int = 0
     memberships: int = 0
+    uses: int = 0
     created: list = field(default_factory=list)
 
 
@@ -57,6 +68,10 @@ def load_directory(data: dict, *, people: People, now: datetime) -> DirectoryRes
                 message=row["message"],
                 notify=False,
             )
+    region_projects = {slugify(row["name"]) for row in data["projects"]}
+    result.uses = _load_uses(
+        read("directory", "uses.yaml"), organizations, region_projects, people, now
+    )
     result.organizations = len(organizations)
     result.projects = len(data["projects"])
     result.memberships = Membership.objects.filter(
@@ -171,3 +186,37 @@ def add_member(organization: Organization, person: User, role: str, staff: User)
     """Staff add the person in the role, as in the admin; an existing membership stays."""
     if not Membership.objects.filter(user=person, organization=organization).exists():
         services.membership_add(organization=organization, actor=staff, user=person, role=role)
+
+
+def _load_uses(data: dict, organizations: dict, region_projects: set, people, now) -> int:
+    """uses.yaml: staff add the public bodies' admins, then each organization says what it
+    uses, for the projects of the region being loaded. Returns how many it says."""
+    rows = [row for row in data["uses"] if row["project"] in region_projects]
+    # Read afresh: as staff left them (published), not as they were submitted.
+    users = Organization.objects.in_bulk(
+        [_named(organizations, row["organization"]).slug for row in rows], field_name="slug"
+    )
+    admins = people_without_login(data["admins"])
+    for row in data["admins"]:
+        if row["organization"] in users:
+            with entry(f"Admin {row['email']} of {row['organization']}"):
+                add_member(users[row["organization"]], admins[row["email"]], "admin", people.staff)
+    everyone = People({**people, **admins})
+    for row in rows:
+        with entry(f"Use of {row['project']} by {row['organization']}"):
+            _declare(row, users[row["organization"]], everyone, now)
+    return len(rows)
+
+
+def _declare(row: dict, organization: Organization, people: People, now: datetime) -> None:
+    """The organization's admin declares; one made long ago moves back to its date."""
+    use, created = uses.use_declare(
+        organization=organization,
+        project=Project.objects.get(slug=row["project"]),
+        status=row["status"],
+        note=row.get("note", ""),
+        actor=people[row["by"]],
+    )
+    if created:
+        said = moment(row["since"], now=now)
+        ProjectUse.objects.filter(pk=use.pk).update(created_at=said, since=said)
