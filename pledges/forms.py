@@ -5,7 +5,6 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef
 
 from directory.models import Project
@@ -13,12 +12,12 @@ from hub.bounded import MAX_TARGET_PROJECTS, CappedModelMultipleChoiceField
 from pledges.asks.queries import open_public_asks
 from pledges.evidence import MAX_EVIDENCE_LINKS, evidence_refs
 from pledges.models import (
+    LOGGED_HOURS_VALIDATORS,
     QUARTER_HOUR,
     Ask,
     Contribution,
     Period,
     Pledge,
-    validate_quarter_hours,
     web_url,
 )
 
@@ -125,11 +124,7 @@ class ContributionForm(forms.Form):
         label="Hours",
         max_digits=4,
         decimal_places=2,
-        validators=[
-            MinValueValidator(QUARTER_HOUR),
-            MaxValueValidator(Decimal("24")),
-            validate_quarter_hours,
-        ],
+        validators=LOGGED_HOURS_VALIDATORS,
         help_text="In quarter hours: 0.25, 1.5, 2.75…",
         widget=forms.NumberInput(
             attrs={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"}

@@ -29,6 +29,14 @@ def validate_quarter_hours(value: Decimal) -> None:
         raise ValidationError(QUARTER_HOURS_ONLY, code="quarter_hours")
 
 
+# One log's hours, on the model and on the logging form: a quarter hour to a day.
+LOGGED_HOURS_VALIDATORS = [
+    MinValueValidator(QUARTER_HOUR),
+    MaxValueValidator(Decimal("24")),
+    validate_quarter_hours,
+]
+
+
 class Period(models.TextChoices):
     MONTH = "month", "Month"
     QUARTER = "quarter", "Quarter"
@@ -154,11 +162,7 @@ class Contribution(models.Model):
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=2,
-        validators=[
-            MinValueValidator(QUARTER_HOUR),
-            MaxValueValidator(Decimal("24")),
-            validate_quarter_hours,
-        ],
+        validators=LOGGED_HOURS_VALIDATORS,
         help_text="In quarter hours: 1.25, 2.5…",
     )
     project = models.ForeignKey(
