@@ -18,6 +18,8 @@ from events.models import Event, Registration
 from events.queries import public_events
 from hub.models import SentNotification, User
 from hub.notifications import build_message, hub_context, users_who_want
+from pledges.asks.digest import with_matching_asks
+from pledges.asks.queries import asks_for_readers, new_asks_since
 from pledges.leaderboards import leaderboards
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ def digest_content(now=None) -> dict:
             public_projects().filter(seeking_contributors=True).order_by("-published_at")[:6]
         ),
         "totals": leaderboards()["totals"],
+        # Each reader gets those that match them (pledges.asks.digest), not the whole list.
+        "new_asks": new_asks_since(since),
     }
 
 
@@ -115,7 +119,8 @@ def send_digest(
     now = now or timezone.now()
     batch_size = batch_size or settings.HUB_DIGEST_BATCH_SIZE
     key = digest_key(timezone.localdate(now))
-    news = digest_news(digest_content(now))
+    content = digest_content(now)
+    news = digest_news(content)
     subscribers = users_who_want(KIND).order_by("pk")
     run = DigestRun(recipients=subscribers.count())
     last_pk = 0
@@ -138,13 +143,13 @@ def send_digest(
             run.sent += len(batch) - len(already)
             run.skipped += len(already)
         else:
-            _send_batch(batch, key, news, run)
+            _send_batch(batch, key, news, run, new_asks=content["new_asks"])
         if progress:
             progress(run.sent + run.skipped + run.failed, run.recipients)
     return run
 
 
-def _send_batch(batch: list[User], key: str, news: dict, run: DigestRun) -> None:
+def _send_batch(batch: list[User], key: str, news: dict, run: DigestRun, *, new_asks: list) -> None:
     token = uuid.uuid4().hex
     SentNotification.objects.bulk_create(
         [SentNotification(kind=KIND, recipient=user, key=key, claim_token=token) for user in batch],
@@ -167,11 +172,17 @@ def _send_batch(batch: list[User], key: str, news: dict, run: DigestRun) -> None
         SentNotification.objects.filter(kind=KIND, key=key, claim_token=token).delete()
         raise
     run.connections += 1
+    asks_by_reader = asks_for_readers(batch, new_asks)
     with connection:
         for user in batch:
             if user.pk not in mine:
                 continue
-            message = build_message(kind=KIND, user=user, template="hub/email/digest", context=news)
+            message = build_message(
+                kind=KIND,
+                user=user,
+                template="hub/email/digest",
+                context=with_matching_asks(news, asks_by_reader.get(user.pk, [])),
+            )
             message.connection = connection
             try:
                 message.send()
