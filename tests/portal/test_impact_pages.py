@@ -290,3 +290,11 @@ def test_the_home_page_and_every_footer_link_here(client, db):
     assert '<a href="/impact/">The year in numbers</a>' in main
     assert '<a href="/impact/">The year in numbers</a>' in footer
     assert '<a href="/impact/">The year in numbers</a>' in client.get("/pledges/").content.decode()
+
+
+def test_the_page_keeps_to_the_content_security_policy(client, world):
+    """No inline script, style or handler: the chart draws with SVG attributes only."""
+    html = client.get(PAGE).content.decode()
+    assert "<script" not in html
+    assert "style=" not in html
+    assert not re.search(r"\son[a-z]+=", html)
