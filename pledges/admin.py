@@ -23,6 +23,7 @@ from directory.permissions import organization_is_public
 from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
 from hub.audit import audit_record
 from pledges import services
+from pledges.asks import admin as asks_admin  # noqa: F401 - registers the asks' admin
 from pledges.leaderboards import leaderboards_invalidate
 from pledges.models import Contribution, ContributionEvidence, Pledge
 from pledges.queries import reviewers_other_than
