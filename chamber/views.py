@@ -19,6 +19,7 @@ from chamber.permissions import (
     user_can_withdraw,
 )
 from directory.exports import spreadsheet_safe
+from directory.templatetags.directory_tags import querystring_with
 from hub.audit import audit_record
 from hub.form_errors import add_service_errors
 from hub.markdown import markdown_excerpt, render_markdown
@@ -39,20 +40,20 @@ def practice_index(request):
         "query": query,
         "page": page,
         "facets": facets,
-        "active_filters": _active_filters(query, facets),
+        "active_filters": _active_filters(request, query, facets),
         "may_write": bool(queries.organizations_for_practice(request.user)[:1]),
     }
     return render(request, "chamber/practice_index.html", context)
 
 
-def _active_filters(query: queries.PracticeQuery, facets: dict) -> list[tuple[str, str]]:
-    """(label, the filter's name) for each filter in use; the template links each away."""
+def _active_filters(request, query: queries.PracticeQuery, facets: dict) -> list[tuple[str, str]]:
+    """(label, link that removes it) for each filter in use."""
     filters = []
     for name in ("tag", "organization"):
         value = getattr(query, name)
         if value:
             names = {slug: label for slug, label, _ in facets[name]}
-            filters.append((names.get(value, value), name))
+            filters.append((names.get(value, value), querystring_with(request.GET, **{name: None})))
     return filters
 
 
