@@ -112,6 +112,10 @@ class YearInNumbers:
         return sum(1 for row in self.organizations if row["pledged"])
 
     @property
+    def organizations_giving(self) -> int:
+        return sum(1 for row in self.organizations if row["given"])
+
+    @property
     def percent_of_pledge(self) -> int | None:
         if not self.hours_pledged:
             return None
@@ -383,6 +387,7 @@ def csv_rows(figures: YearInNumbers, *, ranked: bool) -> list[list[str]]:
         ("logs_with_checked_evidence", so_far, figures.logs_with_evidence),
         ("hours_with_checked_evidence", so_far, figures.hours_with_evidence),
         ("organizations_pledging", year, figures.organizations_pledging),
+        ("organizations_giving", so_far, figures.organizations_giving),
         ("people_contributing", so_far, figures.people),
         ("projects_helped", so_far, figures.projects),
         ("asks_met", so_far, figures.asks_met),

@@ -57,6 +57,7 @@ def test_hours_pledged_are_every_period_each_public_pledge_covers_in_the_year(fi
     # 10 months x 10 h, 2 quarters x 480 h (5% of 20 people), 1 year x 100 h.
     assert figures.hours_pledged == Decimal("1160")
     assert figures.organizations_pledging == 3
+    assert figures.organizations_giving == 2
 
 
 def _pledged_by_the_model(year: int) -> Decimal:
