@@ -14,7 +14,12 @@ from chamber import services
 from chamber.models import Endorsement, Position, PracticeNote
 from directory.admin import audit_trail_html, moderation_actions, pending_first
 from directory.models import ListingStatus
-from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, annotated_column
+from hub.admin_tools import (
+    KeyedInitialDataMixin,
+    ReadOnlyInline,
+    ServiceActionsMixin,
+    annotated_column,
+)
 from hub.audit import audit_record
 
 
@@ -62,18 +67,12 @@ class PracticeNoteAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
         )
 
 
-class EndorsementInline(admin.TabularInline):
-    """Who endorses the position. Read-only: organizations endorse and withdraw themselves
-    (staff withdraw one in Endorsements)."""
+class EndorsementInline(ReadOnlyInline):
+    """Who endorses the position. Organizations endorse and withdraw themselves (staff
+    withdraw one in Endorsements)."""
 
     model = Endorsement
     fields = ["organization", "endorsed_by", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Position)

@@ -35,6 +35,7 @@ from directory.uses.admin import OrganizationUseInline, ProjectUserInline
 from hub.admin_tools import (
     KeyedInitialDataMixin,
     ReadOnlyAdminMixin,
+    ReadOnlyInline,
     ServiceActionsMixin,
     annotated_column,
     error_text,
@@ -189,18 +190,12 @@ class ProjectOrganizationRoleInline(admin.TabularInline):
     verbose_name_plural = "organizations and roles"
 
 
-class MembershipInline(admin.TabularInline):
-    """Who runs the listing. Read-only here: decisions are made in the membership queue."""
+class MembershipInline(ReadOnlyInline):
+    """Who runs the listing. Decisions are made in the membership queue."""
 
     model = Membership
     fields = ["user", "role", "status", "created_at", "decided_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -95,6 +95,20 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their parent that are added and removed elsewhere (by the people
+    concerned, through the services): every field read-only, nothing added or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class KeyedInitialDataMixin:
     """An add form takes its first values from the query string (`?organization=3`); a value
     that is not a key of the related model is dropped, not handed to the autocomplete widget,
