@@ -8,6 +8,8 @@ once, the second finds it no longer open and changes nothing, so one audit row i
 one notification job enqueued (after commit), whose e-mails the ledger sends once.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +39,18 @@ MAX_SKILLS = 8
 MAX_PERSON_SKILLS = 20
 # How far ahead an ask may be dated: help wanted within a year is a plan, not an ask.
 MAX_DAYS_AHEAD = 366
+# Whether closing an ask tells the people concerned (`without_mail`: demo data).
+_mail_on_close = ContextVar("asks_mail_on_close", default=True)
+
+
+@contextmanager
+def without_mail():
+    """Asks that close inside this block tell nobody (seed_demo loads a met ask)."""
+    token = _mail_on_close.set(False)
+    try:
+        yield
+    finally:
+        _mail_on_close.reset(token)
 
 
 def _checked_skills(skills, limit: int = MAX_SKILLS) -> list[Tag]:
@@ -119,7 +133,8 @@ def _close(ask_id: int, status: str, *, actor: User | None, reason: str) -> bool
     audit_record(actor=actor, action=f"ask.{status}", target=ask, detail={"reason": reason})
     # Keep the page cache honest: a conditional update sends no post_save signal.
     ask.save(update_fields=["updated_at"])
-    enqueue_on_commit(send_ask_closed_task, ask_id)
+    if _mail_on_close.get():
+        enqueue_on_commit(send_ask_closed_task, ask_id)
     return True
 
 

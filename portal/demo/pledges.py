@@ -18,7 +18,8 @@ from hub.services import user_update_profile
 from pledges import evidence, services
 from pledges.models import Contribution, Pledge
 from pledges.queries import reviewers_other_than
-from portal.demo.base import DemoError, People, entry, people_without_login
+from portal.demo.asks import load_asks
+from portal.demo.base import DemoError, People, entry, people_without_login, read
 from portal.demo.dates import moment
 from portal.demo.directory import add_member
 
@@ -31,6 +32,7 @@ LOGGED_AT = time(17)  # a log of the past was written at the end of its day, or 
 class PledgesResult:
     pledges: int = 0
     contributions: int = 0
+    asks: int = 0
     created: list = field(default_factory=list)
 
 
@@ -101,6 +103,8 @@ def load_pledges(data: dict, *, people: People, now: datetime) -> PledgesResult:
                 )
         result.created.append(pledge)
     result.pledges = Pledge.objects.filter(organization__in=organizations.values()).count()
+    # The projects' asks, answered by hours logged under these pledges.
+    result.asks = load_asks(read("pledges", "asks.yaml"), people=people, now=now).asks
     return result
 
 
