@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from hub.audit import audit_record
 from hub.locks import row_lock
@@ -30,7 +31,7 @@ def username_clean(value: str) -> str:
     name = (value or "").strip().removeprefix("@")
     if not USERNAME_PATTERN.fullmatch(name):
         raise ValidationError(
-            {"username": "A user name has letters, digits, '-', '_' or '.' (up to 100)."}
+            {"username": _("A user name has letters, digits, '-', '_' or '.' (up to 100).")}
         )
     return name
 
@@ -50,20 +51,28 @@ def _same_name(forge: str, username: str) -> QuerySet:
 def forge_account_add(*, user: User, forge: str, username: str) -> ForgeAccount:
     """Declare a forge user name on the person's profile."""
     if forge not in ForgeAccount.Forge.values:
-        raise ValidationError({"forge": "Choose GitHub, GitLab or Codeberg."})
+        raise ValidationError({"forge": _("Choose GitHub, GitLab or Codeberg.")})
     username = username_clean(username)
     label = ForgeAccount.Forge(forge).label
     # Locks the person's row: two adds at once cannot pass the cap or the duplicate check.
     with row_lock():
         User.objects.select_for_update().filter(pk=user.pk).first()
     if _same_name(forge, username).filter(user=user).exists():
-        raise ValidationError({"username": f"{username} on {label} is on your profile already."})
+        raise ValidationError({
+            "username": _("%(username)s on %(forge)s is on your profile already.")
+            % {"username": username, "forge": label}
+        })  # fmt: skip
     if _same_name(forge, username).filter(proven=True).exists():
         raise ValidationError(
-            {"username": f"{username} on {label} is connected to someone else's profile."}
+            {
+                "username": _("%(username)s on %(forge)s is connected to someone else's profile.")
+                % {"username": username, "forge": label}
+            }
         )
     if ForgeAccount.objects.filter(user=user).count() >= MAX_FORGE_ACCOUNTS:
-        raise ValidationError(f"A profile holds at most {MAX_FORGE_ACCOUNTS} forge accounts.")
+        raise ValidationError(
+            _("A profile holds at most %(count)d forge accounts.") % {"count": MAX_FORGE_ACCOUNTS}
+        )
     account = ForgeAccount.objects.create(user=user, forge=forge, username=username)
     audit_record(actor=user, action="forge_account.add", target=account)
     return account
@@ -72,7 +81,7 @@ def forge_account_add(*, user: User, forge: str, username: str) -> ForgeAccount:
 @transaction.atomic
 def forge_account_remove(*, user: User, account: ForgeAccount) -> None:
     if account.user_id != user.pk:
-        raise PermissionDenied("Only the person it belongs to removes a forge account.")
+        raise PermissionDenied(_("Only the person it belongs to removes a forge account."))
     audit_record(actor=user, action="forge_account.remove", target=account)
     account.delete()
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hub.models import ForgeAccount, User
 
@@ -9,8 +10,8 @@ class SignupForm(forms.Form):
     display_name = forms.CharField(
         max_length=120,
         required=False,
-        label="Display name",
-        help_text="How your name appears on the hub. You can leave it empty.",
+        label=_("Display name"),
+        help_text=_("How your name appears on the hub. You can leave it empty."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
@@ -23,18 +24,21 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "show_name_on_pledges"]
-        labels = {"show_name_on_pledges": "Show my name on pledge pages"}
+        labels = {
+            "display_name": _("Display name"),
+            "show_name_on_pledges": _("Show my name on pledge pages"),
+        }
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
 
 class ForgeAccountForm(forms.Form):
     """A forge user name typed on the profile (declared; connecting the account proves it)."""
 
-    forge = forms.ChoiceField(label="Forge", choices=ForgeAccount.Forge.choices)
+    forge = forms.ChoiceField(label=_("Forge"), choices=ForgeAccount.Forge.choices)
     username = forms.CharField(
-        label="User name",
+        label=_("User name"),
         max_length=101,
-        help_text="As it appears in your profile's address, e.g. github.com/<user name>.",
+        help_text=_("As it appears in your profile's address, e.g. github.com/<user name>."),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # How every page names a person who deleted their account, whose address becomes
 # `former-member-<id>@deleted.invalid` (a reserved domain: nothing is ever delivered there).
@@ -35,16 +36,16 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account; the e-mail address is the login."""
 
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(
         max_length=120,
         blank=True,
-        help_text="How your name appears on the hub. Leave empty to stay anonymous.",
+        help_text=_("How your name appears on the hub. Leave empty to stay anonymous."),
     )
     show_name_on_pledges = models.BooleanField(
-        "show my name on pledge pages",
+        _("show my name on pledge pages"),
         default=False,
-        help_text="Otherwise your hours count, but the public sees numbers only.",
+        help_text=_("Otherwise your hours count, but the public sees numbers only."),
     )
     # One of settings.LANGUAGES (checked where it is set, not as choices, so a hub that adds a
     # language needs no migration); empty means the hub's default. E-mails use it.
@@ -200,7 +201,7 @@ class ForgeAccount(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="forge_accounts")
     forge = models.CharField(max_length=20, choices=Forge.choices)
-    username = models.CharField("user name", max_length=100)
+    username = models.CharField(_("user name"), max_length=100)
     proven = models.BooleanField(
         default=False, help_text="Connected through the forge's sign-in, not only typed in."
     )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from hub.emails import email_to_payload
@@ -41,7 +42,9 @@ def user_update_profile(
 def user_set_language(*, user: User, language: str) -> User:
     """Keep the language a person chose; their e-mails are written in it from now on."""
     if language not in {code for code, _name in settings.LANGUAGES}:
-        raise ValidationError({"language": f"The hub does not offer {language!r}."})
+        raise ValidationError(
+            {"language": _("The hub does not offer %(language)r.") % {"language": language}}
+        )
     user.language = language
     user.save(update_fields=["language"])
     return user

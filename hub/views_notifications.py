@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -13,12 +14,12 @@ from hub import notifications
 @login_required
 def preferences(request):
     if request.method == "POST":
-        switchable = [kind for kind, _ in notifications.preferences_of(request.user)]
+        switchable = [kind for kind, _enabled in notifications.preferences_of(request.user)]
         for kind in switchable:
             notifications.preference_set(
                 user=request.user, kind=kind.key, enabled=request.POST.get(kind.key) == "on"
             )
-        messages.success(request, "Your e-mail choices are saved.")
+        messages.success(request, _("Your e-mail choices are saved."))
         return redirect("notification-preferences")
     return render(
         request,

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
 
 from directory.models import Membership, Organization
@@ -26,9 +28,16 @@ class LastOwnerError(ValidationError):
         self.organizations = organizations
         names = ", ".join(organization.name for organization in organizations)
         super().__init__(
-            f"You are the last owner of {names}, which has other members. Make one of them "
-            "an owner (or transfer ownership to them) on the organization's members page "
-            "first, then delete your account.",
+            ngettext(
+                "You are the last owner of %(names)s, which has other members. Make one of "
+                "them an owner (or transfer ownership to them) on the organization's members "
+                "page first, then delete your account.",
+                "You are the last owner of %(names)s, which have other members. Make one of "
+                "their members an owner (or transfer ownership) on each organization's members "
+                "page first, then delete your account.",
+                len(organizations),
+            )
+            % {"names": names},
             code="last_owner",
         )
 
@@ -68,7 +77,7 @@ def account_delete(*, user: User, password: str) -> None:
     with row_lock():
         user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(password):
-        raise ValidationError({"password": "That is not your password."})
+        raise ValidationError({"password": _("That is not your password.")})
     blocking = organizations_needing_an_owner(user)
     if blocking:
         raise LastOwnerError(blocking)
@@ -100,9 +109,9 @@ def account_delete(*, user: User, password: str) -> None:
     for membership in memberships:
         _membership_end(membership, actor=user)
 
-    votes, _ = Vote.objects.filter(user=user).delete()
-    stars, _ = Star.objects.filter(user=user).delete()
-    forge_accounts, _ = ForgeAccount.objects.filter(user=user).delete()
+    votes, _per_model = Vote.objects.filter(user=user).delete()
+    stars, _per_model = Star.objects.filter(user=user).delete()
+    forge_accounts, _per_model = ForgeAccount.objects.filter(user=user).delete()
     if apps.is_installed("allauth.socialaccount"):
         apps.get_model("socialaccount", "SocialAccount").objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
