@@ -409,7 +409,7 @@ class ProjectUse(models.Model):
     class Status(models.TextChoices):
         PRODUCTION = "production", "In production"
         EVALUATING = "evaluating", "Evaluating"
-        STOPPED = "stopped", "Stopped using"
+        STOPPED = "stopped", "Stopped"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="uses")
     organization = models.ForeignKey(

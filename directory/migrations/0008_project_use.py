@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("production", "In production"),
                             ("evaluating", "Evaluating"),
-                            ("stopped", "Stopped using"),
+                            ("stopped", "Stopped"),
                         ],
                         max_length=12,
                     ),
