@@ -12,9 +12,10 @@ place:
   app's, plus the directory's for events, pledges and chamber pages (they name organizations
   and projects), and every public app's for the home page and the organization page (its
   events, pledges and chamber sections);
-- the directory's cached numbers (`DIRECTORY_LISTINGS`, directory/queries.py) and the
-  pledges' leaderboards (`PLEDGES_LEADERBOARDS`, pledges/leaderboards.py, which also key on
-  the directory's numbers).
+- the directory's cached numbers (`DIRECTORY_LISTINGS`, directory/queries.py: bumped on
+  commit by every directory service that changes what its counts read, a declaration of use
+  included, for the "used by public bodies" facet) and the pledges' leaderboards
+  (`PLEDGES_LEADERBOARDS`, pledges/leaderboards.py, which also key on the directory's numbers).
 """
 
 import logging
