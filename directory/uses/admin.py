@@ -7,29 +7,21 @@ from django.contrib import admin
 
 from directory.models import ProjectUse
 from directory.uses import services
-from hub.admin_tools import NoBulkDeleteMixin, ServiceActionsMixin
+from hub.admin_tools import NoBulkDeleteMixin, ReadOnlyInline, ServiceActionsMixin
 
 USE_FIELDS = ["status", "note", "since", "declared_by"]
 
 
-class ProjectUseInline(admin.TabularInline):
+class ProjectUseInline(ReadOnlyInline):
     model = ProjectUse
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrganizationUseInline(ProjectUseInline):
     """On the organization: the projects it says it uses."""
 
     fk_name = "organization"
-    fields = readonly_fields = ["project", *USE_FIELDS]
+    fields = ["project", *USE_FIELDS]
     verbose_name = verbose_name_plural = "projects it uses"
 
 
@@ -37,7 +29,7 @@ class ProjectUserInline(ProjectUseInline):
     """On the project: the organizations that say they use it."""
 
     fk_name = "project"
-    fields = readonly_fields = ["organization", *USE_FIELDS]
+    fields = ["organization", *USE_FIELDS]
     verbose_name = verbose_name_plural = "organizations that use it"
 
 
