@@ -26,11 +26,7 @@ def world():
 
 
 def api_as(world, who: str) -> APIClient:
-    client = APIClient()
-    person = getattr(world, who)
-    if person is not None:
-        client.force_authenticate(person)
-    return client
+    return world.client(who, APIClient)
 
 
 def user_of(project, name: str, kind: str, status: str = "production", **extra) -> ProjectUse:

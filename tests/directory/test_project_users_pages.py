@@ -29,14 +29,6 @@ def world():
     return World()
 
 
-def client_as(world, who: str) -> Client:
-    client = Client()
-    person = getattr(world, who)
-    if person is not None:
-        client.force_login(person)
-    return client
-
-
 def declared(world, **values) -> dict:
     return {"project": "stoopkit", "status": "production", "note": "runs our 311 service", **values}
 
@@ -47,7 +39,7 @@ def declared(world, **values) -> dict:
 @pytest.mark.parametrize("who", PEOPLE)
 def test_the_organization_page_offers_the_form_to_its_owners_and_admins_only(world, who):
     ProjectUseFactory(organization=world.organization, project=world.project)
-    page = client_as(world, who).get(ORGANIZATION).content.decode()
+    page = world.client(who).get(ORGANIZATION).content.decode()
     assert "stoopkit" in page
     assert (FORM_MARK in page) == (who in DECLARES)
     assert (WITHDRAW_MARK in page) == (who in WITHDRAWS)
@@ -55,7 +47,7 @@ def test_the_organization_page_offers_the_form_to_its_owners_and_admins_only(wor
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_the_declarations_page_is_for_those_who_may_declare_or_withdraw(world, who):
-    response = client_as(world, who).get(USES)
+    response = world.client(who).get(USES)
     expected = LOGIN if who == "anonymous" else 200 if who in WITHDRAWS else 403
     assert response.status_code == expected
     if expected == 200:
@@ -64,7 +56,7 @@ def test_the_declarations_page_is_for_those_who_may_declare_or_withdraw(world, w
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_only_owners_and_admins_declare_through_the_page(world, who):
-    response = client_as(world, who).post(USES, declared(world))
+    response = world.client(who).post(USES, declared(world))
     if who in DECLARES:
         assert response.status_code == 302
         assert response["Location"] == f"{ORGANIZATION}#uses-title"
@@ -82,7 +74,7 @@ def test_only_owners_and_admins_declare_through_the_page(world, who):
 @pytest.mark.parametrize("who", PEOPLE)
 def test_only_owners_admins_and_staff_withdraw_through_the_page(world, who):
     ProjectUseFactory(organization=world.organization, project=world.project)
-    response = client_as(world, who).post(WITHDRAW, {"project": "stoopkit"})
+    response = world.client(who).post(WITHDRAW, {"project": "stoopkit"})
     if who in WITHDRAWS:
         assert response.status_code == 302
         assert not ProjectUse.objects.exists()
@@ -92,7 +84,7 @@ def test_only_owners_admins_and_staff_withdraw_through_the_page(world, who):
 
 
 def test_withdrawing_what_was_never_declared_is_a_404(world):
-    client = client_as(world, "owner")
+    client = world.client("owner")
     assert client.post(WITHDRAW, {"project": "stoopkit"}).status_code == 404
     assert client.post(WITHDRAW, {}).status_code == 404
     assert client.get(WITHDRAW).status_code == 405
@@ -111,7 +103,7 @@ def test_withdrawing_what_was_never_declared_is_a_404(world):
     ],
 )
 def test_bad_input_is_a_form_error_and_writes_nothing(world, values, field, says):
-    response = client_as(world, "owner").post(USES, declared(world, **values))
+    response = world.client("owner").post(USES, declared(world, **values))
     assert response.status_code == 400
     assert says in str(response.context["form"].errors[field])
     assert "Please correct" in response.content.decode()
@@ -123,9 +115,9 @@ def test_change_opens_the_form_filled_with_the_declaration(world):
     ProjectUseFactory(
         organization=world.organization, project=world.project, status="evaluating", note="pilot"
     )
-    form = client_as(world, "admin").get(USES, {"project": "stoopkit"}).context["form"]
+    form = world.client("admin").get(USES, {"project": "stoopkit"}).context["form"]
     assert form.initial == {"project": "stoopkit", "status": "evaluating", "note": "pilot"}
-    client_as(world, "admin").post(USES, declared(world, status="stopped", note="too slow"))
+    world.client("admin").post(USES, declared(world, status="stopped", note="too slow"))
     use = ProjectUse.objects.get()
     assert (use.status, use.note) == ("stopped", "too slow")
 
@@ -133,10 +125,10 @@ def test_change_opens_the_form_filled_with_the_declaration(world):
 def test_an_unpublished_organization_page_tells_its_owner_to_wait(world):
     world.organization.status = ListingStatus.PENDING
     world.organization.save()
-    page = client_as(world, "owner").get(USES).content.decode()
+    page = world.client("owner").get(USES).content.decode()
     assert FORM_MARK not in page
     assert "once staff have published its listing" in page
-    assert client_as(world, "owner").post(USES, declared(world)).status_code == 403
+    assert world.client("owner").post(USES, declared(world)).status_code == 403
 
 
 # --- What the pages show ----------------------------------------------------------------------
@@ -173,7 +165,7 @@ def test_the_organization_page_shows_the_published_projects_it_uses(world):
     assert "our 311" in page
     assert "alley-light" not in page
     # Its owner sees the hidden one on the declarations page, marked as shown nowhere.
-    manage = client_as(world, "owner").get(USES).content.decode()
+    manage = world.client("owner").get(USES).content.decode()
     assert "alley-light is not published: this declaration shows nowhere" in manage
 
 
@@ -202,7 +194,7 @@ def test_the_project_page_reads_its_users_in_a_constant_number_of_queries(world)
 def test_the_organization_page_reads_its_uses_in_a_constant_number_of_queries(world):
     def page_queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client_as(world, "owner").get(ORGANIZATION).status_code == 200
+            assert world.client("owner").get(ORGANIZATION).status_code == 200
         return len(captured)
 
     ProjectUseFactory(organization=world.organization, project=world.project)
@@ -304,5 +296,5 @@ def test_a_cached_page_is_served_without_queries_until_a_declaration(world, sett
 
 def test_a_member_who_owns_another_organization_sees_no_form_here(world):
     MembershipFactory(organization=OrganizationFactory(), user=world.member, owner=True)
-    page = client_as(world, "member").get(ORGANIZATION).content.decode()
+    page = world.client("member").get(ORGANIZATION).content.decode()
     assert FORM_MARK not in page

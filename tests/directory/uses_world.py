@@ -2,6 +2,7 @@
 factory and a small world of people in each role."""
 
 import factory
+from django.test import Client
 
 from directory.models import ProjectUse
 from tests.directory.factories import MembershipFactory, OrganizationFactory, ProjectFactory
@@ -36,6 +37,14 @@ class World:
         self.anonymous = None
         self.project = ProjectFactory(name="stoopkit", slug="stoopkit")
         self.pending_project = ProjectFactory(name="alley-light", slug="alley-light", pending=True)
+
+    def client(self, who: str, client_class=Client):
+        """A client signed in as `who` (one of PEOPLE; "anonymous" stays signed out)."""
+        client = client_class()
+        person = getattr(self, who)
+        if person is not None:
+            client.force_login(person)
+        return client
 
 
 # Who may say what an organization uses, and who may take it back.
