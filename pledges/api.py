@@ -269,7 +269,9 @@ class ContributionSerializer(serializers.ModelSerializer):
         help_text="Links to pull requests, commits or issues, and what checking them found.",
     )
     ask = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The id of the project's ask the hours answer, or null."
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the project's ask the hours answer, or null.",
     )
 
     class Meta:

@@ -173,7 +173,10 @@ class AskViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["GET"],
         summary="The offers made to this ask (its maintainers)",
-        responses={200: OfferSerializer(many=True)},
+        responses={
+            200: OfferSerializer(many=True),
+            403: OpenApiResponse(description="Not one of the project's maintainers."),
+        },
     )
     @extend_schema(
         methods=["POST"],

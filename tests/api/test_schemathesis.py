@@ -31,7 +31,7 @@ from chamber.models import Position, PracticeNote
 from directory.models import ListingStatus, Organization, Project, Tag
 from events.models import Event, SessionProposal
 from hub.models import User
-from pledges.models import Contribution, Pledge
+from pledges.models import Ask, Contribution, Pledge
 
 MEMBER_EMAIL = "maya.okafor@example.org"
 EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 8}
@@ -53,6 +53,7 @@ def demo_path_parameters(member: User) -> dict[str, dict[str, object]]:
     contribution = Contribution.objects.filter(pledge=pledge).first()
     practice = PracticeNote.objects.filter(status=ListingStatus.PUBLISHED).first()
     position = Position.objects.filter(open_for_endorsement=True).first()
+    ask = Ask.objects.filter(status=Ask.Status.OPEN).order_by("pk").first()
     return {
         "/api/v1/organizations/{slug}/": {"slug": organization.slug},
         "/api/v1/projects/{slug}/": {"slug": project.slug},
@@ -73,6 +74,8 @@ def demo_path_parameters(member: User) -> dict[str, dict[str, object]]:
         "/api/v1/practices/{slug}/": {"slug": practice.slug},
         "/api/v1/positions/{slug}/": {"slug": position.slug},
         "/api/v1/positions/{slug}/endorsements/": {"slug": position.slug},
+        "/api/v1/asks/{id}/": {"id": ask.pk},
+        "/api/v1/asks/{id}/offers/": {"id": ask.pk},
     }
 
 

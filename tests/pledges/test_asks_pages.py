@@ -298,3 +298,10 @@ def test_the_log_form_offers_open_asks(world: World):
     ProjectRoleFactory(project=world.project, organization=world.pledging, role="sponsor")
     html = page(client_of(world, "contributor"), world.pledge.get_absolute_url())
     assert f"stoopkit: {world.ask.title}" in html
+
+
+def test_listing_skills_needs_a_signed_in_person(client, world: World):
+    python = world.ask.skills.get()
+    response = client.post("/asks/skills/", {"skills": [python.pk]})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/asks/skills/").status_code == 405
