@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
 from pledges.models import MONTHS_PER_PERIOD, Period
 
 
@@ -15,15 +18,18 @@ class PeriodSpan:
     @property
     def label(self) -> str:
         if self.kind == Period.MONTH:
-            return self.start.strftime("%B %Y")
+            return dateformat.format(self.start, "F Y")
         if self.kind == Period.QUARTER:
-            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+            return _("Q%(quarter)d %(year)d") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
         return str(self.start.year)
 
     @property
     def short_label(self) -> str:
         if self.kind == Period.MONTH:
-            return self.start.strftime("%b %y")
+            return dateformat.format(self.start, "M y")
         return self.label
 
     def next(self) -> "PeriodSpan":

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaulttags import querystring
+from django.utils.formats import number_format
 
 from hub.markdown import markdown_excerpt, render_markdown
 
@@ -20,11 +21,21 @@ def markdown_excerpt_filter(text: str, words: int = 30):
 
 @register.filter
 def hours(value) -> str:
-    """Hours as people write them: 2.5, 10, 1,250.25 (no trailing zeros)."""
+    """Hours as people of the page's language write them, without trailing zeros:
+    2.5, 10, 1,250.25 in English; 2,5, 10, 1 250,25 in French."""
     if value in (None, ""):
         return "0"
     amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    return f"{amount:,.2f}".rstrip("0").rstrip(".")
+    places = next(p for p in (0, 1, 2) if amount == amount.quantize(Decimal(1).scaleb(-p)))
+    return number_format(amount, decimal_pos=places, force_grouping=True)
+
+
+@register.filter
+def plural_count(value) -> int:
+    """A number of hours as {% blocktranslate count %} needs it (a whole number): the
+    amount itself when whole, else 2, so 1.5 hours takes the plural form."""
+    amount = Decimal(str(value or 0))
+    return int(amount) if amount == amount.to_integral_value() else 2
 
 
 @register.filter

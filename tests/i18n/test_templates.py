@@ -141,10 +141,11 @@ NOT_YET_TRANSLATED = {
     "hub/email/pledge_reminder.html",
     "hub/email/pledge_reminder.txt",
     "hub/email/pledge_reminder_subject.txt",
-    "hub/home.html",
     "hub/me.html",
     "hub/partials/submission.html",
+    "layouts/filtered_list.html",
     "layouts/page.html",
+    "partials/active_filters.html",
     "partials/site_nav.html",
     "partials/site_nav_items.html",
     "pledges/asks/card.html",
@@ -171,8 +172,6 @@ NOT_YET_TRANSLATED = {
     "pledges/partials/progress.html",
     "pledges/partials/review_queue.html",
     "pledges/pledge_form.html",
-    "portal/impact/chart.html",
-    "portal/impact/year.html",
 }
 
 BLOCK_TRANSLATE = re.compile(r"{%\s*blocktrans(late)?\b.*?{%\s*endblocktrans(late)?\s*%}", re.S)
