@@ -12,7 +12,8 @@ from directory.models import Membership, Organization, Project
 from events.models import Registration, SessionProposal, Star, Vote
 from hub.models import AuditEntry, ForgeAccount, User
 from hub.notifications import preferences_of
-from pledges.models import Contribution, ContributionEvidence
+from pledges.asks.queries import skills_of
+from pledges.models import Contribution, ContributionEvidence, Offer
 
 
 class ExportedProfileSerializer(serializers.ModelSerializer):
@@ -115,8 +116,20 @@ class ExportedContributionSerializer(serializers.ModelSerializer):
         model = Contribution
         fields = [
             "id", "pledge", "organization", "organization_name", "date", "hours", "project",
-            "project_url", "description", "link", "status", "created_at", "reviewed_at",
+            "project_url", "description", "link", "ask", "status", "created_at", "reviewed_at",
             "rejection_reason", "evidence",
+        ]  # fmt: skip
+
+
+class ExportedOfferSerializer(serializers.ModelSerializer):
+    ask_title = serializers.CharField(source="ask.title")
+    project = serializers.SlugField(source="ask.project.slug")
+    status = serializers.CharField()
+
+    class Meta:
+        model = Offer
+        fields = [
+            "ask", "ask_title", "project", "hours", "note", "status", "created_at", "withdrawn_at",
         ]  # fmt: skip
 
 
@@ -147,6 +160,10 @@ class ExportSerializer(serializers.Serializer):
     votes = ExportedProposalMarkSerializer(many=True)
     stars = ExportedProposalMarkSerializer(many=True)
     contributions = ExportedContributionSerializer(many=True)
+    skills = serializers.ListField(
+        child=serializers.SlugField(), help_text="The slugs of the skills (tags) you list."
+    )
+    ask_offers = ExportedOfferSerializer(many=True, help_text="Hours you offered to asks.")
     email_choices = ExportedEmailChoiceSerializer(many=True)
     audit_entries = ExportedAuditEntrySerializer(
         many=True, help_text="Every recorded change the person made."
@@ -180,6 +197,10 @@ def export_document(user: User) -> dict:
         .select_related("pledge__organization", "project")
         .prefetch_related("evidence")
         .order_by("date", "pk"),
+        "skills": list(skills_of(user).values_list("slug", flat=True)),
+        "ask_offers": Offer.objects.filter(person=user)
+        .select_related("ask__project")
+        .order_by("created_at", "pk"),
         "email_choices": [
             {"kind": kind.key, "label": kind.label, "enabled": enabled}
             for kind, enabled in preferences_of(user)

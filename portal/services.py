@@ -19,6 +19,7 @@ from hub.audit import audit_record
 from hub.locks import row_lock
 from hub.models import DELETED_EMAIL_DOMAIN, ForgeAccount, NotificationSetting, User
 from hub.pagecache import public_pages_changed
+from pledges.asks import services as asks_services
 
 
 class LastOwnerError(ValidationError):
@@ -71,8 +72,8 @@ def account_delete(*, user: User, password: str) -> None:
     The user row stays, anonymised: their approved hours still count towards their
     organization's pledge, and pages name them "A former member". Everything else that is
     theirs goes: future registrations (each freed seat goes to the waitlist), votes, stars,
-    memberships, forge accounts (and connected sign-ins), e-mail addresses and choices, the
-    API token; changing the password ends every session.
+    memberships, forge accounts (and connected sign-ins), skills and offers to asks, e-mail
+    addresses and choices, the API token; changing the password ends every session.
     """
     with row_lock():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -117,6 +118,7 @@ def account_delete(*, user: User, password: str) -> None:
     EmailAddress.objects.filter(user=user).delete()
     NotificationSetting.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
+    asks_left = asks_services.person_leaves(user=user)
 
     audit_record(
         actor=user,
@@ -128,6 +130,7 @@ def account_delete(*, user: User, password: str) -> None:
             "votes_removed": votes,
             "stars_removed": stars,
             "forge_accounts_removed": forge_accounts,
+            **asks_left,
         },
     )
     # Pages that named the person (pledge boards, session hosts) must not serve old copies.

@@ -266,6 +266,18 @@ def skills_set(*, user: User, skills) -> list[Tag]:
     return skills
 
 
+def person_leaves(*, user: User) -> dict[str, int]:
+    """What of the asks goes with a deleted account (portal.services.account_delete): the
+    skills they listed, and their offers, withdrawn and without their notes (the hours they
+    gave stay, as their logged hours do)."""
+    skills, _per_model = PersonSkill.objects.filter(person=user).delete()
+    withdrawn = Offer.objects.filter(person=user, status=Offer.Status.ACTIVE).update(
+        status=Offer.Status.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    Offer.objects.filter(person=user).exclude(note="").update(note="")
+    return {"skills_removed": skills, "offers_withdrawn": withdrawn}
+
+
 # --- Contributions that answer an ask ---------------------------------------------------------
 
 
