@@ -86,12 +86,6 @@ KINDS = {
             True,
         ),
         Kind(
-            "ask_update",
-            "Asks you maintain or offered hours to",
-            "When such an ask closes: its hours met, past its date, or closed by hand.",
-            True,
-        ),
-        Kind(
             "weekly_digest",
             "Weekly digest",
             "New organizations and projects, upcoming events, projects seeking help.",
