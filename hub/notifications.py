@@ -165,7 +165,17 @@ def build_message(
 ) -> EmailMultiAlternatives:
     """A plain-text and an HTML part from `<template>.txt/.html` and `_subject.txt`, the
     hub's name and address in the footer, and RFC 8058 one-click unsubscribe headers for
-    mail people can switch off."""
+    mail people can switch off. Written in the recipient's language, links included,
+    whatever language the job runs in."""
+    with translation.override(user.preferred_language):
+        return _message(
+            kind=kind, user=user, template=template, context=context, attachments=attachments
+        )
+
+
+def _message(
+    *, kind: str, user: User, template: str, context: dict, attachments: Iterable
+) -> EmailMultiAlternatives:
     context = {"user": user, **hub_context(), "kind": KINDS[kind], **context}
     headers = {}
     if not KINDS[kind].transactional:
@@ -175,15 +185,12 @@ def build_message(
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    # Written in the recipient's language, whatever language the job runs in.
-    with translation.override(user.preferred_language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
-        # Mail without its own HTML template gets its text, with links made clickable.
-        html = select_template([f"{template}.html", "hub/email/from_text.html"])
-        html_body = html.render({**context, "text": body})
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers=headers)
-    message.attach_alternative(html_body, "text/html")
+    # Mail without its own HTML template gets its text, with links made clickable.
+    html = select_template([f"{template}.html", "hub/email/from_text.html"])
+    message.attach_alternative(html.render({**context, "text": body}), "text/html")
     for attachment in attachments:
         message.attach(*attachment)
     return message

@@ -146,6 +146,7 @@ for _code in HUB_LANGUAGES:
 LANGUAGE_CODE = HUB_LANGUAGES[0]
 LANGUAGES = [(code, LANG_INFO[code]["name_local"]) for code in HUB_LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["hub.formats"]
 TIME_ZONE = env.str("HUB_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

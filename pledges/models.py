@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from directory.models import Organization, Project
 
@@ -38,9 +41,9 @@ LOGGED_HOURS_VALIDATORS = [
 
 
 class Period(models.TextChoices):
-    MONTH = "month", "Month"
-    QUARTER = "quarter", "Quarter"
-    YEAR = "year", "Year"
+    MONTH = "month", pgettext_lazy("pledge period", "Month")
+    QUARTER = "quarter", pgettext_lazy("pledge period", "Quarter")
+    YEAR = "year", pgettext_lazy("pledge period", "Year")
 
 
 MONTHS_PER_PERIOD = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
@@ -133,13 +136,20 @@ class Pledge(models.Model):
         return hours.quantize(Decimal("0.01"))
 
     def describe(self) -> str:
-        per = self.get_period_display().lower()
+        """What the pledge promises, in the active language: "40 hours a month"."""
+        per_period = {
+            Period.MONTH: _("%(hours)s hours a month"),
+            Period.QUARTER: _("%(hours)s hours a quarter"),
+            Period.YEAR: _("%(hours)s hours a year"),
+        }[self.period]
         if self.kind == self.Kind.HOURS:
-            return f"{self.hours_per_period.normalize():f} hours a {per}"
-        return (
-            f"{self.percent.normalize():f}% of {self.workforce_size} people's hours "
-            f"({self.pledged_hours.normalize():f} hours a {per})"
-        )
+            return per_period % {"hours": number_format(self.hours_per_period.normalize())}
+        return _("%(percent)s%% of %(people)s people's hours (%(hours_per_period)s)") % {
+            "percent": number_format(self.percent.normalize()),
+            "people": self.workforce_size,
+            "hours_per_period": per_period
+            % {"hours": number_format(self.pledged_hours.normalize())},
+        }
 
 
 class Contribution(models.Model):
