@@ -6,12 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pledges.asks import services
 from pledges.models import Ask
+from tests.chamber.test_caching import fetch
 from tests.pledges.asks_world import World, make_world
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +24,6 @@ def page_cache_on(settings):
 @pytest.fixture
 def world(db) -> World:
     return make_world()
-
-
-def fetch(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode(), len(captured)
 
 
 def urls_of(world: World) -> list[str]:

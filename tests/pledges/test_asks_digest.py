@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hub import notifications
 from hub.models import SentNotification
 from pledges.asks import services
 from pledges.models import Ask
 from portal import digest
 from tests.directory.factories import TagFactory
 from tests.factories import UserFactory
+from tests.hub.test_digest_messages import parts, subscribe
 from tests.pledges.asks_world import World, make_world
 
 pytestmark = pytest.mark.django_db
@@ -25,18 +25,6 @@ SECTION = "New asks that match your skills or your organizations"
 @pytest.fixture
 def world(db) -> World:
     return make_world()
-
-
-def subscribe(*users):
-    for user in users:
-        notifications.preference_set(user=user, kind="weekly_digest", enabled=True)
-
-
-def parts(message) -> tuple[str, str]:
-    return (
-        message.get_body(preferencelist=("plain",)).get_content(),
-        message.get_body(preferencelist=("html",)).get_content(),
-    )
 
 
 def test_each_reader_gets_the_asks_that_match_them(mail_over_smtp, world: World):
