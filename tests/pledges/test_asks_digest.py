@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from directory.models import ListingStatus
 from hub.models import SentNotification
 from pledges.asks import services
 from pledges.models import Ask
@@ -53,9 +54,14 @@ def test_each_reader_gets_the_asks_that_match_them(mail_over_smtp, world: World)
         assert SECTION not in part and world.ask.title not in part
 
 
-def test_a_closed_or_hidden_ask_is_not_in_the_digest(mail_over_smtp, world: World):
+@pytest.mark.parametrize("hidden_by", ["closing", "unpublishing its project"])
+def test_a_closed_or_hidden_ask_is_not_in_the_digest(mail_over_smtp, world: World, hidden_by):
     subscribe(world.contributor)
-    services.ask_close(ask=world.ask, actor=world.maintainer)
+    if hidden_by == "closing":
+        services.ask_close(ask=world.ask, actor=world.maintainer)
+    else:
+        world.project.status = ListingStatus.PENDING
+        world.project.save()
     digest.send_digest()
     [message] = mail_over_smtp.messages
     assert world.ask.title not in parts(message)[0]
