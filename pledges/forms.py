@@ -220,9 +220,11 @@ class ContributionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A log that answers an ask is on the ask's project (pledges.asks.services).
         if (
             not data.get("project")
             and not data.get("project_url")
+            and not data.get("ask")
             and "project_url" not in self.errors
         ):
             self.add_error("project", "Choose a listed project or give the project's address.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from directory.models import ListingStatus, Organization
 from pledges.asks import services
-from pledges.models import Ask, Offer
+from pledges.models import Ask, Contribution, Offer
 from tests.directory.factories import (
     OrganizationFactory,
     ProjectFactory,
@@ -305,3 +305,13 @@ def test_listing_skills_needs_a_signed_in_person(client, world: World):
     response = client.post("/asks/skills/", {"skills": [python.pk]})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client.get("/asks/skills/").status_code == 405
+
+
+def test_a_log_from_the_pledge_page_names_its_ask_and_takes_its_project(world: World):
+    response = client_of(world, "contributor").post(
+        world.pledge.get_absolute_url(),
+        {"date": TODAY.isoformat(), "hours": "2", "description": "Strings.", "ask": world.ask.pk},
+    )
+    assert response.status_code == 302
+    log = Contribution.objects.get()
+    assert (log.ask, log.project) == (world.ask, world.project)
