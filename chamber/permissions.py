@@ -9,8 +9,13 @@ from rest_framework import permissions
 
 from chamber.models import Endorsement, Position, PracticeNote
 from chamber.queries import PUBLIC_LISTING_STATUS, organizations_that_may_endorse
-from directory.models import Membership, Organization
-from directory.permissions import member_can_manage, organization_is_public
+from directory.models import Organization
+from directory.permissions import (
+    MANAGING_ROLES,
+    member_can_manage,
+    organization_is_public,
+    user_is_active_member,
+)
 
 
 def practice_is_public(note: PracticeNote) -> bool:
@@ -23,14 +28,6 @@ def user_can_view_practice(*, user, note: PracticeNote) -> bool:
     if practice_is_public(note):
         return True
     return user.is_authenticated and (user.is_staff or note.author_id == user.pk)
-
-
-def user_is_active_member(*, user, organization: Organization) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, organization=organization, status=Membership.Status.ACTIVE
-    ).exists()
 
 
 def user_can_write_practice_for(*, user, organization: Organization) -> bool:
@@ -61,14 +58,9 @@ def user_can_view_position(*, user, position: Position) -> bool:
 def user_can_endorse_for(*, user, organization: Organization) -> bool:
     """An endorsement speaks for the organization: only its active owners and admins give
     it, and only for a published organization. Staff do not speak for members."""
-    if not (user.is_authenticated and organization_is_public(organization)):
-        return False
-    return Membership.objects.filter(
-        user=user,
-        organization=organization,
-        status=Membership.Status.ACTIVE,
-        role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-    ).exists()
+    return organization_is_public(organization) and user_is_active_member(
+        user=user, organization=organization, roles=MANAGING_ROLES
+    )
 
 
 def user_can_withdraw(*, user, endorsement: Endorsement) -> bool:

@@ -7,18 +7,22 @@ from directory.models import ListingStatus, Membership, Organization, Project, P
 MANAGING_ROLES = [Membership.Role.OWNER, Membership.Role.ADMIN]
 
 
-def _active_member_in(*, user, organization: Organization, roles) -> bool:
+def user_is_active_member(*, user, organization: Organization, roles=None) -> bool:
+    """An active member of the organization: in one of `roles` when given, else in any role."""
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(
-        user=user, organization=organization, status=Membership.Status.ACTIVE, role__in=roles
-    ).exists()
+    memberships = Membership.objects.filter(
+        user=user, organization=organization, status=Membership.Status.ACTIVE
+    )
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.exists()
 
 
 def _staff_or_active_member_in(*, user, organization: Organization, roles) -> bool:
     if user.is_authenticated and user.is_staff:
         return True
-    return _active_member_in(user=user, organization=organization, roles=roles)
+    return user_is_active_member(user=user, organization=organization, roles=roles)
 
 
 def member_can_manage(*, user, organization: Organization) -> bool:
@@ -108,7 +112,7 @@ def user_can_view_listing(*, user, listing: Organization | Project) -> bool:
 def user_can_declare_use_for(*, user, organization: Organization) -> bool:
     """A declaration speaks for the organization: only its active owners and admins make or
     change one, and only for a published organization. Staff do not speak for members."""
-    return organization_is_public(organization) and _active_member_in(
+    return organization_is_public(organization) and user_is_active_member(
         user=user, organization=organization, roles=MANAGING_ROLES
     )
 

@@ -4,19 +4,9 @@ Which pledges and logs a person may see is decided by `pledges.queries` (queryse
 the checks here judge one loaded object by the same rules.
 """
 
-from directory.models import Membership, Organization
-from directory.permissions import member_can_manage
+from directory.permissions import member_can_manage, user_is_active_member
 from pledges.models import Contribution, Pledge
 from pledges.queries import pledge_is_public, reviewers_other_than
-
-
-def user_is_member(*, user, organization: Organization) -> bool:
-    """An active member of the organization, whatever the role."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, organization=organization, status=Membership.Status.ACTIVE
-    ).exists()
 
 
 def user_can_manage_pledge(*, user, pledge: Pledge) -> bool:
@@ -29,11 +19,11 @@ def user_can_view_pledge(*, user, pledge: Pledge) -> bool:
     of an organization for its people, everything for staff."""
     if pledge_is_public(pledge) or (user.is_authenticated and user.is_staff):
         return True
-    return user_is_member(user=user, organization=pledge.organization)
+    return user_is_active_member(user=user, organization=pledge.organization)
 
 
 def user_can_log_hours(*, user, pledge: Pledge) -> bool:
-    return user_is_member(user=user, organization=pledge.organization)
+    return user_is_active_member(user=user, organization=pledge.organization)
 
 
 def has_other_reviewer(*, organization_id: int, contributor_id: int) -> bool:
