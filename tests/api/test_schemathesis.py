@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from chamber.models import Position, PracticeNote
-from directory.models import ListingStatus, Organization, Project, Tag
+from directory.models import ListingStatus, Organization, Project, ProjectUse, Tag
 from events.models import Event, SessionProposal
 from hub.models import User
 from pledges.models import Ask, Contribution, Pledge
@@ -54,6 +54,11 @@ def demo_path_parameters(member: User) -> dict[str, dict[str, object]]:
     practice = PracticeNote.objects.filter(status=ListingStatus.PUBLISHED).first()
     position = Position.objects.filter(open_for_endorsement=True).first()
     ask = Ask.objects.filter(status=Ask.Status.OPEN).order_by("pk").first()
+    use = (
+        ProjectUse.objects.filter(organization__memberships__user=member)
+        .select_related("organization", "project")
+        .first()
+    )
     return {
         "/api/v1/organizations/{slug}/": {"slug": organization.slug},
         "/api/v1/projects/{slug}/": {"slug": project.slug},
@@ -76,6 +81,12 @@ def demo_path_parameters(member: User) -> dict[str, dict[str, object]]:
         "/api/v1/positions/{slug}/endorsements/": {"slug": position.slug},
         "/api/v1/asks/{id}/": {"id": ask.pk},
         "/api/v1/asks/{id}/offers/": {"id": ask.pk},
+        "/api/v1/organizations/{slug}/uses/": {"slug": use.organization.slug},
+        "/api/v1/organizations/{slug}/uses/{project}/": {
+            "slug": use.organization.slug,
+            "project": use.project.slug,
+        },
+        "/api/v1/projects/{slug}/users/": {"slug": use.project.slug},
     }
 
 

@@ -591,7 +591,7 @@ def test_the_admin_shows_and_reads_times_in_the_event_zone(world):
     page = client.get(url).content.decode()
     assert 'value="18:00:00"' in page
     listing = client.get(EVENTS_ADMIN).content.decode()
-    assert "(America/Vancouver)" in listing and "6 p.m." in listing
+    assert "(America/Vancouver)" in listing and "6:00 PM" in listing
     form = client.get(url).context["adminform"].form
     data = {
         **{k: v for k, v in form.initial.items() if v is not None and k not in ZONED},
