@@ -15,16 +15,18 @@ from chamber.models import Endorsement, Position, PracticeNote
 from directory.admin import audit_trail_html, moderation_actions, pending_first
 from directory.models import ListingStatus
 from hub.admin_tools import (
+    AuditedSaveMixin,
     KeyedInitialDataMixin,
     ReadOnlyInline,
     ServiceActionsMixin,
     annotated_column,
 )
-from hub.audit import audit_record
 
 
 @admin.register(PracticeNote)
-class PracticeNoteAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
+class PracticeNoteAdmin(
+    KeyedInitialDataMixin, ServiceActionsMixin, AuditedSaveMixin, admin.ModelAdmin
+):
     list_display = ["title", "organization", "author", "status", "created_at", "published_at"]
     list_filter = ["status", "tags"]
     search_fields = ["title", "summary", "text", "organization__name", "author__email"]
@@ -41,6 +43,7 @@ class PracticeNoteAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
     ]
     actions = ["publish_selected", "reject_selected", "archive_selected"]
     service_keyword = "note"
+    audit_actions = ("practice.staff_create", "practice.staff_edit")
     publish_selected, reject_selected, archive_selected = moderation_actions(
         "practice notes",
         told="author",
@@ -56,15 +59,6 @@ class PracticeNoteAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization", "author")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="practice.staff_edit" if change else "practice.staff_create",
-            target=obj,
-            detail={"fields": form.changed_data},
-        )
 
 
 class EndorsementInline(ReadOnlyInline):

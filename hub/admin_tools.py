@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterable
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 
+from hub.audit import audit_record
+
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
@@ -69,6 +71,23 @@ class ServiceActionsMixin:
             lambda row: service(**{keyword: row}, actor=request.user, **kwargs),
             done,
             noun,
+        )
+
+
+class AuditedSaveMixin:
+    """Staff's adds and edits in the change form leave an audit row naming the fields they
+    changed: `audit_actions` is the action of an add, then of an edit."""
+
+    audit_actions: tuple[str, str] = ("", "")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        create, edit = self.audit_actions
+        audit_record(
+            actor=request.user,
+            action=edit if change else create,
+            target=obj,
+            detail={"fields": form.changed_data},
         )
 
 

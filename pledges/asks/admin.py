@@ -5,29 +5,34 @@ closing tells the people concerned once. Staff corrections of an ask are audited
 from django.contrib import admin
 
 from directory.admin import audit_trail_html
-from hub.admin_tools import KeyedInitialDataMixin, NoBulkDeleteMixin, ServiceActionsMixin
-from hub.audit import audit_record
+from hub.admin_tools import (
+    AuditedSaveMixin,
+    KeyedInitialDataMixin,
+    NoBulkDeleteMixin,
+    ReadOnlyInline,
+    ServiceActionsMixin,
+)
 from pledges.asks import services
 from pledges.asks.queries import approved_hours_of_asks
 from pledges.models import Ask, Offer
 
 
-class OfferInline(admin.TabularInline):
+class OfferInline(ReadOnlyInline):
     """Who offered hours. Read-only: people offer and withdraw themselves (staff withdraw one
     in Offers)."""
 
     model = Offer
     fields = ["person", "hours", "note", "status", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ask)
-class AskAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, admin.ModelAdmin):
+class AskAdmin(
+    KeyedInitialDataMixin,
+    ServiceActionsMixin,
+    NoBulkDeleteMixin,
+    AuditedSaveMixin,
+    admin.ModelAdmin,
+):
     list_display = ["title", "project", "hours_wanted", "approved", "needed_by", "status"]
     list_filter = ["status", "needed_by"]
     search_fields = ["title", "text", "project__name"]
@@ -47,6 +52,7 @@ class AskAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, ad
     ]  # fmt: skip
     inlines = [OfferInline]
     actions = ["close_selected"]
+    audit_actions = ("ask.post", "ask.staff_edit")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(approved_hours=approved_hours_of_asks())
@@ -78,12 +84,6 @@ class AskAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, ad
         if not change:
             obj.posted_by = request.user
         super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="ask.staff_edit" if change else "ask.post",
-            target=obj,
-            detail={"fields": form.changed_data},
-        )
 
     @admin.action(description="Close selected asks (the people concerned are told)")
     def close_selected(self, request, queryset):
