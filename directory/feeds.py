@@ -1,13 +1,11 @@
 """An Atom feed of the listings staff published most recently."""
 
-from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
 from directory.models import Organization, Project
 from directory.queries import public_organizations, public_projects
-from hub.markdown import render_markdown
+from hub.feeds import MarkdownAtomFeed
 
 FEED_SIZE = 50
 
@@ -25,10 +23,10 @@ def newest_published(limit: int = FEED_SIZE) -> list[Organization | Project]:
     return listings[:limit]
 
 
-class NewListingsFeed(Feed):
-    feed_type = Atom1Feed
+class NewListingsFeed(MarkdownAtomFeed):
     title = "New in the open source directory"
     subtitle = "Organizations and projects newly published in the region's open source directory."
+    markdown_field = "description"
 
     def link(self):
         return reverse("directory:index")
@@ -40,19 +38,8 @@ class NewListingsFeed(Feed):
         kind = "Organization" if isinstance(listing, Organization) else "Project"
         return f"{kind}: {listing.name}"
 
-    def item_description(self, listing):
-        # Atom carries the summary as HTML: render the Markdown through the sanitiser,
-        # so a member's raw HTML never reaches a feed reader.
-        return render_markdown(listing.description)
-
-    def item_link(self, listing):
-        return listing.get_absolute_url()
-
     def item_pubdate(self, listing):
         return listing.published_at or listing.created_at
-
-    def item_updateddate(self, listing):
-        return listing.updated_at
 
     def item_categories(self, listing):
         return [tag.name for tag in listing.tags.all()]
