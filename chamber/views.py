@@ -3,7 +3,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from chamber.permissions import (
 from directory.exports import spreadsheet_safe
 from directory.templatetags.directory_tags import querystring_with
 from hub.audit import audit_record
-from hub.form_errors import add_service_errors
+from hub.form_errors import service_result
 from hub.markdown import markdown_excerpt, render_markdown
 from hub.pagecache import cache_anonymous_page
 
@@ -98,16 +98,15 @@ def practice_create(request):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                note = services.practice_submit(
-                    author=request.user,
-                    organization=data["organization"],
-                    data=data,
-                    tags=data["tags"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            note = service_result(
+                form,
+                services.practice_submit,
+                author=request.user,
+                organization=data["organization"],
+                data=data,
+                tags=data["tags"],
+            )
+            if note is not None:
                 messages.success(
                     request, "Thank you. Staff review every note before it is published."
                 )
@@ -130,19 +129,18 @@ def practice_edit(request, slug):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                note = services.practice_edit(
-                    note=note,
-                    actor=request.user,
-                    data=data,
-                    tags=data["tags"],
-                    organization=data["organization"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            saved = service_result(
+                form,
+                services.practice_edit,
+                note=note,
+                actor=request.user,
+                data=data,
+                tags=data["tags"],
+                organization=data["organization"],
+            )
+            if saved is not None:
                 messages.success(request, "Saved. Staff review the note before it is public again.")
-                return redirect(note)
+                return redirect(saved)
         # The form wrote the invalid values onto the instance: read the note afresh.
         return _practice_form_page(
             request, form, note=_practice_or_404(slug, request.user), status=400
@@ -210,13 +208,15 @@ def endorse(request, slug):
     form = EndorseForm(request.POST, organizations=organizations)
     if form.is_valid():
         organization = form.cleaned_data["organization"]
-        try:
-            _, created = services.endorsement_create(
-                position=position, organization=organization, actor=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        endorsed = service_result(
+            form,
+            services.endorsement_create,
+            position=position,
+            organization=organization,
+            actor=request.user,
+        )
+        if endorsed is not None:
+            _, created = endorsed
             if created:
                 messages.success(request, f"{organization.name} endorses this position.")
             else:

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from events import authoring
 from events.authoring_forms import DuplicateForm, EventCreateForm
-from events.manage_views import organizer_view, service_result
+from events.manage_views import organizer_view
 from events.models import Event
 from events.permissions import authoring_organizations, user_can_create_events, user_can_duplicate
+from hub.form_errors import service_result
 
 # What ?organization= may hold: a slug (anything else, a NUL byte too, is ignored).
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")

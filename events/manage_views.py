@@ -5,14 +5,12 @@ Each view parses its input, checks `user_can_organize`, calls one service and re
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,9 +30,7 @@ from events.permissions import user_can_organize
 from events.services import event_update
 from hub.audit import audit_record
 from hub.bounded import parse_id
-from hub.form_errors import add_service_errors
-
-T = TypeVar("T")
+from hub.form_errors import service_result
 
 PAGE_SIZE = 50
 LIST_PARAMETERS = ("q", "status", "page")
@@ -53,16 +49,6 @@ def organizer_view(view):
         return view(request, event, *args, **kwargs)
 
     return wrapper
-
-
-def service_result(form: BaseForm, service: Callable[..., T], /, **arguments) -> T | None:
-    """What `service(**arguments)` returns, or None when it refuses: its ValidationError
-    then goes on `form`, which the page shows again. For services that return something."""
-    try:
-        return service(**arguments)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 def went_through(request, service: Callable, /, **arguments) -> bool:

@@ -20,13 +20,13 @@ from events.manage_views import (
     _context,
     _error_text,
     organizer_view,
-    service_result,
     went_through,
 )
 from events.models import Event, Room, ScheduledSession, SessionProposal, TimeSlot
 from events.program import queries, services
 from events.program.forms import MergeForm, RoomForm, SlotForm
 from hub.bounded import parse_id
+from hub.form_errors import service_result
 
 
 def _id(value) -> int:
