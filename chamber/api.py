@@ -20,14 +20,9 @@ from chamber.permissions import MayEndorseOrReadOnly, user_can_withdraw
 from directory.api import TagSerializer
 from directory.models import Organization
 from directory.queries import public_organizations
-from hub.api import PublicReadViewSet
+from hub.api import PublicReadViewSet, absolute_url
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
-
-
-def _absolute(serializer, url: str) -> str:
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(url) if request else url
 
 
 class ChamberOrganizationSerializer(serializers.ModelSerializer):
@@ -49,7 +44,7 @@ class PublishedTextSerializer(serializers.ModelSerializer):
         return str(render_markdown(published.text))
 
     def get_page_url(self, published) -> str:
-        return _absolute(self, published.get_absolute_url())
+        return absolute_url(self, published.get_absolute_url())
 
 
 class PracticeSerializer(PublishedTextSerializer):

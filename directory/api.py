@@ -46,6 +46,7 @@ from directory.queries import (
     roles_with_public_projects,
 )
 from directory.uses.queries import users_count
+from hub.api import absolute_url
 from hub.bounded import MAX_TAGS, capped_slugs
 from hub.markdown import render_markdown
 from hub.pagecache import cache_anonymous_page
@@ -98,15 +99,10 @@ class ListingSerializer(serializers.ModelSerializer):
         return str(render_markdown(listing.description))
 
     def get_logo_url(self, listing) -> str | None:
-        if not listing.logo:
-            return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(listing.logo.url) if request else listing.logo.url
+        return absolute_url(self, listing.logo.url) if listing.logo else None
 
     def get_page_url(self, listing) -> str:
-        url = listing.get_absolute_url()
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        return absolute_url(self, listing.get_absolute_url())
 
 
 class OrganizationSerializer(ListingSerializer):

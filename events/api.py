@@ -26,7 +26,7 @@ from events.filters import EventFilter
 from events.manage_forms import MAX_QUESTIONS
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 from events.permissions import public_organizer
-from hub.api import PublicReadViewSet
+from hub.api import PublicReadViewSet, absolute_url
 from hub.api_filters import ListFilterBackend
 from hub.bounded import CappedDictField
 from hub.markdown import render_markdown
@@ -81,9 +81,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_page_url(self, event) -> str:
-        url = event.get_absolute_url()
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        return absolute_url(self, event.get_absolute_url())
 
     def get_description_html(self, event) -> str:
         return str(render_markdown(event.description))

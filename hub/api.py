@@ -7,6 +7,13 @@ from hub.models import User
 from hub.pagecache import cache_anonymous_page
 
 
+def absolute_url(serializer: serializers.Serializer, url: str) -> str:
+    """`url` on the request's host, as the API gives every address; the path alone where the
+    serializer has no request."""
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
 class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User

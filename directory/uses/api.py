@@ -25,14 +25,9 @@ from directory.permissions import (
 )
 from directory.queries import public_organizations, public_projects
 from directory.uses import queries, services
+from hub.api import absolute_url
 from hub.openapi import NamedChoiceField
 from hub.pagecache import cache_anonymous_page
-
-
-def _page_url(serializer, listing) -> str:
-    request = serializer.context.get("request")
-    url = listing.get_absolute_url()
-    return request.build_absolute_uri(url) if request else url
 
 
 class UserOrganizationSerializer(serializers.ModelSerializer):
@@ -44,7 +39,7 @@ class UserOrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_page_url(self, organization) -> str:
-        return _page_url(self, organization)
+        return absolute_url(self, organization.get_absolute_url())
 
 
 class UsedProjectSerializer(serializers.ModelSerializer):
@@ -56,7 +51,7 @@ class UsedProjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_page_url(self, project) -> str:
-        return _page_url(self, project)
+        return absolute_url(self, project.get_absolute_url())
 
 
 USE_FIELDS = ["status", "note", "since"]

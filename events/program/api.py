@@ -12,6 +12,7 @@ from events import queries as event_queries
 from events.models import Event, SessionProposal
 from events.program import queries, services
 from events.program.forms import MAX_CO_HOSTS, co_host_candidates
+from hub.api import absolute_url
 from hub.markdown import render_markdown
 from hub.openapi import NamedChoiceField
 from hub.throttling import VoteThrottle
@@ -54,9 +55,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return str(render_markdown(proposal.description))
 
     def get_page_url(self, proposal) -> str:
-        request = self.context.get("request")
-        url = proposal.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        return absolute_url(self, proposal.get_absolute_url())
 
     def get_voted(self, proposal) -> bool:
         return bool(getattr(proposal, "voted", False))
@@ -124,9 +123,7 @@ class ScheduledSessionSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, session) -> str:
-        request = self.context.get("request")
-        url = session.proposal.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        return absolute_url(self, session.proposal.get_absolute_url())
 
 
 class ScheduleSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from directory.api import TagSerializer
+from hub.api import absolute_url
 from hub.api_filters import ListFilterBackend
 from hub.markdown import render_markdown
 from hub.models import FORMER_MEMBER
@@ -84,9 +85,7 @@ class AskSerializer(serializers.ModelSerializer):
         return str(render_markdown(ask.how_to_start))
 
     def get_page_url(self, ask) -> str:
-        request = self.context.get("request")
-        url = ask.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        return absolute_url(self, ask.get_absolute_url())
 
 
 class OfferSerializer(serializers.ModelSerializer):
