@@ -222,4 +222,7 @@ class ForgeAccount(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.username} on {self.get_forge_display()}"
+        return _("%(username)s on %(forge)s") % {
+            "username": self.username,
+            "forge": self.get_forge_display(),
+        }

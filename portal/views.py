@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -48,7 +49,7 @@ def me(request):
             display_name=form.cleaned_data["display_name"],
             show_name_on_pledges=form.cleaned_data["show_name_on_pledges"],
         )
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("me")
     return _me_page(request, form=form)
 
@@ -101,7 +102,9 @@ def me_forge_account_add(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{account} is on your profile, as declared.")
+            messages.success(
+                request, _("%(account)s is on your profile, as declared.") % {"account": account}
+            )
             return redirect(reverse("me") + "#forge-title")
     # The profile page again, with the form's errors where the person typed.
     profile_form = ProfileForm(instance=request.user)
@@ -113,7 +116,7 @@ def me_forge_account_add(request):
 def me_forge_account_remove(request, pk):
     account = get_object_or_404(ForgeAccount, pk=pk, user=request.user)
     forge_accounts.forge_account_remove(user=request.user, account=account)
-    messages.success(request, f"{account} is no longer on your profile.")
+    messages.success(request, _("%(account)s is no longer on your profile.") % {"account": account})
     return redirect(reverse("me") + "#forge-title")
 
 
@@ -136,15 +139,15 @@ def me_calendar_feed(request):
     """Create or replace the secret calendar address (action=renew), or withdraw it."""
     if request.POST.get("action") == "revoke":
         if event_feeds.calendar_feed_revoke(user=request.user):
-            messages.success(request, "Your calendar address is withdrawn: it no longer works.")
+            messages.success(request, _("Your calendar address is withdrawn: it no longer works."))
     else:
         replacing = event_feeds.feed_of(request.user) is not None
         event_feeds.calendar_feed_renew(user=request.user)
         messages.success(
             request,
-            "Your calendar has a new address; the old one no longer works."
+            _("Your calendar has a new address; the old one no longer works.")
             if replacing
-            else "Your calendar address is ready. Add it to your calendar app.",
+            else _("Your calendar address is ready. Add it to your calendar app."),
         )
     return redirect(reverse("me") + "#calendar-title")
 
@@ -155,9 +158,9 @@ def me_token_regenerate(request):
     replacing = hub_queries.api_token_for(user=request.user) is not None
     hub_services.api_token_regenerate(user=request.user)
     if replacing:
-        messages.success(request, "Your API token was replaced. The old one no longer works.")
+        messages.success(request, _("Your API token was replaced. The old one no longer works."))
     else:
-        messages.success(request, "Your API token was created. Keep it secret.")
+        messages.success(request, _("Your API token was created. Keep it secret."))
     return redirect("me")
 
 
@@ -190,6 +193,6 @@ def account_delete(request):
             add_service_errors(form, error)
         else:
             logout(request)
-            messages.success(request, "Your account is deleted. Thank you for being with us.")
+            messages.success(request, _("Your account is deleted. Thank you for being with us."))
             return redirect("home")
     return render(request, "portal/account_delete.html", {"form": form, "blocking": blocking})

@@ -19,6 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 
 from hub.celery import app as celery_app
 from tests.factories import StaffFactory, UserFactory
@@ -77,6 +78,16 @@ def _fast_and_isolated(settings):
         alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for alias, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def _in_the_default_language():
+    """Each test starts in the hub's default language: a request under /fr/ leaves French
+    active in the thread (LocaleMiddleware activates a language and nothing resets it), and a
+    test that renders without a request would inherit it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
