@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from events.models import ANSWER_MAX_LENGTH, Event, Registration
 
@@ -14,18 +15,20 @@ class RegistrationForm(forms.Form):
     """
 
     accessibility_needs = forms.CharField(
-        label="Accessibility needs",
+        label=_("Accessibility needs"),
         required=False,
         max_length=_limit("accessibility_needs"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional. Anything that would help you take part: step-free access, "
-        "captions, a quiet room… Only the organizers see it.",
+        help_text=_(
+            "Optional. Anything that would help you take part: step-free access, "
+            "captions, a quiet room… Only the organizers see it."
+        ),
     )
     dietary_requirements = forms.CharField(
-        label="Dietary requirements",
+        label=_("Dietary requirements"),
         required=False,
         max_length=_limit("dietary_requirements"),
-        help_text="Optional. Only the organizers see it.",
+        help_text=_("Optional. Only the organizers see it."),
     )
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -42,7 +45,7 @@ class RegistrationForm(forms.Form):
                 label=question,
                 required=False,
                 max_length=ANSWER_MAX_LENGTH,
-                help_text="Optional.",
+                help_text=_("Optional."),
             )
             self.question_fields[name] = question
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from directory.models import Organization
 
@@ -31,18 +32,18 @@ def normalize_ticket_code(text: str) -> str:
 
 class Event(models.Model):
     class Kind(models.TextChoices):
-        SUMMIT = "summit", "Summit"
-        UNCONFERENCE = "unconference", "Unconference"
-        MEETUP = "meetup", "Meetup"
-        WORKSHOP = "workshop", "Workshop"
-        HACKATHON = "hackathon", "Hackathon"
+        SUMMIT = "summit", pgettext_lazy("event kind", "Summit")
+        UNCONFERENCE = "unconference", pgettext_lazy("event kind", "Unconference")
+        MEETUP = "meetup", pgettext_lazy("event kind", "Meetup")
+        WORKSHOP = "workshop", pgettext_lazy("event kind", "Workshop")
+        HACKATHON = "hackathon", pgettext_lazy("event kind", "Hackathon")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
+        DRAFT = "draft", pgettext_lazy("event status", "Draft")
         # Submitted by an organization staff has not verified; staff publish or send it back.
-        REVIEW = "review", "Waiting for review"
-        PUBLISHED = "published", "Published"
-        CANCELLED = "cancelled", "Cancelled"
+        REVIEW = "review", pgettext_lazy("event status", "Waiting for review")
+        PUBLISHED = "published", pgettext_lazy("event status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -150,12 +151,12 @@ class RegistrationQuerySet(models.QuerySet):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmed"
-        WAITLISTED = "waitlisted", "On the waitlist"
+        CONFIRMED = "confirmed", pgettext_lazy("registration status", "Confirmed")
+        WAITLISTED = "waitlisted", pgettext_lazy("registration status", "On the waitlist")
         # Promoted from the waitlist and holding the seat until offer_expires_at.
-        OFFERED = "offered", "Seat offered"
-        CANCELLED = "cancelled", "Cancelled"
-        CHECKED_IN = "checked_in", "Checked in"
+        OFFERED = "offered", pgettext_lazy("registration status", "Seat offered")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
+        CHECKED_IN = "checked_in", pgettext_lazy("registration status", "Checked in")
 
     SEAT_HOLDING = (Status.CONFIRMED, Status.CHECKED_IN, Status.OFFERED)
     # A ticket (QR code, online link, the day-before reminder) comes with a confirmed seat:
@@ -226,16 +227,16 @@ class SessionProposalQuerySet(models.QuerySet):
 
 class SessionProposal(models.Model):
     class Format(models.TextChoices):
-        TALK = "talk", "Talk"
-        DISCUSSION = "discussion", "Discussion"
-        WORKSHOP = "workshop", "Workshop"
-        BOF = "bof", "Birds of a feather"
+        TALK = "talk", pgettext_lazy("session format", "Talk")
+        DISCUSSION = "discussion", pgettext_lazy("session format", "Discussion")
+        WORKSHOP = "workshop", pgettext_lazy("session format", "Workshop")
+        BOF = "bof", pgettext_lazy("session format", "Birds of a feather")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Accepted"
-        HIDDEN = "hidden", "Hidden"
-        MERGED = "merged", "Merged"
+        PROPOSED = "proposed", pgettext_lazy("proposal status", "Proposed")
+        ACCEPTED = "accepted", pgettext_lazy("proposal status", "Accepted")
+        HIDDEN = "hidden", pgettext_lazy("proposal status", "Hidden")
+        MERGED = "merged", pgettext_lazy("proposal status", "Merged")
 
     VISIBLE = (Status.PROPOSED, Status.ACCEPTED)
 
@@ -390,8 +391,8 @@ class ScheduleChange(models.Model):
     """A session that moved or left the published grid; people who starred it are told once."""
 
     class Kind(models.TextChoices):
-        MOVED = "moved", "Moved"
-        REMOVED = "removed", "Removed"
+        MOVED = "moved", pgettext_lazy("schedule change", "Moved")
+        REMOVED = "removed", pgettext_lazy("schedule change", "Removed")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_changes")
     proposal = models.ForeignKey(

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core import mail, signing
 from django.db.models import Max, Min
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from events.models import Event, Registration, ScheduleChange, SessionProposal, Star
 from hub.notifications import build_message, send_once
@@ -25,7 +26,12 @@ def ticket_qr_png(ticket_code: str) -> bytes:
 def ticket_qr_svg(ticket_code: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(ticket_code, error="m").save(
-        buffer, kind="svg", scale=8, border=2, title=f"Ticket {ticket_code}", svgclass=None
+        buffer,
+        kind="svg",
+        scale=8,
+        border=2,
+        title=_("Ticket %(code)s") % {"code": ticket_code},
+        svgclass=None,
     )
     return buffer.getvalue()
 
@@ -94,10 +100,12 @@ def registration_for_offer_token(token: str) -> Registration | None:
 
 
 def offer_url(registration: Registration) -> str:
-    path = reverse(
-        "events:offer-link",
-        kwargs={"slug": registration.event.slug, "token": offer_token(registration)},
-    )
+    """The offer's link, in the person's language (the e-mail it goes into is)."""
+    with translation.override(registration.user.preferred_language):
+        path = reverse(
+            "events:offer-link",
+            kwargs={"slug": registration.event.slug, "token": offer_token(registration)},
+        )
     return f"{settings.HUB_SITE_URL}{path}"
 
 

@@ -16,6 +16,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directory.models import Organization
 from directory.queries import public_organizations, public_organizations_q
@@ -153,7 +156,11 @@ def event_facets(filters) -> dict:
     return {
         "kind": [(value, kind_labels.get(value, value), n) for value, n in kinds],
         "month": [
-            (f"{timezone.localtime(month):%Y-%m}", f"{timezone.localtime(month):%B %Y}", n)
+            (
+                f"{timezone.localtime(month):%Y-%m}",
+                date_format(timezone.localtime(month), "YEAR_MONTH_FORMAT"),
+                n,
+            )
             for month, n in months
             if month is not None
         ],
@@ -271,12 +278,12 @@ def seats_label(event: Event, seats: SeatsInfo, *, now=None) -> str:
     if event.status == Event.Status.CANCELLED:
         return ""
     if seats.capacity is None:
-        return "No limit"
+        return _("No limit")
     if not seats.is_full:
-        return f"{seats.left} seat{'' if seats.left == 1 else 's'} left"
+        return ngettext("%(n)s seat left", "%(n)s seats left", seats.left) % {"n": seats.left}
     if now < event.starts_at and registration_closed_reason(event, now=now) is None:
-        return "Waitlist open"
-    return "Full"
+        return _("Waitlist open")
+    return _("Full")
 
 
 @dataclass(frozen=True)
@@ -301,7 +308,7 @@ def visitor_action(
 ) -> Action:
     now = now or timezone.now()
     if event.status == Event.Status.CANCELLED:
-        return Action("cancelled", "This event was cancelled.")
+        return Action("cancelled", _("This event was cancelled."))
     if registration is not None:
         can_cancel = not event.has_started and registration.status in (
             Registration.Status.CONFIRMED,
@@ -311,12 +318,14 @@ def visitor_action(
     if event.status == Event.Status.REVIEW:
         return Action(
             "preview",
-            "This event waits for the hub's review: registration opens once it is published.",
+            _("This event waits for the hub's review: registration opens once it is published."),
         )
     if event.status != Event.Status.PUBLISHED:
-        return Action("preview", "This event is a draft: registration opens once it is published.")
+        return Action(
+            "preview", _("This event is a draft: registration opens once it is published.")
+        )
     if now >= event.starts_at:
-        return Action("started", "This event has already started; registration is closed.")
+        return Action("started", _("This event has already started; registration is closed."))
     reason = registration_closed_reason(event, now=now)
     if reason:
         state = (
@@ -326,9 +335,9 @@ def visitor_action(
         )
         return Action(state, reason)
     if not user.is_authenticated:
-        return Action("sign_in", "Sold out: the waitlist is open." if seats.is_full else "")
+        return Action("sign_in", _("Sold out: the waitlist is open.") if seats.is_full else "")
     if seats.is_full:
-        return Action("waitlist", "Sold out: join the waitlist and you get the next free seat.")
+        return Action("waitlist", _("Sold out: join the waitlist and you get the next free seat."))
     return Action("register")
 
 

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events import zones
 from events.models import ANSWER_MAX_LENGTH, Event, Registration, normalize_ticket_code
@@ -38,17 +39,16 @@ def registration_closed_reason(event: Event, *, now=None) -> str | None:
     """Why nobody can register right now, in words for the page and the API; None if open."""
     now = now or timezone.now()
     if event.status == Event.Status.CANCELLED:
-        return "This event was cancelled."
+        return _("This event was cancelled.")
     if event.status != Event.Status.PUBLISHED:
-        return "This event is not published."
+        return _("This event is not published.")
     if now >= event.starts_at:
-        return "This event has already started."
+        return _("This event has already started.")
     if event.registration_opens_at and now < event.registration_opens_at:
         local = timezone.localtime(event.registration_opens_at, zones.event_zone(event))
-        when = date_format(local, "F j, Y \\a\\t g:i A T")
-        return f"Registration opens on {when}."
+        return _("Registration opens on %(when)s.") % {"when": zones.moment_in_words(local)}
     if event.registration_closes_at and now >= event.registration_closes_at:
-        return "Registration is closed."
+        return _("Registration is closed.")
     return None
 
 
@@ -111,9 +111,9 @@ def _clean_answers(event: Event, answers: dict) -> dict:
     errors = {}
     for question, text in answers.items():
         if question not in questions:
-            errors[question] = "Not one of this event's questions."
+            errors[question] = _("Not one of this event's questions.")
         elif not isinstance(text, str) or len(text) > ANSWER_MAX_LENGTH:
-            errors[question] = f"At most {ANSWER_MAX_LENGTH} characters."
+            errors[question] = _("At most %(limit)s characters.") % {"limit": ANSWER_MAX_LENGTH}
     if errors:
         raise ValidationError({"answers": [f"{q}: {e}" for q, e in errors.items()]})
     return {question: text.strip() for question, text in answers.items() if text.strip()}
@@ -195,13 +195,15 @@ def registration_cancel(*, registration: Registration, actor: User) -> Registrat
     with row_lock():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if actor != registration.user and not user_can_organize(user=actor, event=event):
-        raise PermissionDenied("Only the person or the event's organizers cancel a registration.")
+        raise PermissionDenied(
+            _("Only the person or the event's organizers cancel a registration.")
+        )
     if registration.status == Registration.Status.CANCELLED:
         return registration
     if event.has_started and actor == registration.user:
-        raise ValidationError("The event has started; registrations can no longer be cancelled.")
+        raise ValidationError(_("The event has started; registrations can no longer be cancelled."))
     if registration.status == Registration.Status.CHECKED_IN:
-        raise ValidationError("This person is already checked in.")
+        raise ValidationError(_("This person is already checked in."))
     was_waitlisted_at = registration.waitlist_position
     registration.status = Registration.Status.CANCELLED
     registration.waitlist_position = None
@@ -221,13 +223,20 @@ def event_change_capacity(*, event: Event, actor: User, capacity: int | None) ->
     to the waitlist at once."""
     event = lock_event(event.pk)
     if not user_can_organize(user=actor, event=event):
-        raise PermissionDenied("Only the event's organizers change its capacity.")
+        raise PermissionDenied(_("Only the event's organizers change its capacity."))
     taken = seats_taken(event)
     if capacity is not None and capacity < 1:
-        raise ValidationError({"capacity": "An event needs at least one seat (or no limit)."})
+        raise ValidationError({"capacity": _("An event needs at least one seat (or no limit).")})
     if capacity is not None and capacity < taken:
         raise ValidationError(
-            {"capacity": f"{taken} people already hold a seat; the capacity cannot be lower."}
+            {
+                "capacity": ngettext(
+                    "%(taken)s person already holds a seat; the capacity cannot be lower.",
+                    "%(taken)s people already hold a seat; the capacity cannot be lower.",
+                    taken,
+                )
+                % {"taken": taken}
+            }
         )
     old = event.capacity
     event.capacity = capacity
@@ -257,10 +266,10 @@ def event_check_times(event: Event) -> None:
         except ValidationError as error:
             errors["time_zone"] = error.messages
     if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
-        errors["ends_at"] = "The event must end after it starts."
+        errors["ends_at"] = _("The event must end after it starts.")
     opens, closes = event.registration_opens_at, event.registration_closes_at
     if opens and closes and closes <= opens:
-        errors["registration_closes_at"] = "Registration must close after it opens."
+        errors["registration_closes_at"] = _("Registration must close after it opens.")
     if errors:
         raise ValidationError(errors)
 
@@ -274,9 +283,9 @@ def event_update(*, event: Event, actor: User, data: dict) -> Event:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     event = lock_event(event.pk)
     if not user_can_organize(user=actor, event=event):
-        raise PermissionDenied("Only the event's organizers edit it.")
+        raise PermissionDenied(_("Only the event's organizers edit it."))
     if event.status == Event.Status.CANCELLED:
-        raise ValidationError("This event was cancelled; it can no longer be edited.")
+        raise ValidationError(_("This event was cancelled; it can no longer be edited."))
     changed = [
         name for name, value in data.items() if name != "capacity" and getattr(event, name) != value
     ]
@@ -304,21 +313,22 @@ class CheckInResult:
 def registration_check_in(*, event: Event, actor: User, ticket_code: str) -> CheckInResult:
     """Check a confirmed person in by ticket code. Twice is fine: it says when it happened."""
     if not user_can_organize(user=actor, event=event):
-        raise PermissionDenied("Only the event's organizers check people in.")
+        raise PermissionDenied(_("Only the event's organizers check people in."))
     if event.status == Event.Status.CANCELLED:
-        raise ValidationError("This event was cancelled; nobody can be checked in.")
+        raise ValidationError(_("This event was cancelled; nobody can be checked in."))
     registration = (
         Registration.objects.select_for_update()
         .filter(event=event, ticket_code=normalize_ticket_code(ticket_code))
         .first()
     )
     if registration is None:
-        raise ValidationError("No ticket with this code for this event.")
+        raise ValidationError(_("No ticket with this code for this event."))
     if registration.status == Registration.Status.CHECKED_IN:
         return CheckInResult(registration, already=True)
     if registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(
-            f"This ticket is not confirmed ({registration.get_status_display().lower()})."
+            _("This ticket is not confirmed (%(status)s).")
+            % {"status": registration.get_status_display().lower()}
         )
     registration.status = Registration.Status.CHECKED_IN
     registration.checked_in_at = timezone.now()
@@ -333,7 +343,7 @@ def event_cancel(*, event: Event, actor: User, reason: str = "", notify: bool = 
     """Cancel the whole event; everyone registered is told (unless `notify=False`)."""
     event = lock_event(event.pk)
     if not user_can_organize(user=actor, event=event):
-        raise PermissionDenied("Only the event's organizers cancel it.")
+        raise PermissionDenied(_("Only the event's organizers cancel it."))
     if event.status == Event.Status.CANCELLED:
         return event
     event.status = Event.Status.CANCELLED
@@ -349,12 +359,12 @@ def event_cancel(*, event: Event, actor: User, reason: str = "", notify: bool = 
 def event_message_attendees(*, event: Event, actor: User, subject: str, body: str) -> int:
     """Queue an e-mail from the organizers to every confirmed attendee; returns how many."""
     if not user_can_organize(user=actor, event=event):
-        raise PermissionDenied("Only the event's organizers message attendees.")
+        raise PermissionDenied(_("Only the event's organizers message attendees."))
     if not subject.strip() or not body.strip():
-        raise ValidationError("A message needs a subject and a text.")
+        raise ValidationError(_("A message needs a subject and a text."))
     recipients = event.registrations.holding_seats().count()
     if not recipients:
-        raise ValidationError("Nobody holds a seat yet, so there is nobody to write to.")
+        raise ValidationError(_("Nobody holds a seat yet, so there is nobody to write to."))
     entry = audit_record(
         actor=actor,
         action="event.message",

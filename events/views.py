@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -34,6 +36,7 @@ def index(request):
     for event in page.object_list:
         seats = queries.SeatsInfo(capacity=event.capacity, taken=event.seats_taken)
         event.seats_text = queries.seats_label(event, seats, now=now)
+        event.seats_full = seats.is_full
     facets = queries.event_facets(filters)
     context = {
         "query": query,
@@ -51,8 +54,10 @@ def _active_filters(request, query, facets) -> list[tuple[str, str]]:
     if query.kind:
         filters.append((Event.Kind(query.kind).label, querystring_with(request.GET, kind=None)))
     if query.month:
-        start, _ = queries.parse_month(query.month)
-        filters.append((f"{start:%B %Y}", querystring_with(request.GET, month=None)))
+        start, _end = queries.parse_month(query.month)
+        filters.append(
+            (date_format(start, "YEAR_MONTH_FORMAT"), querystring_with(request.GET, month=None))
+        )
     if query.organization:
         names = {slug: name for slug, name, _ in facets["organization"]}
         name = names.get(query.organization)
@@ -132,15 +137,18 @@ def register(request, slug):
         return redirect(event)
     registration = result.registration
     if not result.created:
-        messages.info(request, "You were already registered for this event.")
+        messages.info(request, _("You were already registered for this event."))
     elif registration.status == Registration.Status.WAITLISTED:
         messages.success(
             request,
-            f"You are number {registration.waitlist_position} on the waitlist. "
-            "We will e-mail you as soon as a seat is yours.",
+            _(
+                "You are number %(position)s on the waitlist. "
+                "We will e-mail you as soon as a seat is yours."
+            )
+            % {"position": registration.waitlist_position},
         )
     else:
-        messages.success(request, "You have a seat. Your ticket is on its way by e-mail.")
+        messages.success(request, _("You have a seat. Your ticket is on its way by e-mail."))
     return redirect(event)
 
 
@@ -150,7 +158,7 @@ def cancel(request, slug):
     event = _event_or_404(slug, request.user)
     registration = queries.registration_of(request.user, event)
     if registration is None:
-        messages.info(request, "You had no registration to cancel.")
+        messages.info(request, _("You had no registration to cancel."))
         return redirect(event)
     was_waitlisted = registration.status == Registration.Status.WAITLISTED
     try:
@@ -161,7 +169,7 @@ def cancel(request, slug):
     else:
         messages.success(
             request,
-            "You left the waitlist." if was_waitlisted else "Your registration is cancelled.",
+            _("You left the waitlist.") if was_waitlisted else _("Your registration is cancelled."),
         )
     # The cancel button on /me/ brings the person back there.
     return redirect("me" if request.POST.get("next") == "me" else event)

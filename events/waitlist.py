@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from events import services, zones
 from events.models import Event, Registration
@@ -58,7 +58,7 @@ def _lock(event_id: int, registrations: QuerySet) -> tuple[Event, list[Registrat
 
 
 def _when(moment: datetime, event: Event) -> str:
-    return date_format(timezone.localtime(moment, zones.event_zone(event)), "F j, Y \\a\\t g:i A T")
+    return zones.moment_in_words(timezone.localtime(moment, zones.event_zone(event)))
 
 
 @transaction.atomic(durable=True)
@@ -76,15 +76,15 @@ def offer_accept(*, registration: Registration, now: datetime | None = None) -> 
         return registration
     if registration.status != Status.OFFERED:
         raise ValidationError(
-            "This seat is no longer offered to you: the offer was declined or ran out.",
+            _("This seat is no longer offered to you: the offer was declined or ran out."),
             code="offer_closed",
         )
     if event.status == Event.Status.CANCELLED:
-        raise ValidationError("This event was cancelled.", code="event_cancelled")
+        raise ValidationError(_("This event was cancelled."), code="event_cancelled")
     if now >= registration.offer_expires_at:
         raise ValidationError(
-            f"The offer ran out on {_when(registration.offer_expires_at, event)}; the seat goes to "
-            "the next person on the waitlist.",
+            _("The offer ran out on %(when)s; the seat goes to the next person on the waitlist.")
+            % {"when": _when(registration.offer_expires_at, event)},
             code="offer_expired",
         )
     registration.status = Status.CONFIRMED
@@ -125,8 +125,10 @@ def offer_decline(*, registration: Registration, now: datetime | None = None) ->
         return registration
     if registration.status != Status.OFFERED:
         raise ValidationError(
-            "You already confirmed this seat. To give it up, cancel your registration on the "
-            "event page.",
+            _(
+                "You already confirmed this seat. To give it up, cancel your registration on the "
+                "event page."
+            ),
             code="offer_closed",
         )
     _give_up(registration, action="registration.offer_declined", now=now)

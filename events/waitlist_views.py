@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,8 +18,10 @@ from events.models import Registration
 from events.notifications import registration_for_offer_token
 from events.permissions import event_is_public
 
-CONFIRMED = "Your seat is confirmed. Your ticket is on its way by e-mail."
-DECLINED = "You declined the seat; it goes to the next person in line. Thank you for saying so."
+CONFIRMED = gettext_lazy("Your seat is confirmed. Your ticket is on its way by e-mail.")
+DECLINED = gettext_lazy(
+    "You declined the seat; it goes to the next person in line. Thank you for saying so."
+)
 
 
 def _answer(request, registration: Registration) -> None:
@@ -31,7 +35,7 @@ def _answer(request, registration: Registration) -> None:
             waitlist.offer_decline(registration=registration)
             messages.success(request, DECLINED)
         else:
-            messages.error(request, "Choose Confirm or Decline.")
+            messages.error(request, _("Choose Confirm or Decline."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
 
@@ -45,7 +49,7 @@ def offer(request, slug):
         raise Http404("No such event.")
     registration = queries.registration_of(request.user, event)
     if registration is None or registration.status != Registration.Status.OFFERED:
-        messages.info(request, "No seat is offered to you for this event right now.")
+        messages.info(request, _("No seat is offered to you for this event right now."))
     else:
         _answer(request, registration)
     return redirect("me" if request.POST.get("next") == "me" else event)

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 # In zoneinfo's database, but not places anyone means.
 NOT_PLACES = {"Factory", "localtime", "posixrules"}
@@ -38,8 +40,10 @@ def canonical_name(text: str) -> str:
     name = _names_by_lowercase().get(text.strip().lower())
     if name is None:
         raise ValidationError(
-            "“%(text)s” is not a time zone we know. Use a name like America/Vancouver or "
-            "Europe/Berlin.",
+            _(
+                "“%(text)s” is not a time zone we know. Use a name like America/Vancouver or "
+                "Europe/Berlin."
+            ),
             params={"text": text.strip()[:64]},
             code="unknown_time_zone",
         )
@@ -62,3 +66,13 @@ def event_zone(event) -> zoneinfo.ZoneInfo:
 
 def is_hub_zone(name: str) -> bool:
     return not name or name == settings.TIME_ZONE
+
+
+def moment_in_words(local) -> str:
+    """`local` (a datetime in the event's zone) as a sentence's moment, in the active language:
+    "December 7, 2026 at 6:30 PM EST", "7 décembre 2026 à 18 h 30 EST"."""
+    return _("%(date)s at %(time)s %(zone)s") % {
+        "date": date_format(local, "DATE_FORMAT"),
+        "time": date_format(local, "TIME_FORMAT"),
+        "zone": date_format(local, "T"),
+    }

@@ -1,6 +1,7 @@
 """Event pages' helpers: an event's own time zone, and what its organizers may do next."""
 
 from django import template
+from django.template.loader import render_to_string
 
 from events import zones
 from events.authoring import send_back_reason
@@ -21,6 +22,13 @@ def other_zone_name(event: Event) -> str:
     """The event's zone name when it is not the hub's (to say so next to its times), else ""."""
     name = zones.event_zone(event).key
     return "" if zones.is_hub_zone(name) else name.replace("_", " ")
+
+
+@register.simple_tag
+def event_start_text(event: Event) -> str:
+    """The event's start as the e-mails write it (events/email/_when.txt), to put in a
+    sentence: `{% event_start_text event as when %}`."""
+    return render_to_string("events/email/_when.txt", {"event": event})
 
 
 @register.simple_tag(takes_context=True)
