@@ -19,7 +19,7 @@ from chamber.permissions import (
     user_can_withdraw,
 )
 from directory.exports import spreadsheet_safe
-from directory.templatetags.directory_tags import querystring_with
+from directory.templatetags.directory_tags import facet_filters
 from hub.audit import audit_record
 from hub.form_errors import service_result
 from hub.markdown import markdown_excerpt, render_markdown
@@ -40,21 +40,10 @@ def practice_index(request):
         "query": query,
         "page": page,
         "facets": facets,
-        "active_filters": _active_filters(request, query, facets),
+        "active_filters": facet_filters(request.GET, query, facets, ("tag", "organization")),
         "may_write": bool(queries.organizations_for_practice(request.user)[:1]),
     }
     return render(request, "chamber/practice_index.html", context)
-
-
-def _active_filters(request, query: queries.PracticeQuery, facets: dict) -> list[tuple[str, str]]:
-    """(label, link that removes it) for each filter in use."""
-    filters = []
-    for name in ("tag", "organization"):
-        value = getattr(query, name)
-        if value:
-            names = {slug: label for slug, label, _ in facets[name]}
-            filters.append((names.get(value, value), querystring_with(request.GET, **{name: None})))
-    return filters
 
 
 def _practice_or_404(slug: str, user):

@@ -34,6 +34,18 @@ def querystring_with(get_params, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+def facet_filters(get_params, query, facets: dict, names) -> list[tuple[str, str]]:
+    """(label, link that removes it) for each facet of `names` in use on a list page: the
+    label its facet gives the value, or the value itself when the facet no longer offers it."""
+    filters = []
+    for name in names:
+        value = getattr(query, name)
+        if value:
+            labels = {choice: label for choice, label, _count in facets[name]}
+            filters.append((labels.get(value, value), querystring_with(get_params, **{name: None})))
+    return filters
+
+
 @register.simple_tag(takes_context=True)
 def organization_section(context, section):
     """Render a section a higher app added to the organization page (`directory.sections`)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from directory.templatetags.directory_tags import facet_filters
 from hub.admin_tools import error_text
 from hub.form_errors import add_service_errors
 from hub.markdown import markdown_excerpt, render_markdown
@@ -37,21 +38,10 @@ def index(request):
         "query": query,
         "page": page,
         "facets": facets,
-        "active_filters": _active_filters(query, facets),
+        "active_filters": facet_filters(request.GET, query, facets, FACET_NAMES),
         "may_post": request.user.is_authenticated and projects_maintained_by(request.user).exists(),
     }
     return render(request, "pledges/asks/index.html", context)
-
-
-def _active_filters(query: queries.AskQuery, facets: dict) -> list[tuple[str, str]]:
-    """(label, the filter's name) for each facet in use; the template links each away."""
-    filters = []
-    for name in FACET_NAMES:
-        value = getattr(query, name)
-        if value:
-            labels = {choice: label for choice, label, _ in facets[name]}
-            filters.append((labels.get(value, value), name))
-    return filters
 
 
 def _ask_or_404(pk: int, user):
