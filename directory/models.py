@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory.licenses import SPDX_LICENSE_CHOICES
 
@@ -13,16 +15,16 @@ web_url = URLValidator(schemes=["http", "https"])
 
 
 class ListingStatus(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    ARCHIVED = "archived", "Archived"
+    PENDING = "pending", pgettext_lazy("listing status", "Pending review")
+    PUBLISHED = "published", pgettext_lazy("listing status", "Published")
+    REJECTED = "rejected", pgettext_lazy("listing status", "Rejected")
+    ARCHIVED = "archived", pgettext_lazy("listing status", "Archived")
 
 
 class Tag(models.Model):
     class Kind(models.TextChoices):
-        TECHNOLOGY = "technology", "Technology"
-        TOPIC = "topic", "Topic"
+        TECHNOLOGY = "technology", _("Technology")
+        TOPIC = "topic", _("Topic")
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -45,11 +47,11 @@ class Listing(models.Model):
 
     name = models.CharField(max_length=160)
     slug = models.SlugField(max_length=180, unique=True)
-    description = models.TextField(blank=True, help_text="Markdown. Links and lists are fine.")
+    description = models.TextField(blank=True, help_text=_("Markdown. Links and lists are fine."))
     logo = models.ImageField(
         upload_to="logos/%Y/",
         blank=True,
-        help_text="PNG, JPEG or WebP; re-encoded and resized when uploaded.",
+        help_text=_("PNG, JPEG or WebP; re-encoded and resized when uploaded."),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="%(class)ss")
     status = models.CharField(
@@ -86,19 +88,19 @@ class Listing(models.Model):
 
 class Organization(Listing):
     class Kind(models.TextChoices):
-        COMPANY = "company", "Company"
-        LAB = "lab", "Research lab"
-        UNIVERSITY = "university", "University"
-        NONPROFIT = "nonprofit", "Nonprofit"
-        GOVERNMENT = "government", "Public body"
-        COMMUNITY = "community", "Community group"
+        COMPANY = "company", _("Company")
+        LAB = "lab", _("Research lab")
+        UNIVERSITY = "university", _("University")
+        NONPROFIT = "nonprofit", _("Nonprofit")
+        GOVERNMENT = "government", _("Public body")
+        COMMUNITY = "community", _("Community group")
 
     class SizeBand(models.TextChoices):
-        TINY = "1-10", "1–10 people"
-        SMALL = "11-50", "11–50 people"
-        MEDIUM = "51-250", "51–250 people"
-        LARGE = "251-1000", "251–1,000 people"
-        HUGE = "1000+", "More than 1,000 people"
+        TINY = "1-10", _("1–10 people")
+        SMALL = "11-50", _("11–50 people")
+        MEDIUM = "51-250", _("51–250 people")
+        LARGE = "251-1000", _("251–1,000 people")
+        HUGE = "1000+", _("More than 1,000 people")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     website = models.URLField(blank=True, validators=[web_url])
@@ -106,13 +108,13 @@ class Organization(Listing):
     neighbourhood = models.CharField(max_length=80, blank=True)
     size_band = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
     innersource = models.BooleanField(
-        "InnerSource program",
+        _("InnerSource program"),
         default=False,
-        help_text="The organization practises open source methods behind its firewall.",
+        help_text=_("The organization practises open source methods behind its firewall."),
     )
     featured = models.BooleanField(default=False, db_index=True)
     verified = models.BooleanField(
-        default=False, help_text="Staff checked that the listing is run by the organization."
+        default=False, help_text=_("Staff checked that the listing is run by the organization.")
     )
 
     class Meta(Listing.Meta):
@@ -140,13 +142,13 @@ class Organization(Listing):
 
 class Project(Listing):
     class HelpWanted(models.TextChoices):
-        CODE = "code", "Code"
-        DOCS = "docs", "Documentation"
-        DESIGN = "design", "Design and UX"
-        TESTING = "testing", "Testing"
-        MENTORING = "mentoring", "Mentoring"
-        TIME = "time", "Maintainer time"
-        FUNDING = "funding", "Funding"
+        CODE = "code", _("Code")
+        DOCS = "docs", _("Documentation")
+        DESIGN = "design", _("Design and UX")
+        TESTING = "testing", _("Testing")
+        MENTORING = "mentoring", _("Mentoring")
+        TIME = "time", _("Maintainer time")
+        FUNDING = "funding", _("Funding")
 
     repository_url = models.URLField("repository", blank=True, validators=[web_url])
     homepage = models.URLField(blank=True, validators=[web_url])
@@ -155,14 +157,14 @@ class Project(Listing):
     )
     seeking_contributors = models.BooleanField(default=False, db_index=True)
     pitch = models.TextField(
-        blank=True, help_text="Markdown. What help the project needs, and how to start."
+        blank=True, help_text=_("Markdown. What help the project needs, and how to start.")
     )
     help_wanted = models.JSONField(default=list, blank=True)
     contact_url = models.URLField(
-        "how to reach the maintainers",
+        _("how to reach the maintainers"),
         blank=True,
         validators=[web_url],
-        help_text="A mailing list, chat room, forum or issue tracker.",
+        help_text=_("A mailing list, chat room, forum or issue tracker."),
     )
     organizations = models.ManyToManyField(
         Organization, through="ProjectRole", related_name="projects"
@@ -194,9 +196,9 @@ class Project(Listing):
 
 class ProjectRole(models.Model):
     class Role(models.TextChoices):
-        MAINTAINER = "maintainer", "Maintainer"
-        SPONSOR = "sponsor", "Sponsor"
-        CONTRIBUTOR = "contributor", "Contributor"
+        MAINTAINER = "maintainer", pgettext_lazy("role in a project", "Maintainer")
+        SPONSOR = "sponsor", pgettext_lazy("role in a project", "Sponsor")
+        CONTRIBUTOR = "contributor", pgettext_lazy("role in a project", "Contributor")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roles")
     organization = models.ForeignKey(
@@ -216,14 +218,14 @@ class ProjectRole(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        ADMIN = "admin", "Admin"
-        MEMBER = "member", "Member"
+        OWNER = "owner", pgettext_lazy("role in an organization", "Owner")
+        ADMIN = "admin", pgettext_lazy("role in an organization", "Admin")
+        MEMBER = "member", pgettext_lazy("role in an organization", "Member")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending approval"
-        ACTIVE = "active", "Active"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", pgettext_lazy("membership status", "Pending approval")
+        ACTIVE = "active", pgettext_lazy("membership status", "Active")
+        REJECTED = "rejected", pgettext_lazy("membership status", "Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -235,7 +237,7 @@ class Membership(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    message = models.TextField(blank=True, help_text="Why the person claims the listing.")
+    message = models.TextField(blank=True, help_text=_("Why the person claims the listing."))
     created_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -304,9 +306,9 @@ class ListingRevision(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPLIED = "applied", "Applied"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", pgettext_lazy("edit status", "Pending review")
+        APPLIED = "applied", pgettext_lazy("edit status", "Applied")
+        REJECTED = "rejected", pgettext_lazy("edit status", "Rejected")
 
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
@@ -352,17 +354,17 @@ class ProjectHealth(models.Model):
     """
 
     class Activity(models.TextChoices):
-        ACTIVE = "active", "Active"
-        QUIET = "quiet", "Quiet"
-        ARCHIVED = "archived", "Archived"
+        ACTIVE = "active", pgettext_lazy("project activity", "Active")
+        QUIET = "quiet", pgettext_lazy("project activity", "Quiet")
+        ARCHIVED = "archived", pgettext_lazy("project activity", "Archived")
 
     class Result(models.TextChoices):
-        FETCHED = "fetched", "Fetched"
-        NOT_MODIFIED = "not_modified", "Not modified since the last fetch"
-        NOT_FOUND = "not_found", "Repository not found"
-        UNSUPPORTED = "unsupported", "Not on a forge the hub reads"
-        RATE_LIMITED = "rate_limited", "Paused by the forge's rate limit"
-        ERROR = "error", "Forge unavailable"
+        FETCHED = "fetched", _("Fetched")
+        NOT_MODIFIED = "not_modified", _("Not modified since the last fetch")
+        NOT_FOUND = "not_found", _("Repository not found")
+        UNSUPPORTED = "unsupported", _("Not on a forge the hub reads")
+        RATE_LIMITED = "rate_limited", _("Paused by the forge's rate limit")
+        ERROR = "error", _("Forge unavailable")
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="health")
     # The project's repository address when it was last read: a changed address is read again.
@@ -391,7 +393,7 @@ class ProjectHealth(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "project health"
+        verbose_name_plural = _("project health")
         indexes = [
             models.Index(fields=["next_attempt_at"], name="projecthealth_due"),
             models.Index(fields=["activity", "project"], name="projecthealth_activity"),
@@ -407,9 +409,9 @@ class ProjectUse(models.Model):
     company building on a job queue. Its owners and admins declare it (directory.uses)."""
 
     class Status(models.TextChoices):
-        PRODUCTION = "production", "In production"
-        EVALUATING = "evaluating", "Evaluating"
-        STOPPED = "stopped", "Stopped"
+        PRODUCTION = "production", pgettext_lazy("use of a project", "In production")
+        EVALUATING = "evaluating", pgettext_lazy("use of a project", "Evaluating")
+        STOPPED = "stopped", pgettext_lazy("use of a project", "Stopped")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="uses")
     organization = models.ForeignKey(
@@ -417,14 +419,16 @@ class ProjectUse(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices)
     note = models.CharField(
-        max_length=200, blank=True, help_text='What for, in a few words ("runs our 311 service").'
+        max_length=200,
+        blank=True,
+        help_text=_('What for, in a few words ("runs our 311 service").'),
     )
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     since = models.DateTimeField(
-        default=timezone.now, help_text="When the organization declared its current status."
+        default=timezone.now, help_text=_("When the organization declared its current status.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Length, Lower
+from django.utils.translation import gettext_lazy
 
 from directory.licenses import spdx_ids_by_lowercase, spdx_licenses
 from directory.models import (
@@ -293,10 +294,10 @@ def memberships_of(user) -> QuerySet:
 
 TABS = ("all", "organizations", "projects")
 SORTS = {
-    "relevance": "Relevance",
-    "name": "Name",
-    "newest": "Newest",
-    "active": "Recently active",
+    "relevance": gettext_lazy("Relevance"),
+    "name": gettext_lazy("Name"),
+    "newest": gettext_lazy("Newest"),
+    "active": gettext_lazy("Recently active"),
 }
 ORGANIZATION_ONLY_FACETS = ("kind", "city", "innersource")
 PROJECT_ONLY_FACETS = ("license", "seeking", "health", "used_by")
@@ -678,7 +679,7 @@ def directory_facets(query: DirectoryQuery, *, tag_limit: int = 25) -> dict:
         "tag": [(slug, name, n) for slug, (name, n) in tags[:tag_limit]],
         "seeking": numbers["seeking"],
         "innersource": numbers["innersource"],
-        "used_by": [(USED_BY_PUBLIC, "Public bodies", numbers["used_by"])]
+        "used_by": [(USED_BY_PUBLIC, gettext_lazy("Public bodies"), numbers["used_by"])]
         if numbers["used_by"]
         else [],
         "health": [

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from directory import imports, permissions, queries, services
@@ -74,16 +76,20 @@ def index(request):
 
 # The title of each activity facet's link: what the word means.
 HEALTH_HINTS = {
-    ProjectHealth.Activity.ACTIVE: "A commit in the last 90 days",
-    ProjectHealth.Activity.QUIET: "No commit in the last 90 days",
-    ProjectHealth.Activity.ARCHIVED: "Archived on its forge",
+    ProjectHealth.Activity.ACTIVE: gettext_lazy("A commit in the last 90 days"),
+    ProjectHealth.Activity.QUIET: gettext_lazy("No commit in the last 90 days"),
+    ProjectHealth.Activity.ARCHIVED: gettext_lazy("Archived on its forge"),
 }
-USED_BY_HINTS = {queries.USED_BY_PUBLIC: "Run or evaluated by a public body in the directory"}
+USED_BY_HINTS = {
+    queries.USED_BY_PUBLIC: gettext_lazy("Run or evaluated by a public body in the directory")
+}
 
 
 def _city_selected(city_choices, city: str) -> str:
     """The city facet's value the filter names: cities match whatever their case."""
-    return next((value for value, _, _ in city_choices if value.lower() == city.lower()), city)
+    return next(
+        (value for value, _label, _count in city_choices if value.lower() == city.lower()), city
+    )
 
 
 def active_filters(get_params, query: queries.DirectoryQuery) -> list[tuple[str, str]]:
@@ -101,13 +107,13 @@ def active_filters(get_params, query: queries.DirectoryQuery) -> list[tuple[str,
     if query.city:
         filters.append((query.city, querystring_with(get_params, city=None)))
     if query.seeking:
-        filters.append(("Seeking contributors", querystring_with(get_params, seeking=None)))
+        filters.append((_("Seeking contributors"), querystring_with(get_params, seeking=None)))
     if query.innersource:
-        filters.append(("InnerSource programs", querystring_with(get_params, innersource=None)))
+        filters.append((_("InnerSource programs"), querystring_with(get_params, innersource=None)))
     if query.health:
         filters.append((query.health_label, querystring_with(get_params, health=None)))
     if query.used_by:
-        filters.append(("Used by public bodies", querystring_with(get_params, used_by=None)))
+        filters.append((_("Used by public bodies"), querystring_with(get_params, used_by=None)))
     return filters
 
 
@@ -217,8 +223,11 @@ def submit(request):
         else:
             messages.success(
                 request,
-                f"Thank you: {listing.name} is waiting for review. "
-                "You will hear from us by e-mail, and you can follow it on your account page.",
+                _(
+                    "Thank you: %(name)s is waiting for review. "
+                    "You will hear from us by e-mail, and you can follow it on your account page."
+                )
+                % {"name": listing.name},
             )
             return redirect(listing)
     return _submit_page(request, form, kind)
@@ -311,12 +320,14 @@ def project_edit(request, slug):
 
 def _edit_message(request, revision) -> None:
     if revision is None:
-        messages.success(request, "Your changes are saved.")
+        messages.success(request, _("Your changes are saved."))
     else:
         messages.info(
             request,
-            "Thank you: your changes go live once staff have reviewed them. "
-            "Until then the listing shows its current text.",
+            _(
+                "Thank you: your changes go live once staff have reviewed them. "
+                "Until then the listing shows its current text."
+            ),
         )
 
 
@@ -326,15 +337,17 @@ def organization_claim(request, slug):
     organization = get_object_or_404(Organization.objects.published(), slug=slug)
     form = ClaimForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Tell us how you are connected to the organization.")
+        messages.error(request, _("Tell us how you are connected to the organization."))
         return redirect(organization)
     services.membership_claim(
         user=request.user, organization=organization, message=form.cleaned_data["message"]
     )
     messages.success(
         request,
-        "Your claim is sent. The organization's owners (or hub staff) will review it; "
-        "we have e-mailed you a copy and will tell you their decision by e-mail.",
+        _(
+            "Your claim is sent. The organization's owners (or hub staff) will review it; "
+            "we have e-mailed you a copy and will tell you their decision by e-mail."
+        ),
     )
     return redirect(organization)
 
@@ -399,7 +412,7 @@ def organization_members(request, slug):
         except PermissionDenied as exc:
             add_form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{add_form.user} is now a member.")
+            messages.success(request, _("%(person)s is now a member.") % {"person": add_form.user})
             return redirect("directory:organization-members", slug=organization.slug)
     return _members_page(request, organization, add_form=add_form, status=400)
 
@@ -433,12 +446,12 @@ def organization_member_change(request, slug, membership_id):
         elif action == "role":
             form = MemberRoleForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Choose a role.")
+                raise ValidationError(_("Choose a role."))
             services.membership_change_role(
                 membership=membership, actor=request.user, role=form.cleaned_data["role"]
             )
         else:
-            raise ValidationError("Unknown action.")
+            raise ValidationError(_("Unknown action."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
@@ -446,7 +459,7 @@ def organization_member_change(request, slug, membership_id):
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, "You left the organization." if leaving else "Membership updated."
+            request, _("You left the organization.") if leaving else _("Membership updated.")
         )
         if leaving:
             return redirect(organization)
@@ -473,8 +486,11 @@ def organization_transfer(request, slug):
         else:
             messages.success(
                 request,
-                f"{new_owner.user} now owns {organization.name}; you stay on as an admin. "
-                "We have e-mailed you both.",
+                _(
+                    "%(person)s now owns %(organization)s; you stay on as an admin. "
+                    "We have e-mailed you both."
+                )
+                % {"person": new_owner.user, "organization": organization.name},
             )
             return redirect("directory:organization-members", slug=organization.slug)
     return _members_page(request, organization, transfer_form=form, status=400)
@@ -502,9 +518,11 @@ def organization_import(request, slug):
                 )
                 messages.success(
                     request,
-                    "The import has started. We will e-mail you the counts (imported, "
-                    "already listed, skipped) when it is done; they also appear under "
-                    "“Imports so far”. Imported projects wait for staff review.",
+                    _(
+                        "The import has started. We will e-mail you the counts (imported, "
+                        "already listed, skipped) when it is done; they also appear under "
+                        "“Imports so far”. Imported projects wait for staff review."
+                    ),
                 )
                 return redirect("directory:organization-import", slug=organization.slug)
         try:

@@ -1,6 +1,15 @@
 from django import template
+from django.template.defaultfilters import urlencode
+from django.utils.html import format_html_join
 
 register = template.Library()
+
+
+@register.simple_tag
+def suggestion_links(names):
+    """The names a search that found nothing suggests, each a link that searches it, joined
+    by commas (one value, so a translated sentence can hold them all)."""
+    return format_html_join(", ", '<a href="?q={}">{}</a>', ((urlencode(n), n) for n in names))
 
 
 @register.simple_tag(takes_context=True)

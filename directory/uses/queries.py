@@ -21,6 +21,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from directory.models import Organization, Project, ProjectUse
 from directory.queries import public_organizations_q, public_projects, public_projects_q
@@ -90,20 +92,31 @@ KIND_ORDER = {
         ]
     )
 }
-# "Used by 3 public bodies, 2 companies": each kind's name for one and for several.
-KIND_NOUNS = {
-    Organization.Kind.COMPANY: ("company", "companies"),
-    Organization.Kind.LAB: ("research lab", "research labs"),
-    Organization.Kind.UNIVERSITY: ("university", "universities"),
-    Organization.Kind.NONPROFIT: ("nonprofit", "nonprofits"),
-    Organization.Kind.GOVERNMENT: ("public body", "public bodies"),
-    Organization.Kind.COMMUNITY: ("community group", "community groups"),
+# "Used by 3 public bodies, 2 companies": each kind counted, in the words of the language.
+KIND_COUNTS = {
+    Organization.Kind.COMPANY: ngettext_lazy("%(n)d company", "%(n)d companies", "n"),
+    Organization.Kind.LAB: ngettext_lazy("%(n)d research lab", "%(n)d research labs", "n"),
+    Organization.Kind.UNIVERSITY: ngettext_lazy("%(n)d university", "%(n)d universities", "n"),
+    Organization.Kind.NONPROFIT: ngettext_lazy("%(n)d nonprofit", "%(n)d nonprofits", "n"),
+    Organization.Kind.GOVERNMENT: ngettext_lazy("%(n)d public body", "%(n)d public bodies", "n"),
+    Organization.Kind.COMMUNITY: ngettext_lazy(
+        "%(n)d community group", "%(n)d community groups", "n"
+    ),
+}
+# The heading of each kind's group on the project page.
+KIND_GROUPS = {
+    Organization.Kind.COMPANY: gettext_lazy("Companies"),
+    Organization.Kind.LAB: gettext_lazy("Research labs"),
+    Organization.Kind.UNIVERSITY: gettext_lazy("Universities"),
+    Organization.Kind.NONPROFIT: gettext_lazy("Nonprofits"),
+    Organization.Kind.GOVERNMENT: gettext_lazy("Public bodies"),
+    Organization.Kind.COMMUNITY: gettext_lazy("Community groups"),
 }
 
 
 def kind_count_text(kind: str, n: int) -> str:
-    one, several = KIND_NOUNS.get(kind, ("organization", "organizations"))
-    return f"{n} {one if n == 1 else several}"
+    counted = KIND_COUNTS.get(kind, ngettext_lazy("%(n)d organization", "%(n)d organizations", "n"))
+    return counted % {"n": n}
 
 
 def project_users(project: Project) -> QuerySet:
@@ -147,7 +160,7 @@ class ProjectUsers:
         parts = [kind_count_text(group.kind, len(group.uses)) for group in self.groups]
         if len(parts) < 2:
             return "".join(parts)
-        return f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return _("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
 
     def _with_status(self, status: str) -> int:
         return sum(use.status == status for group in self.groups for use in group.uses)
@@ -166,7 +179,7 @@ def project_users_by_kind(project: Project) -> ProjectUsers:
     rows = list(project_users(project))
     counted = [use for use in rows if use.status in COUNTED_STATUSES]
     groups = [
-        UsersOfKind(kind=kind, label=KIND_NOUNS[kind][1].capitalize(), uses=list(uses))
+        UsersOfKind(kind=kind, label=KIND_GROUPS[kind], uses=list(uses))
         for kind, uses in groupby(counted, key=lambda use: use.organization.kind)
     ]
     stopped = [use for use in rows if use.status == ProjectUse.Status.STOPPED]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.models import Organization, Project
@@ -45,7 +46,7 @@ def _organization_for_uses(request, slug: str) -> tuple[Organization, bool]:
     organization = get_object_or_404(Organization, slug=slug)
     may_declare = user_can_declare_use_for(user=request.user, organization=organization)
     if not may_declare and not user_can_withdraw_use(user=request.user, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins say what it uses.")
+        raise PermissionDenied(_("Only the organization's owners and admins say what it uses."))
     return organization, may_declare
 
 
@@ -74,12 +75,12 @@ def organization_uses(request, slug):
         form = ProjectUseForm(initial=initial, projects=projects) if may_declare else None
         return _uses_page(request, organization, form=form)
     if not may_declare:
-        raise PermissionDenied("Only the owners and admins of a published organization declare.")
+        raise PermissionDenied(_("Only the owners and admins of a published organization declare."))
     form = ProjectUseForm(request.POST, projects=projects)
     if form.is_valid():
         project = form.cleaned_data["project"]
         try:
-            _, created = services.use_declare(
+            _use, created = services.use_declare(
                 organization=organization,
                 project=project,
                 status=form.cleaned_data["status"],
@@ -89,8 +90,14 @@ def organization_uses(request, slug):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            done = "now says it uses" if created else "updated what it says about"
-            messages.success(request, f"{organization.name} {done} {project.name}.")
+            names = {"organization": organization.name, "project": project.name}
+            if created:
+                messages.success(
+                    request, _("%(organization)s now says it uses %(project)s.") % names
+                )
+            else:
+                done = _("%(organization)s updated what it says about %(project)s.")
+                messages.success(request, done % names)
             return redirect(f"{organization.get_absolute_url()}#uses-title")
     return _uses_page(request, organization, form=form, status=400)
 
@@ -98,10 +105,14 @@ def organization_uses(request, slug):
 @require_POST
 @login_required
 def organization_use_withdraw(request, slug):
-    organization, _ = _organization_for_uses(request, slug)
+    organization, _may_declare = _organization_for_uses(request, slug)
     use = queries.declaration_of(organization, request.POST.get("project", ""))
     if use is None:
         raise Http404("The organization has not said it uses this project.")
     services.use_withdraw(use=use, actor=request.user)
-    messages.success(request, f"{organization.name} no longer says it uses {use.project.name}.")
+    messages.success(
+        request,
+        _("%(organization)s no longer says it uses %(project)s.")
+        % {"organization": organization.name, "project": use.project.name},
+    )
     return redirect(f"{organization.get_absolute_url()}#uses-title")
