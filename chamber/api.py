@@ -3,6 +3,7 @@ endorsements to give and withdraw on an organization's behalf (`chamber.services
 the same rules as the pages)."""
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -240,10 +241,11 @@ class PositionViewSet(PublicReadViewSet):
     def _withdraw(self, request, position: Position) -> Response:
         endorsement = queries.endorsement_by(position, request.query_params.get("organization", ""))
         if endorsement is None:
-            raise NotFound("This organization does not endorse this position.")
+            raise NotFound(_("This organization does not endorse this position."))
         if not user_can_withdraw(user=request.user, endorsement=endorsement):
             self.permission_denied(
-                request, message="Only the organization's owners and admins withdraw its name."
+                request,
+                message=_("Only the organization's owners and admins withdraw its name."),
             )
         services.endorsement_withdraw(endorsement=endorsement, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 """An Atom feed of the positions the hub published, newest first."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from chamber.queries import public_positions
 from hub.feeds import MarkdownAtomFeed
@@ -9,8 +10,8 @@ FEED_SIZE = 50
 
 
 class PositionsFeed(MarkdownAtomFeed):
-    title = "Positions of the hub"
-    subtitle = "What the region's open source organizations ask of cities, states and funders."
+    title = _("Positions of the hub")
+    subtitle = _("What the region's open source organizations ask of cities, states and funders.")
 
     def link(self):
         return reverse("chamber:positions")

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from chamber.models import PracticeNote
 from chamber.services import MAX_PRACTICE_TAGS
@@ -11,16 +13,14 @@ class PracticeForm(forms.ModelForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         empty_label=None,
-        help_text="The note speaks for this organization; you are one of its members.",
+        label=_("Organization"),
+        help_text=_("The note speaks for this organization; you are one of its members."),
     )
     tags = CappedModelMultipleChoiceField(
         queryset=Tag.objects.all(),
         required=False,
         widget=GroupedCheckboxes,
-        help_text=(
-            f"Up to {MAX_PRACTICE_TAGS}: technologies, topics, and InnerSource Commons patterns "
-            "by name (such as Trusted Committer)."
-        ),
+        label=_("Tags"),
         max_choices=MAX_PRACTICE_TAGS,
         noun="tags",
     )
@@ -32,19 +32,23 @@ class PracticeForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 14}),
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
         }
-        labels = {"text": "The note"}
+        labels = {"title": _("Title"), "summary": _("Summary"), "text": _("The note")}
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.fields["tags"].choices = tag_choices_by_kind()
+        self.fields["tags"].help_text = gettext(
+            "Up to %(limit)s: technologies, topics, and InnerSource Commons patterns by name "
+            "(such as Trusted Committer)."
+        ) % {"limit": MAX_PRACTICE_TAGS}
 
 
 class EndorseForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         empty_label=None,
-        label="On behalf of",
+        label=_("On behalf of"),
         to_field_name="slug",
     )
 

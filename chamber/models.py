@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import ListingStatus, Organization, Tag
 
@@ -13,9 +14,9 @@ class PracticeNote(models.Model):
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=180, unique=True)
     summary = models.CharField(
-        max_length=300, blank=True, help_text="One or two sentences shown in the list."
+        max_length=300, blank=True, help_text=_("One or two sentences shown in the list.")
     )
-    text = models.TextField(help_text="Markdown. Steps, lists and links are fine.")
+    text = models.TextField(help_text=_("Markdown. Steps, lists and links are fine."))
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="practice_notes"
     )
@@ -23,8 +24,10 @@ class PracticeNote(models.Model):
         Tag,
         blank=True,
         related_name="practice_notes",
-        help_text="Technologies, topics and InnerSource Commons patterns (such as Trusted "
-        "Committer) the note is about.",
+        help_text=_(
+            "Technologies, topics and InnerSource Commons patterns (such as Trusted "
+            "Committer) the note is about."
+        ),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,16 +67,16 @@ class Position(models.Model):
 
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=180, unique=True)
-    summary = models.CharField(max_length=300, help_text="One or two sentences for the list.")
-    text = models.TextField(help_text="Markdown.")
+    summary = models.CharField(max_length=300, help_text=_("One or two sentences for the list."))
+    text = models.TextField(help_text=_("Markdown."))
     open_for_endorsement = models.BooleanField(
-        default=True, help_text="Closed: the list of endorsers is final; no new endorsements."
+        default=True, help_text=_("Closed: the list of endorsers is final; no new endorsements.")
     )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
         db_index=True,
-        help_text="Public from this moment; empty: a draft only staff see.",
+        help_text=_("Public from this moment; empty: a draft only staff see."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,8 +1,6 @@
 """The e-mail of staff's decision on a practice note, to its author once (hub.notifications
 keeps the ledger)."""
 
-from django.conf import settings
-
 from chamber.models import PracticeNote
 from hub.models import AuditEntry
 from hub.notifications import build_message, send_once
@@ -30,10 +28,7 @@ def send_practice_decision(note_id: int, decision_id: int) -> bool:
             kind=KIND,
             user=author,
             template=template,
-            context={
-                "note": note,
-                "note_url": f"{settings.HUB_SITE_URL}{note.get_absolute_url()}",
-                "reason": decision.detail.get("reason", ""),
-            },
+            # Links are made in the template, inside the author's language.
+            context={"note": note, "reason": decision.detail.get("reason", "")},
         ),
     )

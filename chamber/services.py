@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from chamber.models import Endorsement, Position, PracticeNote
 from chamber.permissions import (
@@ -36,7 +37,9 @@ def _unique_practice_slug(title: str, *, exclude_pk=None) -> str:
 def _checked_tags(tags) -> list[Tag]:
     tags = list(tags)
     if len(tags) > MAX_PRACTICE_TAGS:
-        raise ValidationError({"tags": f"Choose at most {MAX_PRACTICE_TAGS} tags."})
+        raise ValidationError(
+            {"tags": _("Choose at most %(limit)s tags.") % {"limit": MAX_PRACTICE_TAGS}}
+        )
     return tags
 
 
@@ -45,7 +48,7 @@ def _save_practice(note: PracticeNote, data: dict, tags) -> None:
         if field in data:
             setattr(note, field, (data[field] or "").strip())
     if not note.title:
-        raise ValidationError({"title": "A note needs a title."})
+        raise ValidationError({"title": _("A note needs a title.")})
     if not note.slug:
         note.slug = _unique_practice_slug(note.title)
     note.full_clean(exclude=["slug"])
@@ -70,7 +73,7 @@ def practice_submit(
     """A member writes a note on behalf of their organization: pending until staff publish it."""
     if not user_can_write_practice_for(user=author, organization=organization):
         raise PermissionDenied(
-            "Only active members of a published organization write notes on its behalf."
+            _("Only active members of a published organization write notes on its behalf.")
         )
     tags = _checked_tags(tags)
     note = PracticeNote(author=author, organization=organization, status=ListingStatus.PENDING)
@@ -93,12 +96,12 @@ def practice_edit(
     note = _lock_practice(note)
     if not user_can_edit_practice(user=actor, note=note):
         raise PermissionDenied(
-            "Only the note's author, while a member of its organization, edits it."
+            _("Only the note's author, while a member of its organization, edits it.")
         )
     if organization is not None and organization.pk != note.organization_id:
         if not user_can_write_practice_for(user=actor, organization=organization):
             raise PermissionDenied(
-                "Only active members of a published organization write notes on its behalf."
+                _("Only active members of a published organization write notes on its behalf.")
             )
         note.organization = organization
     tags = _checked_tags(tags) if tags is not None else None
@@ -116,16 +119,16 @@ def practice_edit(
     return note
 
 
-def _staff_only(actor: User, what: str) -> None:
+def _staff_only(actor: User, refusal: str) -> None:
     if not actor.is_staff:
-        raise PermissionDenied(f"Only staff {what} practice notes.")
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic
 def practice_publish(*, note: PracticeNote, actor: User, notify: bool = True) -> PracticeNote:
     """Staff make a note public; its author hears by e-mail, once (unless `notify=False`:
     demo data). Publishing a published note changes nothing."""
-    _staff_only(actor, "publish")
+    _staff_only(actor, _("Only staff publish practice notes."))
     note = _lock_practice(note)
     if note.status == ListingStatus.PUBLISHED:
         return note
@@ -145,10 +148,10 @@ def practice_reject(
     *, note: PracticeNote, actor: User, reason: str, notify: bool = True
 ) -> PracticeNote:
     """Staff turn a note down; the reason reaches its author by e-mail, once."""
-    _staff_only(actor, "reject")
+    _staff_only(actor, _("Only staff reject practice notes."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why, so the author can fix it."})
+        raise ValidationError({"reason": _("Say why, so the author can fix it.")})
     note = _lock_practice(note)
     note.status = ListingStatus.REJECTED
     note.rejection_reason = reason
@@ -164,7 +167,7 @@ def practice_reject(
 @transaction.atomic
 def practice_archive(*, note: PracticeNote, actor: User) -> PracticeNote:
     """Staff take a note off the public pages for good (no e-mail)."""
-    _staff_only(actor, "archive")
+    _staff_only(actor, _("Only staff archive practice notes."))
     note = _lock_practice(note)
     note.status = ListingStatus.ARCHIVED
     note.save(update_fields=["status", "updated_at"])
@@ -179,7 +182,7 @@ def practice_archive(*, note: PracticeNote, actor: User) -> PracticeNote:
 def position_save(*, position: Position, actor: User, changed: list[str] = ()) -> Position:
     """Staff write or change a position (the admin's form, the demo data)."""
     if not actor.is_staff:
-        raise PermissionDenied("Only staff write positions.")
+        raise PermissionDenied(_("Only staff write positions."))
     created = position.pk is None
     if created:
         position.created_by = actor
@@ -210,13 +213,13 @@ def endorsement_create(
     was made now."""
     if not user_can_endorse_for(user=actor, organization=organization):
         raise PermissionDenied(
-            "Only the owners and admins of a published organization endorse on its behalf."
+            _("Only the owners and admins of a published organization endorse on its behalf.")
         )
     if not position_is_public(position):
-        raise ValidationError("This position is not published.", code="not_published")
+        raise ValidationError(_("This position is not published."), code="not_published")
     if not position.open_for_endorsement:
         raise ValidationError(
-            "This position is closed: it takes no new endorsements.", code="closed"
+            _("This position is closed: it takes no new endorsements."), code="closed"
         )
     existing = _endorsement_of(position, organization)
     if existing is not None:
@@ -244,9 +247,9 @@ def endorsement_withdraw(*, endorsement: Endorsement, actor: User) -> None:
     """The organization takes its name off the position (also once it is closed)."""
     if not user_can_withdraw(user=actor, endorsement=endorsement):
         raise PermissionDenied(
-            "Only the organization's owners and admins withdraw its endorsement."
+            _("Only the organization's owners and admins withdraw its endorsement.")
         )
-    deleted, _ = Endorsement.objects.filter(pk=endorsement.pk).delete()
+    deleted, _per_model = Endorsement.objects.filter(pk=endorsement.pk).delete()
     if deleted:
         audit_record(
             actor=actor,

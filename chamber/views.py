@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from chamber import queries, services
@@ -97,7 +98,7 @@ def practice_create(request):
             )
             if note is not None:
                 messages.success(
-                    request, "Thank you. Staff review every note before it is published."
+                    request, _("Thank you. Staff review every note before it is published.")
                 )
                 return redirect(note)
         return _practice_form_page(request, form, status=400)
@@ -109,7 +110,7 @@ def practice_create(request):
 def practice_edit(request, slug):
     note = _practice_or_404(slug, request.user)
     if not user_can_edit_practice(user=request.user, note=note):
-        raise PermissionDenied("Only the note's author edits it.")
+        raise PermissionDenied(_("Only the note's author edits it."))
     form = PracticeForm(
         request.POST or None,
         instance=note,
@@ -128,7 +129,9 @@ def practice_edit(request, slug):
                 organization=data["organization"],
             )
             if saved is not None:
-                messages.success(request, "Saved. Staff review the note before it is public again.")
+                messages.success(
+                    request, _("Saved. Staff review the note before it is public again.")
+                )
                 return redirect(saved)
         # The form wrote the invalid values onto the instance: read the note afresh.
         return _practice_form_page(
@@ -193,7 +196,7 @@ def endorse(request, slug):
     position = _position_or_404(slug, request.user)
     organizations = queries.organizations_that_may_endorse(request.user)
     if not organizations.exists():
-        raise PermissionDenied("Only owners and admins of a published organization endorse.")
+        raise PermissionDenied(_("Only owners and admins of a published organization endorse."))
     form = EndorseForm(request.POST, organizations=organizations)
     if form.is_valid():
         organization = form.cleaned_data["organization"]
@@ -205,11 +208,16 @@ def endorse(request, slug):
             actor=request.user,
         )
         if endorsed is not None:
-            _, created = endorsed
+            _endorsement, created = endorsed
             if created:
-                messages.success(request, f"{organization.name} endorses this position.")
+                messages.success(
+                    request, _("%(name)s endorses this position.") % {"name": organization.name}
+                )
             else:
-                messages.info(request, f"{organization.name} already endorses this position.")
+                messages.info(
+                    request,
+                    _("%(name)s already endorses this position.") % {"name": organization.name},
+                )
             return redirect(position)
     return _position_page(request, position, form=form, status=400)
 
@@ -222,9 +230,12 @@ def withdraw(request, slug):
     if endorsement is None:
         raise Http404("This organization does not endorse this position.")
     if not user_can_withdraw(user=request.user, endorsement=endorsement):
-        raise PermissionDenied("Only the organization's owners and admins withdraw its name.")
+        raise PermissionDenied(_("Only the organization's owners and admins withdraw its name."))
     services.endorsement_withdraw(endorsement=endorsement, actor=request.user)
-    messages.success(request, f"{endorsement.organization.name} no longer endorses this position.")
+    messages.success(
+        request,
+        _("%(name)s no longer endorses this position.") % {"name": endorsement.organization.name},
+    )
     return redirect(position)
 
 
@@ -244,7 +255,7 @@ ENDORSER_COLUMNS = [
 def endorsers_csv(request, slug):
     """Staff's list of a position's endorsers (to hand to a council, say), audited."""
     if not request.user.is_staff:
-        raise PermissionDenied("Only staff export endorsers.")
+        raise PermissionDenied(_("Only staff export endorsers."))
     position = _position_or_404(slug, request.user)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

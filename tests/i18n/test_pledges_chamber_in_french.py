@@ -3,8 +3,15 @@ footer's links lead to French pages, texts, form errors and the services' refusa
 and the same pages stay English at their unprefixed addresses."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.core import mail
+
+from chamber.services import practice_publish
+from tests.chamber.factories import PositionFactory, PracticeNoteFactory
+from tests.directory.factories import MembershipFactory, OrganizationFactory
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +64,87 @@ def test_the_frame_stays_english_at_the_unprefixed_address(client):
     assert ">Skip to main content</a>" in page
     assert '<nav aria-label="Footer">' in page
     assert not any(href.startswith("/fr/") for href in links(frame(page)))
+
+
+# --- The chamber -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chamber():
+    organization = OrganizationFactory(name="Formstone Software", slug="formstone")
+    owner = MembershipFactory(organization=organization, owner=True).user
+    author = MembershipFactory(organization=organization, user__language="fr").user
+    note = PracticeNoteFactory(organization=organization, author=author, title="Trusted committers")
+    position = PositionFactory(title="Publish public code", slug="public-code")
+    closed = PositionFactory(title="Fund maintainers", slug="fund", open_for_endorsement=False)
+    return SimpleNamespace(
+        organization=organization,
+        owner=owner,
+        author=author,
+        note=note,
+        position=position,
+        closed=closed,
+    )
+
+
+def test_practices_in_french_link_to_french_pages(client, chamber):
+    index = client.get("/fr/practices/").content.decode()
+    assert '<html lang="fr">' in index
+    assert "1 fiche pratique" in index
+    assert "Chercher dans les fiches pratiques" in index
+    assert 'href="/fr/practices/trusted-committers/"' in index
+    detail = client.get("/fr/practices/trusted-committers/").content.decode()
+    assert 'Une pratique de <a href="/fr/directory/organizations/formstone/">' in detail
+    assert "Plus de pratiques de Formstone Software" in detail
+
+
+def test_advocacy_in_french_and_an_endorsement_said_in_french(client, chamber):
+    index = client.get("/fr/advocacy/").content.decode()
+    assert "Ouverte aux appuis" in index
+    assert "0 organisation l’appuie" in index
+    client.force_login(chamber.owner)
+    page = client.get("/fr/advocacy/public-code/").content.decode()
+    assert "Appuyée par 0 organisation" in page
+    assert '<label for="id_organization">Au nom de</label>' in page
+    done = client.post(
+        "/fr/advocacy/public-code/endorse/", {"organization": "formstone"}, follow=True
+    )
+    assert done.redirect_chain[0][0] == "/fr/advocacy/public-code/"
+    assert "Formstone Software appuie cette prise de position." in done.content.decode()
+
+
+def test_the_services_refusal_and_a_form_error_in_french(client, chamber):
+    client.force_login(chamber.owner)
+    refused = client.post("/fr/advocacy/fund/endorse/", {"organization": "formstone"})
+    assert refused.status_code == 400
+    assert (
+        f"Cette prise de position est fermée{NBSP}: elle n’accepte plus de nouveaux appuis."
+        in refused.content.decode()
+    )
+    client.force_login(chamber.author)
+    empty = client.post("/fr/practices/new/", {"organization": chamber.organization.pk})
+    assert empty.status_code == 400
+    page = empty.content.decode()
+    assert "Ce champ est obligatoire." in page
+    assert '<label for="id_text">La fiche</label>' in page
+    assert "Jusqu’à 8" in page
+
+
+def test_the_author_hears_of_the_decision_in_french(chamber, django_capture_on_commit_callbacks):
+    note = PracticeNoteFactory(
+        organization=chamber.organization, author=chamber.author, pending=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_publish(note=note, actor=StaffFactory())
+    [message] = mail.outbox
+    # build_message folds the subject's whitespace, the no-break space included.
+    assert message.subject == f"Publiée : {note.title}"
+    assert message.body.startswith(f"Bonjour {chamber.author.get_short_name()},")
+    assert f"/fr/practices/{note.slug}/" in message.body
+
+
+def test_the_chamber_stays_english_at_its_unprefixed_addresses(client, chamber):
+    assert "1 practice note" in client.get("/practices/").content.decode()
+    page = client.get("/advocacy/public-code/").content.decode()
+    assert "Endorsed by 0 organizations" in page
+    assert 'href="/practices/trusted-committers/"' in client.get("/practices/").content.decode()
