@@ -34,7 +34,7 @@ from directory.models import Membership, Organization, ProjectRole, Tag
 from directory.permissions import project_is_public
 from directory.queries import public_organizations_q, public_projects_q
 from pledges.models import Ask, Contribution, Offer, PersonSkill, Pledge
-from pledges.queries import HOURS, PUBLIC_PLEDGE_OF_LOG, ZERO
+from pledges.queries import HOURS, PUBLIC_PLEDGE_OF_LOG, ZERO, organizations_of_member
 
 # --- Who sees what ----------------------------------------------------------------------------
 
@@ -337,17 +337,11 @@ def asks_matching_organization(organization: Organization, *, limit: int = 6) ->
     return list(with_progress(asks).order_by("-for_target", "needed_by", "pk")[:limit])
 
 
-def _organizations_of(user) -> QuerySet:
-    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
-        "organization"
-    )
-
-
 def asks_matching_person(user, *, limit: int = 6) -> list[Ask]:
     """Open public asks that ask for a skill the person lists, or for a project a pledge of
     one of their organizations targets."""
     skills = PersonSkill.objects.filter(person=user).values("tag")
-    targets = _target_projects_of(_organizations_of(user))
+    targets = _target_projects_of(organizations_of_member(user))
     asks = open_public_asks().filter(_needs_one_of(skills) | Q(project__in=targets))
     return list(with_progress(asks).order_by("needed_by", "pk")[:limit])
 
