@@ -4,6 +4,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.manage_forms import _local_datetime
 from events.models import Event, Registration, Room, SessionProposal
@@ -22,11 +25,16 @@ def co_host_candidates(event: Event):
 
 class ProposalForm(forms.ModelForm):
     co_hosts = forms.CharField(
-        label="Co-hosts (optional)",
+        label=gettext_lazy("Co-hosts (optional)"),
         required=False,
         max_length=500,
-        help_text=f"E-mail addresses of up to {MAX_CO_HOSTS} people registered for this "
-        "event, separated by commas.",
+        help_text=format_lazy(
+            gettext_lazy(
+                "E-mail addresses of up to {limit} people registered for this event, "
+                "separated by commas."
+            ),
+            limit=MAX_CO_HOSTS,
+        ),
     )
 
     class Meta:
@@ -36,11 +44,21 @@ class ProposalForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "format": forms.RadioSelect,
         }
+        labels = {
+            "title": gettext_lazy("Title"),
+            "description": gettext_lazy("Description"),
+            "format": gettext_lazy("Format"),
+            "duration_minutes": gettext_lazy("Duration (minutes)"),
+            "tags": gettext_lazy("Tags"),
+        }
         help_texts = {
-            "title": "A question works well: “What might an open source chamber of commerce "
-            "look like?”",
-            "description": "What you want to talk about and who should come. Markdown.",
-            "tags": "Comma-separated topics, for example: civic tech, procurement.",
+            "title": gettext_lazy(
+                "A question works well: “What might an open source chamber of commerce look like?”"
+            ),
+            "description": gettext_lazy(
+                "What you want to talk about and who should come. Markdown."
+            ),
+            "tags": gettext_lazy("Comma-separated topics, for example: civic tech, procurement."),
         }
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -51,7 +69,7 @@ class ProposalForm(forms.ModelForm):
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
         if len(title) < 5:
-            raise ValidationError("Give the session a title of at least 5 characters.")
+            raise ValidationError(_("Give the session a title of at least 5 characters."))
         return title
 
     def clean_co_hosts(self):
@@ -60,14 +78,15 @@ class ProposalForm(forms.ModelForm):
         ]
         addresses = list(dict.fromkeys(addresses))
         if len(addresses) > MAX_CO_HOSTS:
-            raise ValidationError(f"At most {MAX_CO_HOSTS} co-hosts.")
+            raise ValidationError(_("At most %(limit)s co-hosts.") % {"limit": MAX_CO_HOSTS})
         people = {p.email.lower(): p for p in co_host_candidates(self.event).filter(
             email__in=addresses
         )}  # fmt: skip
         unknown = [a for a in addresses if a not in people]
         if unknown:
             raise ValidationError(
-                f"Not registered for this event: {', '.join(unknown)}. Co-hosts need a seat."
+                _("Not registered for this event: %(addresses)s. Co-hosts need a seat.")
+                % {"addresses": ", ".join(unknown)}
             )
         return [people[a] for a in addresses]
 
@@ -87,28 +106,37 @@ class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name", "capacity", "accessibility_notes"]
+        labels = {
+            "name": gettext_lazy("Name"),
+            "capacity": gettext_lazy("Capacity"),
+            "accessibility_notes": gettext_lazy("Accessibility notes"),
+        }
+        help_texts = {
+            "capacity": gettext_lazy("Seats, if known."),
+            "accessibility_notes": gettext_lazy("Step-free access, hearing loop, quiet room…"),
+        }
 
 
 class SlotForm(forms.Form):
-    starts_at = _local_datetime("Starts")
-    ends_at = _local_datetime("Ends")
+    starts_at = _local_datetime(gettext_lazy("Starts"))
+    ends_at = _local_datetime(gettext_lazy("Ends"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         zone = settings.TIME_ZONE
-        self.fields["starts_at"].help_text = f"Time zone: {zone}."
-        self.fields["ends_at"].help_text = f"Time zone: {zone}."
+        self.fields["starts_at"].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+        self.fields["ends_at"].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", "A slot must end after it starts.")
+            self.add_error("ends_at", _("A slot must end after it starts."))
         return cleaned
 
 
 class MergeForm(forms.Form):
-    into = forms.TypedChoiceField(label="Merge into", coerce=int)
+    into = forms.TypedChoiceField(label=gettext_lazy("Merge into"), coerce=int)
 
     def __init__(self, *args, proposal: SessionProposal, candidates, **kwargs):
         super().__init__(*args, **kwargs)

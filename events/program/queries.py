@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import (
     Event,
@@ -32,22 +33,22 @@ def holds_seat(*, user, event: Event) -> bool:
 def board_closed_reason(event: Event) -> str | None:
     """Why nobody can propose or vote right now, in words; None while the board is open."""
     if not event.has_program:
-        return "This event has no session board."
+        return _("This event has no session board.")
     if event.status == Event.Status.CANCELLED:
-        return "This event was cancelled."
+        return _("This event was cancelled.")
     if event.status != Event.Status.PUBLISHED:
-        return "This event is not published."
+        return _("This event is not published.")
     if not event.proposals_open:
         # Events have no "board opens at" date: the organizers open it by hand. A board
         # that never had a proposal has not been opened yet, as far as anyone can tell.
         if timezone.now() < event.starts_at and not event.proposals.exists():
-            return (
+            return _(
                 "The session board is not open yet. The organizers open it before the "
                 "event; then everyone with a seat can propose sessions and vote."
             )
-        return "Proposals and voting are closed."
+        return _("Proposals and voting are closed.")
     if timezone.now() >= event.ends_at:
-        return "This event is over."
+        return _("This event is over.")
     return None
 
 

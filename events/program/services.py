@@ -15,6 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import (
     Event,
@@ -46,9 +49,10 @@ P = SessionProposal.Status
 # --- Who may do what -----------------------------------------------------------------------
 
 
-def _require_organizer(actor, event: Event, what: str) -> None:
+def _require_organizer(actor, event: Event, refusal: str) -> None:
+    """`refusal`: the sentence that says who may ("Only the event's organizers …")."""
     if not user_can_organize(user=actor, event=event):
-        raise PermissionDenied(f"Only the event's organizers {what}.")
+        raise PermissionDenied(refusal)
 
 
 def _require_open_board(event: Event) -> None:
@@ -75,7 +79,7 @@ def proposal_create(
     """A new proposal by `actor`, who must hold a seat or organize, while the board is open."""
     _require_open_board(event)
     if not actor.is_authenticated or not can_propose(user=actor, event=event):
-        raise PermissionDenied("Register for the event (with a seat) to propose a session.")
+        raise PermissionDenied(_("Register for the event (with a seat) to propose a session."))
     co_hosts = [person for person in (co_hosts or []) if person.pk != actor.pk]
     proposal = SessionProposal(
         event=event,
@@ -100,9 +104,9 @@ def _voteable(proposal: SessionProposal, user) -> None:
     event = proposal.event
     _require_open_board(event)
     if not proposal.is_visible:
-        raise ValidationError("This proposal is no longer on the board.", code="not_visible")
+        raise ValidationError(_("This proposal is no longer on the board."), code="not_visible")
     if not holds_seat(user=user, event=event):
-        raise PermissionDenied("Only registered attendees (with a seat) vote.")
+        raise PermissionDenied(_("Only registered attendees (with a seat) vote."))
 
 
 def _has_voted(user, proposal: SessionProposal) -> bool:
@@ -116,7 +120,7 @@ def vote_cast(*, proposal: SessionProposal, user: User) -> Vote:
     may both pass the check below, and the second insert then fails inside its savepoint.
     """
     _voteable(proposal, user)
-    already = ValidationError("You already voted for this session.", code="already_voted")
+    already = ValidationError(_("You already voted for this session."), code="already_voted")
     if _has_voted(user, proposal):
         raise already
     try:
@@ -129,9 +133,9 @@ def vote_cast(*, proposal: SessionProposal, user: User) -> Vote:
 def vote_withdraw(*, proposal: SessionProposal, user: User) -> None:
     """Take one's vote back while the board is open."""
     _require_open_board(proposal.event)
-    deleted, _ = Vote.objects.filter(user=user, proposal=proposal).delete()
+    deleted, _by_model = Vote.objects.filter(user=user, proposal=proposal).delete()
     if not deleted:
-        raise ValidationError("You have not voted for this session.", code="not_voted")
+        raise ValidationError(_("You have not voted for this session."), code="not_voted")
 
 
 # --- Stars ---------------------------------------------------------------------------------
@@ -140,22 +144,22 @@ def vote_withdraw(*, proposal: SessionProposal, user: User) -> None:
 def star_add(*, proposal: SessionProposal, user: User) -> bool:
     """Star a scheduled session of a published grid; True if it was not starred yet."""
     if not user.is_authenticated:
-        raise PermissionDenied("Sign in to star sessions.")
+        raise PermissionDenied(_("Sign in to star sessions."))
     published = Event.objects.filter(pk=proposal.event_id, schedule_published=True).exists()
     if not (proposal.is_visible and published):
-        raise ValidationError("Only sessions of a published schedule can be starred.")
+        raise ValidationError(_("Only sessions of a published schedule can be starred."))
     if not ScheduledSession.objects.filter(proposal=proposal).exists():
-        raise ValidationError("This session is not on the schedule.")
+        raise ValidationError(_("This session is not on the schedule."))
     try:
         with transaction.atomic():
-            _, created = Star.objects.get_or_create(user=user, proposal=proposal)
+            _star, created = Star.objects.get_or_create(user=user, proposal=proposal)
     except IntegrityError:
         created = False
     return created
 
 
 def star_remove(*, proposal: SessionProposal, user: User) -> bool:
-    deleted, _ = Star.objects.filter(user=user, proposal=proposal).delete()
+    deleted, _by_model = Star.objects.filter(user=user, proposal=proposal).delete()
     return bool(deleted)
 
 
@@ -180,21 +184,24 @@ def proposal_moderate(*, proposal: SessionProposal, actor: User, action: str) ->
     """Accept, unaccept, hide or restore a proposal. A session on the grid stays put:
     it has to be removed from the grid first, so nobody's schedule changes by accident."""
     if action not in MODERATION:
-        raise ValidationError(f"Unknown action “{action}”.")
+        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
     event = lock_event(proposal.event_id)
-    _require_organizer(actor, event, "moderate proposals")
+    _require_organizer(actor, event, _("Only the event's organizers moderate proposals."))
     proposal = _lock_proposal(proposal.pk)
     allowed, new_status, audit_action = MODERATION[action]
     if proposal.status == new_status:
         return proposal
     if proposal.status not in allowed:
-        raise ValidationError(
-            f"A {proposal.get_status_display().lower()} proposal cannot be {action}ed."
-            if action != "hide"
-            else "A merged proposal cannot be hidden."
-        )
+        status = proposal.get_status_display().lower()
+        refusals = {
+            "accept": _("A %(status)s proposal cannot be accepted."),
+            "unaccept": _("A %(status)s proposal cannot be unaccepted."),
+            "hide": _("A merged proposal cannot be hidden."),
+            "restore": _("A %(status)s proposal cannot be restored."),
+        }
+        raise ValidationError(refusals[action] % {"status": status})
     if new_status in (P.PROPOSED, P.HIDDEN) and _is_placed(proposal):
-        raise ValidationError("This session is on the grid: remove it from the grid first.")
+        raise ValidationError(_("This session is on the grid: remove it from the grid first."))
     proposal.status = new_status
     proposal.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=audit_action, target=proposal)
@@ -212,11 +219,11 @@ def proposal_merge(
     """Merge a duplicate into the proposal that stays. Votes and stars move over, each person
     counted once: someone who voted for both keeps one vote on the kept proposal."""
     event = lock_event(proposal.event_id)
-    _require_organizer(actor, event, "merge proposals")
+    _require_organizer(actor, event, _("Only the event's organizers merge proposals."))
     if into.event_id != proposal.event_id:
-        raise ValidationError("Both proposals must belong to the same event.")
+        raise ValidationError(_("Both proposals must belong to the same event."))
     if into.pk == proposal.pk:
-        raise ValidationError("A proposal cannot be merged into itself.")
+        raise ValidationError(_("A proposal cannot be merged into itself."))
     # Locked in a fixed order so two merges of the same pair cannot deadlock.
     with row_lock():
         locked = {
@@ -227,9 +234,11 @@ def proposal_merge(
         }
     proposal, into = locked[proposal.pk], locked[into.pk]
     if not proposal.is_visible or not into.is_visible:
-        raise ValidationError("Only proposals on the board (not hidden or merged) can be merged.")
+        raise ValidationError(
+            _("Only proposals on the board (not hidden or merged) can be merged.")
+        )
     if _is_placed(proposal):
-        raise ValidationError("The duplicate is on the grid: remove it from the grid first.")
+        raise ValidationError(_("The duplicate is on the grid: remove it from the grid first."))
     for model in (Vote, Star):
         kept_people = model.objects.filter(proposal=into).values("user")
         model.objects.filter(proposal=proposal, user__in=kept_people).delete()
@@ -246,7 +255,7 @@ def proposal_merge(
 @transaction.atomic
 def board_set_open(*, event: Event, actor: User, is_open: bool) -> Event:
     event = lock_event(event.pk)
-    _require_organizer(actor, event, "open or close the board")
+    _require_organizer(actor, event, _("Only the event's organizers open or close the board."))
     if event.proposals_open != is_open:
         event.proposals_open = is_open
         event.save(update_fields=["proposals_open", "updated_at"])
@@ -263,17 +272,17 @@ ROOM_FIELDS = ("name", "capacity", "accessibility_notes")
 def room_save(*, event: Event, actor: User, data: dict, room: Room | None = None) -> Room:
     """Create a room (`room=None`) or change one."""
     event = lock_event(event.pk)
-    _require_organizer(actor, event, "edit rooms")
+    _require_organizer(actor, event, _("Only the event's organizers edit rooms."))
     room = room or Room(event=event)
     if room.event_id != event.pk:
-        raise ValidationError("This room belongs to another event.")
+        raise ValidationError(_("This room belongs to another event."))
     for name in ROOM_FIELDS:
         if name in data:
             setattr(room, name, data[name])
     room.name = " ".join((room.name or "").split())
     room.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
     if event.rooms.filter(name__iexact=room.name).exclude(pk=room.pk).exists():
-        raise ValidationError({"name": "This event already has a room with this name."})
+        raise ValidationError({"name": _("This event already has a room with this name.")})
     created = room.pk is None
     room.save()
     audit_record(actor=actor, action="room.create" if created else "room.update", target=room)
@@ -282,27 +291,38 @@ def room_save(*, event: Event, actor: User, data: dict, room: Room | None = None
 
 @transaction.atomic(durable=True)
 def room_delete(*, room: Room, actor: User) -> None:
-    _grid_part_delete(room, actor, noun="room", plural="rooms")
+    _grid_part_delete(
+        room,
+        actor,
+        noun="room",
+        refusal=_("Only the event's organizers delete rooms."),
+        in_use=_("Sessions are placed in this room: remove them from the grid first."),
+    )
 
 
 def slot_check(*, event: Event, starts_at: datetime, ends_at: datetime, slot_pk=None) -> None:
     """Refuse a slot that ends before it starts, lies outside the event, or overlaps
     another slot of the event (one grid row is one stretch of time)."""
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "A slot must end after it starts."})
+        raise ValidationError({"ends_at": _("A slot must end after it starts.")})
     if starts_at < event.starts_at or ends_at > event.ends_at:
         start = timezone.localtime(event.starts_at)
         end = timezone.localtime(event.ends_at)
         raise ValidationError(
-            f"The slot lies outside the event, which runs from {start:%b %-d, %-I:%M %p} "
-            f"to {end:%b %-d, %-I:%M %p}.",
+            _("The slot lies outside the event, which runs from %(start)s to %(end)s.")
+            % {
+                "start": date_format(start, "SHORT_DATETIME_FORMAT"),
+                "end": date_format(end, "SHORT_DATETIME_FORMAT"),
+            },
             code="outside_event",
         )
     overlapping = (
         event.slots.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exclude(pk=slot_pk).first()
     )
     if overlapping is not None:
-        raise ValidationError(f"The slot overlaps the slot {overlapping}.", code="overlap")
+        raise ValidationError(
+            _("The slot overlaps the slot %(slot)s.") % {"slot": overlapping}, code="overlap"
+        )
 
 
 @transaction.atomic
@@ -317,10 +337,10 @@ def slot_save(
     """Create or change a time slot. The event lock makes the overlap check hold under
     concurrency: two organizers adding overlapping slots at once get one refusal."""
     event = lock_event(event.pk)
-    _require_organizer(actor, event, "edit time slots")
+    _require_organizer(actor, event, _("Only the event's organizers edit time slots."))
     slot = slot or TimeSlot(event=event)
     if slot.event_id != event.pk:
-        raise ValidationError("This slot belongs to another event.")
+        raise ValidationError(_("This slot belongs to another event."))
     slot_check(event=event, starts_at=starts_at, ends_at=ends_at, slot_pk=slot.pk)
     created = slot.pk is None
     moved = not created and (slot.starts_at, slot.ends_at) != (starts_at, ends_at)
@@ -338,17 +358,23 @@ def slot_save(
 
 @transaction.atomic(durable=True)
 def slot_delete(*, slot: TimeSlot, actor: User) -> None:
-    _grid_part_delete(slot, actor, noun="slot", plural="time slots")
+    _grid_part_delete(
+        slot,
+        actor,
+        noun="slot",
+        refusal=_("Only the event's organizers delete time slots."),
+        in_use=_("Sessions are placed in this slot: remove them from the grid first."),
+    )
 
 
-def _grid_part_delete(part: Room | TimeSlot, actor: User, *, noun: str, plural: str) -> None:
+def _grid_part_delete(
+    part: Room | TimeSlot, actor: User, *, noun: str, refusal: str, in_use: str
+) -> None:
     """A room or a slot goes only while no session is placed in it (under the event's lock)."""
     event = lock_event(part.event_id)
-    _require_organizer(actor, event, f"delete {plural}")
+    _require_organizer(actor, event, refusal)
     if part.sessions.exists():
-        raise ValidationError(
-            f"Sessions are placed in this {noun}: remove them from the grid first."
-        )
+        raise ValidationError(in_use)
     audit_record(actor=actor, action=f"{noun}.delete", target=part)
     part.delete()
 
@@ -391,19 +417,21 @@ def session_place(
     event. A room smaller than the session's votes is a warning only: not every voter comes.
     """
     event = lock_event(proposal.event_id)
-    _require_organizer(actor, event, "build the schedule")
+    _require_organizer(actor, event, _("Only the event's organizers build the schedule."))
     proposal = _lock_proposal(proposal.pk)
     if room.event_id != event.pk or slot.event_id != event.pk:
-        raise ValidationError("The room and the slot must belong to this event.")
+        raise ValidationError(_("The room and the slot must belong to this event."))
     if proposal.status != P.ACCEPTED:
-        raise ValidationError("Only accepted proposals go on the grid: accept it first.")
+        raise ValidationError(_("Only accepted proposals go on the grid: accept it first."))
     if slot.starts_at < event.starts_at or slot.ends_at > event.ends_at:
-        raise ValidationError("This slot lies outside the event.", code="outside_event")
+        raise ValidationError(_("This slot lies outside the event."), code="outside_event")
     taken = ScheduledSession.objects.filter(room=room, slot=slot).exclude(proposal=proposal)
     taken = taken.select_related("proposal").first()
     if taken is not None:
         raise ValidationError(
-            f"{room.name} is taken in this slot by “{taken.proposal.title}”.", code="taken"
+            _("%(room)s is taken in this slot by “%(title)s”.")
+            % {"room": room.name, "title": taken.proposal.title},
+            code="taken",
         )
     clash = host_clash(proposal, slot)
     if clash:
@@ -431,12 +459,26 @@ def session_place(
     votes = votes_of(proposal)
     if room.capacity is not None and votes > room.capacity:
         warnings.append(
-            f"{room.name} seats {room.capacity}, but “{proposal.title}” has {votes} votes."
+            ngettext(
+                "%(room)s seats %(capacity)s, but “%(title)s” has %(votes)s vote.",
+                "%(room)s seats %(capacity)s, but “%(title)s” has %(votes)s votes.",
+                votes,
+            )
+            % {
+                "room": room.name,
+                "capacity": room.capacity,
+                "title": proposal.title,
+                "votes": votes,
+            }
         )
     if proposal.duration_minutes > slot.minutes:
         warnings.append(
-            f"“{proposal.title}” needs {proposal.duration_minutes} minutes; "
-            f"the slot has {slot.minutes}."
+            _("“%(title)s” needs %(needed)s minutes; the slot has %(minutes)s.")
+            % {
+                "title": proposal.title,
+                "needed": proposal.duration_minutes,
+                "minutes": slot.minutes,
+            }
         )
     return PlaceResult(session=session, moved_from=moved_from, warnings=warnings)
 
@@ -445,7 +487,7 @@ def session_place(
 def session_remove(*, session: ScheduledSession, actor: User) -> None:
     """Take a session off the grid; after publication the people who starred it are told."""
     event = lock_event(session.slot.event_id)
-    _require_organizer(actor, event, "build the schedule")
+    _require_organizer(actor, event, _("Only the event's organizers build the schedule."))
     with row_lock():
         session = (
             ScheduledSession.objects.select_for_update()
@@ -478,7 +520,7 @@ def schedule_propose_grid(*, event: Event, actor: User) -> GridResult:
     every proposal on the board (which is then accepted as it is placed).
     """
     event = lock_event(event.pk)
-    _require_organizer(actor, event, "build the schedule")
+    _require_organizer(actor, event, _("Only the event's organizers build the schedule."))
     proposals = event.proposals.filter(scheduled__isnull=True)
     accepted = proposals.filter(status=P.ACCEPTED)
     nothing_accepted = not event.proposals.filter(status=P.ACCEPTED).exists()
@@ -527,9 +569,9 @@ def schedule_propose_grid(*, event: Event, actor: User) -> GridResult:
 def schedule_publish(*, event: Event, actor: User, published: bool) -> Event:
     """Make the grid public (or take it back). Changes after publication are announced."""
     event = lock_event(event.pk)
-    _require_organizer(actor, event, "publish the schedule")
+    _require_organizer(actor, event, _("Only the event's organizers publish the schedule."))
     if published and not ScheduledSession.objects.filter(slot__event=event).exists():
-        raise ValidationError("Place at least one session on the grid before publishing.")
+        raise ValidationError(_("Place at least one session on the grid before publishing."))
     if event.schedule_published != published:
         event.schedule_published = published
         event.save(update_fields=["schedule_published", "updated_at"])

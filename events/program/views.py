@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -104,7 +105,7 @@ def propose(request, slug):
             messages.error(request, _error_text(error))
             return redirect("events:sessions", slug=event.slug)
         else:
-            messages.success(request, "Your session is on the board. Tell people to vote!")
+            messages.success(request, _("Your session is on the board. Tell people to vote!"))
             return redirect(proposal)
     status = 400 if request.method == "POST" else 200
     return render(request, "events/program/propose.html", {**context, "form": form}, status=status)
@@ -125,7 +126,10 @@ def session(request, slug, pk):
     if not can_organize and not proposal_is_public(proposal):
         # A merged proposal's address leads to the session it joined, when that one is seen.
         if merged_into is not None and proposal_is_public(merged_into):
-            messages.info(request, f"“{proposal.title}” was merged into this session.")
+            messages.info(
+                request,
+                _("“%(title)s” was merged into this session.") % {"title": proposal.title},
+            )
             return redirect(proposal.merged_into)
         raise Http404("No such session.")
     context = {
@@ -151,8 +155,8 @@ def vote(request, slug, pk):
         undo_action="withdraw",
         add=services.vote_cast,
         remove=services.vote_withdraw,
-        added="You voted for “{title}”.",
-        removed="Your vote for “{title}” is taken back.",
+        added=_("You voted for “%(title)s”."),
+        removed=_("Your vote for “%(title)s” is taken back."),
     )
 
 
@@ -166,8 +170,8 @@ def star(request, slug, pk):
         undo_action="unstar",
         add=services.star_add,
         remove=services.star_remove,
-        added="“{title}” is on your schedule.",
-        removed="“{title}” is off your schedule.",
+        added=_("“%(title)s” is on your schedule."),
+        removed=_("“%(title)s” is off your schedule."),
     )
 
 
@@ -178,7 +182,7 @@ def _mark(request, slug, pk, *, undo_action, add, remove, added, removed):
     proposal.event = event
     undo = request.POST.get("action") == undo_action
     if went_through(request, remove if undo else add, proposal=proposal, user=request.user):
-        messages.success(request, (removed if undo else added).format(title=proposal.title))
+        messages.success(request, (removed if undo else added) % {"title": proposal.title})
     return _back(request, proposal)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from events import services
 from events.models import Registration
 from tests.events.factories import EventFactory
+from tests.events.program_helpers import make_board, propose
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,27 @@ def test_the_same_pages_stay_english_at_their_old_addresses(client, user):
     assert "About this event" in text
     assert "Registration opens on " in text and " at " in text
     assert "/fr/" not in " ".join(hrefs(html))
+
+
+def test_the_session_board_in_french_and_a_proposal_refused_in_french(client):
+    board = make_board()
+    propose(board, "Que serait une chambre de commerce de l'open source ?")
+    client.force_login(board.attendee)
+    html = html_of(client.get(f"/fr/events/{board.event.slug}/sessions/"))
+    text = text_of(html)
+    assert "Propositions de séances" in text
+    assert "1 proposition" in text
+    assert f"/fr/events/{board.event.slug}/sessions/new/" in hrefs(html)
+
+    too_short = client.post(
+        f"/fr/events/{board.event.slug}/sessions/new/",
+        {"title": "Oui", "format": "talk", "duration_minutes": 45},
+    )
+    assert too_short.status_code == 400
+    assert "Donnez à la séance un titre d\u2019au moins 5 caractères." in html_of(too_short)
+
+
+def test_the_board_of_a_closed_event_says_why_in_french(client):
+    board = make_board(proposals_open=False)
+    text = text_of(html_of(client.get(f"/fr/events/{board.event.slug}/sessions/")))
+    assert "Le tableau des séances n\u2019est pas encore ouvert." in text
