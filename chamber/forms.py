@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chamber.models import PracticeNote
 from chamber.services import MAX_PRACTICE_TAGS
-from directory.forms import GroupedCheckboxes, tag_choices_by_kind
-from directory.models import Organization, Tag
-from hub.bounded import CappedModelMultipleChoiceField
+from directory.forms import TagPickerField, tag_choices_by_kind
+from directory.models import Organization
 
 
 class PracticeForm(forms.ModelForm):
@@ -16,14 +15,7 @@ class PracticeForm(forms.ModelForm):
         label=_("Organization"),
         help_text=_("The note speaks for this organization; you are one of its members."),
     )
-    tags = CappedModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        widget=GroupedCheckboxes,
-        label=_("Tags"),
-        max_choices=MAX_PRACTICE_TAGS,
-        noun="tags",
-    )
+    tags = TagPickerField(label=_("Tags"), max_choices=MAX_PRACTICE_TAGS)
 
     class Meta:
         model = PracticeNote

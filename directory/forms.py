@@ -38,15 +38,21 @@ def tag_choices_by_kind() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(labels.get(kind, kind), choices) for kind, choices in groups.items() if choices]
 
 
-def _tags_field(help_text: str) -> CappedModelMultipleChoiceField:
-    return CappedModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        widget=GroupedCheckboxes,
-        help_text=help_text,
-        max_choices=MAX_TAGS,
-        noun="tags",
-    )
+class TagPickerField(CappedModelMultipleChoiceField):
+    """Tags picked in checkboxes grouped by kind (a listing's tags, a practice note's, an
+    ask's skills, a person's); its form sets `choices` to tag_choices_by_kind() when built,
+    so a tag added since shows."""
+
+    widget = GroupedCheckboxes
+
+    def __init__(self, *, max_choices: int, noun: str = "tags", **kwargs):
+        super().__init__(
+            queryset=Tag.objects.all(), required=False, max_choices=max_choices, noun=noun, **kwargs
+        )
+
+
+def _tags_field(help_text: str) -> TagPickerField:
+    return TagPickerField(max_choices=MAX_TAGS, help_text=help_text)
 
 
 def _logo_field() -> forms.FileField:

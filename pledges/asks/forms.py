@@ -5,23 +5,15 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from directory.forms import GroupedCheckboxes, tag_choices_by_kind
-from directory.models import Project, Tag
-from hub.bounded import CappedModelMultipleChoiceField
+from directory.forms import TagPickerField, tag_choices_by_kind
+from directory.models import Project
 from pledges.asks.services import MAX_PERSON_SKILLS, MAX_SKILLS
 from pledges.forms import DateInput
 from pledges.models import QUARTER_HOUR, Ask, Offer, validate_quarter_hours
 
 
-def _skills_field(*, max_choices: int, help_text: str) -> CappedModelMultipleChoiceField:
-    return CappedModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        widget=GroupedCheckboxes,
-        help_text=help_text,
-        max_choices=max_choices,
-        noun="skills",
-    )
+def _skills_field(*, max_choices: int, help_text: str) -> TagPickerField:
+    return TagPickerField(max_choices=max_choices, noun="skills", help_text=help_text)
 
 
 class AskForm(forms.ModelForm):
