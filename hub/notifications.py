@@ -2,6 +2,7 @@
 ledger that makes every job send each message at most once."""
 
 import logging
+import re
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -185,7 +186,9 @@ def _message(
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    # One line; no-break spaces stay (French puts them before ':').
+    subject = re.sub(r"[ \t\r\n]+", " ", render_to_string(f"{template}_subject.txt", context))
+    subject = subject.strip()
     body = render_to_string(f"{template}.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers=headers)
     # Mail without its own HTML template gets its text, with links made clickable.

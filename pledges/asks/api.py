@@ -4,6 +4,7 @@ and take back (`pledges.asks.services`, under the same rules as the pages)."""
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
@@ -215,10 +216,10 @@ class AskViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "DELETE":
             mine = queries.offer_of(ask, request.user)
             if mine is None:
-                raise NotFound("You have no offer on this ask.")
+                raise NotFound(_("You have no offer on this ask."))
             services.offer_withdraw(offer=mine, actor=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         if not user_maintains(user=request.user, project=ask.project):
-            self.permission_denied(request, message="Only the project's maintainers see offers.")
+            self.permission_denied(request, message=_("Only the project's maintainers see offers."))
         page = self.paginate_queryset(queries.active_offers(ask))
         return self.get_paginated_response(OfferSerializer(page, many=True).data)

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from directory.forms import TagPickerField, tag_choices_by_kind
 from directory.models import Project
@@ -21,10 +23,11 @@ class AskForm(forms.ModelForm):
         queryset=Project.objects.none(),
         empty_label=None,
         to_field_name="slug",
-        help_text="One of the projects you maintain.",
+        help_text=_("One of the projects you maintain."),
     )
     skills = _skills_field(
-        max_choices=MAX_SKILLS, help_text=f"Up to {MAX_SKILLS}: the skills that help most."
+        max_choices=MAX_SKILLS,
+        help_text=format_lazy(_("Up to {count}: the skills that help most."), count=MAX_SKILLS),
     )
 
     class Meta:
@@ -38,8 +41,8 @@ class AskForm(forms.ModelForm):
                 attrs={"step": "0.25", "min": "1", "inputmode": "decimal"}
             ),
         }
-        labels = {"text": "What help do you need?", "hours_wanted": "Hours wanted"}
-        help_texts = {"needed_by": "The ask closes on this day if it is not met before."}
+        labels = {"text": _("What help do you need?"), "hours_wanted": _("Hours wanted")}
+        help_texts = {"needed_by": _("The ask closes on this day if it is not met before.")}
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +55,7 @@ class AskForm(forms.ModelForm):
 
 class OfferForm(forms.ModelForm):
     hours = forms.DecimalField(
-        label="Hours you offer",
+        label=_("Hours you offer"),
         max_digits=6,
         decimal_places=2,
         validators=[
@@ -63,25 +66,29 @@ class OfferForm(forms.ModelForm):
         widget=forms.NumberInput(
             attrs={"step": "0.25", "min": "0.25", "max": "1000", "inputmode": "decimal"}
         ),
-        help_text="In quarter hours: 2, 7.5, 20…",
+        help_text=_("In quarter hours: 2, 7.5, 20…"),
     )
 
     class Meta:
         model = Offer
         fields = ["hours", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
-        labels = {"note": "A note for the maintainers"}
+        labels = {"note": _("A note for the maintainers")}
         help_texts = {
-            "note": "Optional: what you would like to do, when you are free. The maintainers "
-            "see your name, e-mail address, hours and note."
+            "note": _(
+                "Optional: what you would like to do, when you are free. The maintainers "
+                "see your name, e-mail address, hours and note."
+            )
         }
 
 
 class SkillsForm(forms.Form):
     skills = _skills_field(
         max_choices=MAX_PERSON_SKILLS,
-        help_text=f"Up to {MAX_PERSON_SKILLS}. Asks that need them show on this page and in "
-        "your weekly digest.",
+        help_text=format_lazy(
+            _("Up to {count}. Asks that need them show on this page and in your weekly digest."),
+            count=MAX_PERSON_SKILLS,
+        ),
     )
 
     def __init__(self, *args, **kwargs):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Project, Tag
 
@@ -47,16 +48,16 @@ class Ask(models.Model):
     """A project's maintainers ask for help: what, which skills, how many hours, by when."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        MET = "met", "Met"
-        EXPIRED = "expired", "Past its date"
-        CLOSED = "closed", "Closed by its maintainers"
+        OPEN = "open", _("Open")
+        MET = "met", _("Met")
+        EXPIRED = "expired", _("Past its date")
+        CLOSED = "closed", _("Closed by its maintainers")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="asks")
     title = models.CharField(max_length=160)
-    text = models.TextField("what help", max_length=10_000, help_text="Markdown.")
+    text = models.TextField(_("what help"), max_length=10_000, help_text=_("Markdown."))
     skills = models.ManyToManyField(
-        Tag, blank=True, related_name="asks", help_text="The skills that help most."
+        Tag, blank=True, related_name="asks", help_text=_("The skills that help most.")
     )
     hours_wanted = models.DecimalField(
         max_digits=7,
@@ -66,14 +67,14 @@ class Ask(models.Model):
             MaxValueValidator(Decimal("10000")),
             _quarter_hours,
         ],
-        help_text="Hours of work the project asks for, in quarter hours.",
+        help_text=_("Hours of work the project asks for, in quarter hours."),
     )
-    needed_by = models.DateField("by when")
+    needed_by = models.DateField(_("by when"))
     how_to_start = models.TextField(
-        "how to start",
+        _("how to start"),
         max_length=2000,
         blank=True,
-        help_text="Markdown: a first issue, a call to join, whom to ask.",
+        help_text=_("Markdown: a first issue, a call to join, whom to ask."),
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
@@ -124,8 +125,8 @@ class Offer(models.Model):
     """A person offers hours to an ask; the project's maintainers see it."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Offered"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active", _("Offered")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     ask = models.ForeignKey(Ask, on_delete=models.CASCADE, related_name="offers")
     person = models.ForeignKey(
@@ -139,7 +140,7 @@ class Offer(models.Model):
             MaxValueValidator(Decimal("1000")),
             _quarter_hours,
         ],
-        help_text="In quarter hours.",
+        help_text=_("In quarter hours."),
     )
     note = models.TextField(max_length=1000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)

@@ -1,7 +1,6 @@
 """The e-mail that an ask closed, to its maintainers and the people who offered hours: each
 of them once, whatever how often the job runs (hub.notifications keeps the ledger)."""
 
-from django.conf import settings
 from django.core import mail
 
 from hub.models import User
@@ -31,11 +30,8 @@ def send_ask_closed(ask_id: int) -> int:
     ask = with_progress(Ask.objects.filter(pk=ask_id)).first()
     if ask is None or ask.status == Ask.Status.OPEN:
         return 0
-    context = {
-        "ask": ask,
-        "ask_url": f"{settings.HUB_SITE_URL}{ask.get_absolute_url()}",
-        "given_by": hours_given_by_organization(ask),
-    }
+    # The ask's address is made in each recipient's language, by the template.
+    context = {"ask": ask, "given_by": hours_given_by_organization(ask)}
     sent = 0
     with mail.get_connection() as connection:
         for person, role in recipients_of_closing(ask):

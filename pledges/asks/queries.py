@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership, Organization, ProjectRole, Tag
 from directory.permissions import project_is_public
@@ -124,9 +125,9 @@ WORD = re.compile(r"\w+", re.UNICODE)
 FACET_LIMIT = 25
 # Bands of hours wanted: (value, label, lowest, highest) with the highest included.
 HOUR_BANDS = [
-    ("few", "Up to 10 hours", None, 10),
-    ("some", "10 to 40 hours", 10, 40),
-    ("many", "More than 40 hours", 40, None),
+    ("few", _("Up to 10 hours"), None, 10),
+    ("some", _("10 to 40 hours"), 10, 40),
+    ("many", _("More than 40 hours"), 40, None),
 ]
 
 
@@ -165,7 +166,7 @@ class AskQuery:
 
 
 def _band_q(value: str) -> Q:
-    _, _, low, high = next(band for band in HOUR_BANDS if band[0] == value)
+    _value, _label, low, high = next(band for band in HOUR_BANDS if band[0] == value)
     condition = Q()
     if low is not None:
         condition &= Q(hours_wanted__gt=low)

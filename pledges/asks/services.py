@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory.models import Project, Tag
 from directory.permissions import project_is_public
@@ -56,7 +57,7 @@ def without_mail():
 def _checked_skills(skills, limit: int = MAX_SKILLS) -> list[Tag]:
     skills = list(skills)
     if len(skills) > limit:
-        raise ValidationError({"skills": f"Choose at most {limit} skills."})
+        raise ValidationError({"skills": _("Choose at most %(count)d skills.") % {"count": limit}})
     return skills
 
 
@@ -68,11 +69,11 @@ def _save_ask(ask: Ask, data: dict, skills) -> None:
     today = timezone.localdate()
     errors = {}
     if not ask.title:
-        errors["title"] = "An ask needs a title."
+        errors["title"] = _("An ask needs a title.")
     if ask.needed_by and ask.needed_by < today:
-        errors["needed_by"] = "Choose today or a later day."
+        errors["needed_by"] = _("Choose today or a later day.")
     elif ask.needed_by and (ask.needed_by - today).days > MAX_DAYS_AHEAD:
-        errors["needed_by"] = "Choose a day within a year from today."
+        errors["needed_by"] = _("Choose a day within a year from today.")
     if errors:
         raise ValidationError(errors)
     ask.full_clean(exclude=["project", "posted_by", "closed_by"])
@@ -85,10 +86,10 @@ def _save_ask(ask: Ask, data: dict, skills) -> None:
 def ask_post(*, project: Project, actor: User, data: dict, skills=()) -> Ask:
     """A maintainer of a published project asks for help."""
     if not user_maintains(user=actor, project=project):
-        raise PermissionDenied("Only the project's maintainers post its asks.")
+        raise PermissionDenied(_("Only the project's maintainers post its asks."))
     if not project_is_public(project):
         raise ValidationError(
-            {"project": "Asks are posted for projects listed in the directory; this one is not."}
+            {"project": _("Asks are posted for projects listed in the directory; this one is not.")}
         )
     ask = Ask(project=project, posted_by=actor)
     _save_ask(ask, data, skills)
@@ -106,9 +107,9 @@ def ask_edit(*, ask: Ask, actor: User, data: dict, skills=None) -> Ask:
     """Its maintainers change an open ask (a closed one stays as it was when it closed)."""
     ask = _lock(ask)
     if not user_maintains(user=actor, project=ask.project):
-        raise PermissionDenied("Only the project's maintainers change its asks.")
+        raise PermissionDenied(_("Only the project's maintainers change its asks."))
     if ask.status != Ask.Status.OPEN:
-        raise ValidationError("This ask is closed; post a new one.", code="closed")
+        raise ValidationError(_("This ask is closed; post a new one."), code="closed")
     _save_ask(ask, data, skills)
     audit_record(actor=actor, action="ask.edit", target=ask, detail={"fields": sorted(data)})
     return ask
@@ -142,7 +143,7 @@ def _close(ask_id: int, status: str, *, actor: User | None, reason: str) -> bool
 def ask_close(*, ask: Ask, actor: User) -> bool:
     """Its maintainers close the ask by hand; True when it was open."""
     if not user_maintains(user=actor, project=ask.project):
-        raise PermissionDenied("Only the project's maintainers close its asks.")
+        raise PermissionDenied(_("Only the project's maintainers close its asks."))
     return _close(ask.pk, Ask.Status.CLOSED, actor=actor, reason="closed by hand")
 
 
@@ -201,12 +202,12 @@ def offer_make(*, ask: Ask, person: User, hours, note: str = "") -> tuple[Offer,
     double click, two tabs) returns the one there is: the unique constraint on active offers
     holds it under concurrency."""
     if not person.is_authenticated:
-        raise PermissionDenied("Sign in to offer hours.")
+        raise PermissionDenied(_("Sign in to offer hours."))
     ask = Ask.objects.select_related("project").get(pk=ask.pk)
     if not ask_is_public(ask):
-        raise ValidationError("This ask is not public.", code="not_public")
+        raise ValidationError(_("This ask is not public."), code="not_public")
     if not ask.is_open:
-        raise ValidationError("This ask is closed: it takes no more offers.", code="closed")
+        raise ValidationError(_("This ask is closed: it takes no more offers."), code="closed")
     existing = _active_offer(ask, person)
     if existing is not None:
         return existing, False
@@ -232,7 +233,7 @@ def offer_make(*, ask: Ask, person: User, hours, note: str = "") -> tuple[Offer,
 def offer_withdraw(*, offer: Offer, actor: User) -> bool:
     """The person takes their offer back (staff too); True when it was active."""
     if not user_can_withdraw(user=actor, offer=offer):
-        raise PermissionDenied("Only the person who offered withdraws the offer.")
+        raise PermissionDenied(_("Only the person who offered withdraws the offer."))
     withdrawn = Offer.objects.filter(pk=offer.pk, status=Offer.Status.ACTIVE).update(
         status=Offer.Status.WITHDRAWN, withdrawn_at=timezone.now()
     )
@@ -252,7 +253,7 @@ def offer_withdraw(*, offer: Offer, actor: User) -> bool:
 def skills_set(*, user: User, skills) -> list[Tag]:
     """The skills `user` lists on their account page (replacing the ones before)."""
     if not user.is_authenticated:
-        raise PermissionDenied("Sign in to list your skills.")
+        raise PermissionDenied(_("Sign in to list your skills."))
     skills = _checked_skills(skills, MAX_PERSON_SKILLS)
     wanted = {tag.pk for tag in skills}
     had = set(PersonSkill.objects.filter(person=user).values_list("tag", flat=True))

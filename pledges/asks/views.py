@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory.templatetags.directory_tags import facet_filters
@@ -47,7 +49,7 @@ def index(request):
 def _ask_or_404(pk: int, user):
     ask = queries.ask_for_visitor(pk, user)
     if ask is None:
-        raise Http404("No such ask.")
+        raise Http404(_("No such ask."))
     return ask
 
 
@@ -86,7 +88,7 @@ def _form_page(request, form, *, ask=None, status=200):
 def create(request):
     projects = projects_maintained_by(request.user)
     if not projects.exists():
-        raise PermissionDenied("Only the maintainers of a listed project post asks.")
+        raise PermissionDenied(_("Only the maintainers of a listed project post asks."))
     initial = {"project": request.GET.get("project", "")}
     form = AskForm(request.POST or None, projects=projects, initial=initial)
     if request.method == "POST":
@@ -99,7 +101,9 @@ def create(request):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Your ask is posted. People who offer hours show here.")
+                messages.success(
+                    request, _("Your ask is posted. People who offer hours show here.")
+                )
                 return redirect(ask)
         return _form_page(request, form, status=400)
     return _form_page(request, form)
@@ -110,7 +114,7 @@ def create(request):
 def edit(request, pk):
     ask = _ask_or_404(pk, request.user)
     if not user_maintains(user=request.user, project=ask.project):
-        raise PermissionDenied("Only the project's maintainers change its asks.")
+        raise PermissionDenied(_("Only the project's maintainers change its asks."))
     form = AskForm(
         request.POST or None, instance=ask, projects=projects_maintained_by(request.user)
     )
@@ -124,7 +128,7 @@ def edit(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Your changes to the ask are saved.")
+                messages.success(request, _("Your changes to the ask are saved."))
                 return redirect(ask)
         # The form wrote the invalid values onto the instance: read the ask afresh.
         return _form_page(request, form, ask=_ask_or_404(pk, request.user), status=400)
@@ -136,9 +140,9 @@ def edit(request, pk):
 def close(request, pk):
     ask = _ask_or_404(pk, request.user)
     if services.ask_close(ask=ask, actor=request.user):
-        messages.success(request, "The ask is closed. The people who offered hours hear of it.")
+        messages.success(request, _("The ask is closed. The people who offered hours hear of it."))
     else:
-        messages.info(request, "This ask was closed already.")
+        messages.info(request, _("This ask was closed already."))
     return redirect(ask)
 
 
@@ -158,13 +162,14 @@ def offer(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            hours = f"{made.hours.normalize():f}"
+            hours = {"hours": number_format(made.hours.normalize())}
             if created:
                 messages.success(
-                    request, f"Thank you: you offer {hours} hours. The maintainers see it."
+                    request,
+                    _("Thank you: you offer %(hours)s hours. The maintainers see it.") % hours,
                 )
             else:
-                messages.info(request, f"You already offer {hours} hours to this ask.")
+                messages.info(request, _("You already offer %(hours)s hours to this ask.") % hours)
             return redirect(ask)
     return _detail_page(request, ask, offer_form=form, status=400)
 
@@ -175,10 +180,10 @@ def withdraw(request, pk):
     ask = _ask_or_404(pk, request.user)
     mine = queries.offer_of(ask, request.user)
     if mine is None:
-        messages.info(request, "You have no offer on this ask.")
+        messages.info(request, _("You have no offer on this ask."))
     else:
         services.offer_withdraw(offer=mine, actor=request.user)
-        messages.success(request, "Your offer is withdrawn.")
+        messages.success(request, _("Your offer is withdrawn."))
     return redirect(ask)
 
 
@@ -202,7 +207,7 @@ def skills(request):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, "Your skills are saved.")
+            messages.success(request, _("Your skills are saved."))
     else:
-        messages.error(request, " ".join(form.errors.get("skills", ["Choose listed skills."])))
+        messages.error(request, " ".join(form.errors.get("skills", [_("Choose listed skills.")])))
     return redirect(reverse("me") + "#skills-title")
