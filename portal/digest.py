@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core import mail
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext, ngettext_lazy
 
 from directory.queries import public_organizations, public_projects
 from events.models import Event, Registration
@@ -64,31 +65,39 @@ def digest_content(now=None) -> dict:
     }
 
 
-def _counted(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
-
-
 def digest_headline(content: dict) -> str:
     """What the subject promises, from the week's numbers: "3 upcoming events, 2 new
     projects, 1 new organization"; a number only when it is not zero, and the projects
     looking for contributors when nothing else is new ("" when there is nothing at all)."""
-    news = [
-        _counted(n, what)
-        for n, what in [
-            (len(content["events"]), "upcoming event"),
-            (content["project_count"], "new project"),
-            (content["organization_count"], "new organization"),
-        ]
-        if n
+    counts = [
+        (
+            len(content["events"]),
+            ngettext_lazy("%(n)d upcoming event", "%(n)d upcoming events", "n"),
+        ),
+        (content["project_count"], ngettext_lazy("%(n)d new project", "%(n)d new projects", "n")),
+        (
+            content["organization_count"],
+            ngettext_lazy("%(n)d new organization", "%(n)d new organizations", "n"),
+        ),
     ]
+    news = [phrase % {"n": n} for n, phrase in counts if n]
     if not news and content["seeking"]:
-        news = [f"{_counted(len(content['seeking']), 'project')} looking for contributors"]
+        seeking = len(content["seeking"])
+        news = [
+            ngettext(
+                "%(n)d project looking for contributors",
+                "%(n)d projects looking for contributors",
+                seeking,
+            )
+            % {"n": seeking}
+        ]
     return ", ".join(news)
 
 
 def digest_news(content: dict) -> dict:
-    """The digest's news as text and HTML and its subject's headline, rendered once per run:
-    only a small wrapper (greeting, footer, unsubscribe link) is rendered per person."""
+    """The digest's news as text and HTML and its subject's headline, in the active language:
+    rendered once per run and language; only a small wrapper (greeting, footer, unsubscribe
+    link) is rendered per person."""
     context = {**hub_context(), **content}
     return {
         "news_text": render_to_string("hub/email/digest_news.txt", context),
@@ -120,15 +129,23 @@ def send_digest(
     batch_size = batch_size or settings.HUB_DIGEST_BATCH_SIZE
     key = digest_key(timezone.localdate(now))
     content = digest_content(now)
-    news = digest_news(content)
+    news_by_language: dict[str, dict] = {}
+
+    def news_for(user: User) -> dict:
+        language = user.preferred_language
+        if language not in news_by_language:
+            with translation.override(language):
+                news_by_language[language] = digest_news(content)
+        return news_by_language[language]
+
     subscribers = users_who_want(KIND).order_by("pk")
     run = DigestRun(recipients=subscribers.count())
     last_pk = 0
     while True:
         batch = list(
-            subscribers.filter(pk__gt=last_pk).only(
-                "pk", "email", "display_name", "language"
-            )[:batch_size]
+            subscribers.filter(pk__gt=last_pk).only("pk", "email", "display_name", "language")[
+                :batch_size
+            ]
         )
         if not batch:
             break
@@ -143,13 +160,15 @@ def send_digest(
             run.sent += len(batch) - len(already)
             run.skipped += len(already)
         else:
-            _send_batch(batch, key, news, run, new_asks=content["new_asks"])
+            _send_batch(batch, key, news_for, run, new_asks=content["new_asks"])
         if progress:
             progress(run.sent + run.skipped + run.failed, run.recipients)
     return run
 
 
-def _send_batch(batch: list[User], key: str, news: dict, run: DigestRun, *, new_asks: list) -> None:
+def _send_batch(
+    batch: list[User], key: str, news_for: Callable, run: DigestRun, *, new_asks: list
+) -> None:
     token = uuid.uuid4().hex
     SentNotification.objects.bulk_create(
         [SentNotification(kind=KIND, recipient=user, key=key, claim_token=token) for user in batch],
@@ -181,7 +200,7 @@ def _send_batch(batch: list[User], key: str, news: dict, run: DigestRun, *, new_
                 kind=KIND,
                 user=user,
                 template="hub/email/digest",
-                context=with_matching_asks(news, asks_by_reader.get(user.pk, [])),
+                context=with_matching_asks(news_for(user), asks_by_reader.get(user.pk, [])),
             )
             message.connection = connection
             try:

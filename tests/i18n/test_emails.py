@@ -47,3 +47,38 @@ def test_the_same_reminder_in_english_for_everyone_else(db):
     assert message.subject.startswith("Log your open source hours for ")
     assert "Harbour Code pledged 12.5 hours a month to open source" in message.body
     assert f"/pledges/{pledge.pk}/" in message.body and "/fr/" not in message.body
+
+
+def test_the_digest_reaches_each_reader_in_their_language_rendered_once_per_language(
+    db, mail_over_smtp
+):
+    from django.test.signals import template_rendered
+
+    from hub import notifications
+    from portal import digest
+    from tests.directory.factories import OrganizationFactory
+    from tests.factories import UserFactory
+
+    OrganizationFactory(name="Fells Point Robotics")
+    readers = [UserFactory(language="fr"), UserFactory(language="fr"), UserFactory()]
+    for reader in readers:
+        notifications.preference_set(user=reader, kind="weekly_digest", enabled=True)
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        digest.send_digest()
+    finally:
+        template_rendered.disconnect(note)
+
+    by_reader = {m["To"]: m for m in mail_over_smtp.messages}
+    french = by_reader[readers[0].email]
+    assert french["Subject"].strip().startswith("Cette semaine sur ")
+    assert "Nouveau dans le répertoire" in french.get_body(preferencelist=("plain",)).get_content()
+    english = by_reader[readers[2].email]
+    assert english["Subject"].startswith("This week at ")
+    assert "New in the directory" in english.get_body(preferencelist=("plain",)).get_content()
+    assert rendered.count("hub/email/digest_news.txt") == 2  # English and French, once each
