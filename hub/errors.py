@@ -6,6 +6,7 @@ an HTML page.
 """
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -17,14 +18,14 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception):
     if _is_api(request):
-        return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+        return JsonResponse({"detail": _("Bad request."), "code": "bad_request"}, status=400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception):
     if _is_api(request):
         return JsonResponse(
-            {"detail": "You do not have permission to do this.", "code": "permission_denied"},
+            {"detail": _("You do not have permission to do this."), "code": "permission_denied"},
             status=403,
         )
     return defaults.permission_denied(request, exception)
@@ -32,13 +33,13 @@ def permission_denied(request, exception):
 
 def page_not_found(request, exception):
     if _is_api(request):
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if _is_api(request):
         return JsonResponse(
-            {"detail": "A server error occurred.", "code": "server_error"}, status=500
+            {"detail": _("A server error occurred."), "code": "server_error"}, status=500
         )
     return defaults.server_error(request)

@@ -1,5 +1,6 @@
 """Requests the hub refuses before any view sees them: oversized bodies and NUL characters;
-and the answer to a change that found its row lock busy (hub/locks.py): 503, try again.
+the answer to a change that found its row lock busy (hub/locks.py): 503, try again; and the
+language of the API's answers.
 
 PostgreSQL cannot store or compare a string holding NUL (0x00), so a NUL in a search box
 would otherwise reach the database as a 500. No legitimate form field, query parameter or
@@ -11,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -83,3 +85,18 @@ class BoundedInputMiddleware:
             response = render(request, "503.html", {"status": 503, "message": message}, status=503)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+class ApiLanguageMiddleware:
+    """The API has one address in every language, so its messages (errors, refusals) follow
+    the client's Accept-Language among the hub's languages; the pages' language is their
+    address's (LocaleMiddleware, which runs before this)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # The language first: even a request refused for its size is answered in the reader's.
     "django.middleware.locale.LocaleMiddleware",
+    "hub.middleware.ApiLanguageMiddleware",
     "hub.middleware.BoundedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -191,3 +191,13 @@ def test_a_refused_request_is_answered_in_the_language_of_the_address(client, se
     page = refused.content.decode()
     assert "Cette requête est trop volumineuse" in page
     assert "la limite est de 1\u202f000" in page or "la limite est de 1\u00a0000" in page
+
+
+def test_the_api_answers_in_the_clients_language_at_its_one_address(client):
+    missing = client.get("/api/v1/no-such-thing/", headers={"accept-language": "fr"})
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Introuvable.", "code": "not_found"}
+    assert client.get("/api/v1/no-such-thing/").json()["detail"] == "Not found."
+    refused = client.post("/api/v1/contributions/", {}, headers={"accept-language": "fr"})
+    assert refused.status_code in (401, 403)
+    assert "authentification" in refused.json()["detail"].lower()
