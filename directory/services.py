@@ -19,6 +19,7 @@ from directory.models import (
     Organization,
     Project,
     ProjectRole,
+    ProjectUse,
     SlugRedirect,
     Tag,
 )
@@ -303,6 +304,7 @@ def organization_merge(*, keep: Organization, duplicate: Organization, actor: Us
         elif _outranks(membership, kept):
             kept.role, kept.status = membership.role, membership.status
             kept.save(update_fields=["role", "status"])
+    _uses_move(listing="organization", keep=keep, duplicate=duplicate)
     return _merge_finish(keep=keep, duplicate=duplicate, actor=actor)
 
 
@@ -384,7 +386,19 @@ def project_merge(*, keep: Project, duplicate: Project, actor: User) -> Project:
     )
     kept_organizations = set(keep.roles.values_list("organization_id", flat=True))
     duplicate.roles.exclude(organization_id__in=kept_organizations).update(project=keep)
+    _uses_move(listing="project", keep=keep, duplicate=duplicate)
     return _merge_finish(keep=keep, duplicate=duplicate, actor=actor)
+
+
+def _uses_move(*, listing: str, keep, duplicate) -> None:
+    """The merged listing's declarations of use move to the one kept ("organization" or
+    "project" says which side of them it is); where the kept listing declares the same
+    counterpart already, its own declaration stays and the duplicate's goes with it."""
+    counterpart = "project" if listing == "organization" else "organization"
+    declared = ProjectUse.objects.filter(**{listing: keep}).values(counterpart)
+    ProjectUse.objects.filter(**{listing: duplicate}).exclude(
+        **{f"{counterpart}__in": declared}
+    ).update(**{listing: keep})
 
 
 # --- Memberships --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from directory import services
-from directory.models import Project, ProjectRole, SlugRedirect
+from directory.models import Project, ProjectRole, ProjectUse, SlugRedirect
 from hub.models import AuditEntry
 from pledges.models import Contribution
 from tests.directory.factories import OrganizationFactory, ProjectFactory, TagFactory
@@ -124,3 +124,24 @@ def test_only_staff_reach_the_merge(duplicates, client, user, who):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
     assert Project.objects.count() == 2
+
+
+def test_a_merge_keeps_who_uses_the_project_and_what_the_organization_uses(staff_user):
+    city, county = OrganizationFactory(name="Baltimore City"), OrganizationFactory()
+    keep, duplicate = ProjectFactory(name="stoopkit"), ProjectFactory(name="Stoop Kit")
+    ProjectUse.objects.create(organization=city, project=keep, status="evaluating")
+    ProjectUse.objects.create(organization=city, project=duplicate, status="production")
+    ProjectUse.objects.create(organization=county, project=duplicate, status="production")
+
+    services.project_merge(keep=keep, duplicate=duplicate, actor=staff_user)
+
+    uses = {(u.organization, u.status) for u in ProjectUse.objects.filter(project=keep)}
+    assert uses == {(city, "evaluating"), (county, "production")}
+
+    twin = OrganizationFactory(name="City of Baltimore")
+    other = ProjectFactory()
+    ProjectUse.objects.create(organization=twin, project=keep, status="stopped")
+    ProjectUse.objects.create(organization=twin, project=other, status="production")
+    services.organization_merge(keep=city, duplicate=twin, actor=staff_user)
+    uses = {(u.project, u.status) for u in ProjectUse.objects.filter(organization=city)}
+    assert uses == {(keep, "evaluating"), (other, "production")}
