@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -244,7 +245,9 @@ class HttpUrlField(serializers.URLField):
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
         self.validators.append(
-            URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
+            URLValidator(
+                schemes=["http", "https"], message=_("Enter an http:// or https:// address.")
+            )
         )
 
 
@@ -269,7 +272,7 @@ class ListingInputSerializer(serializers.Serializer):
     )
 
     model: type[Organization] | type[Project]
-    duplicate_message = "A listing with this name is already in the directory."
+    duplicate_message = _("A listing with this name is already in the directory.")
 
     def validate_name(self, value: str) -> str:
         """The same rule as the submit form: one listing per name, whatever its status."""
@@ -292,7 +295,7 @@ class OrganizationInputSerializer(ListingInputSerializer):
     innersource = serializers.BooleanField(required=False)
 
     model = Organization
-    duplicate_message = (
+    duplicate_message = _(
         "An organization with this name is already listed. Claim it instead of adding it again."
     )
 
@@ -316,7 +319,7 @@ class ProjectEditInputSerializer(ListingInputSerializer):
     contact_url = HttpUrlField(help_text="A mailing list, chat room, forum or issue tracker.")
 
     model = Project
-    duplicate_message = "A project with this name is already listed."
+    duplicate_message = _("A project with this name is already listed.")
 
     def validate_license(self, value: str) -> str:
         """An SPDX id in any case ("mit"), stored as SPDX spells it ("MIT")."""
@@ -341,7 +344,7 @@ class ProjectInputSerializer(ProjectEditInputSerializer):
         organization = Organization.objects.filter(slug=slug).first()
         # One answer whether or not the slug exists, so unpublished listings stay unseen.
         if organization is None or not member_can_manage(user=user, organization=organization):
-            raise serializers.ValidationError("No organization you manage has this slug.")
+            raise serializers.ValidationError(_("No organization you manage has this slug."))
         return organization
 
 

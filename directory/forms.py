@@ -3,6 +3,9 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from directory.licenses import spdx_id_as_spelled
 from directory.models import Membership, Organization, Project, ProjectRole, Tag
@@ -16,6 +19,12 @@ class HttpURLField(forms.URLField):
     """A web address: http or https only."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
+
+
+def _lazy_text(message: str, **values) -> str:
+    """`message` (marked with gettext_noop) with its values, translated when shown: a form's
+    help text is built once, and read in each person's language."""
+    return lazy(lambda: gettext(message) % values, str)()
 
 
 def _http_url_field(label: str, help_text: str = "") -> forms.URLField:
@@ -34,7 +43,7 @@ def tag_choices_by_kind() -> list[tuple[str, list[tuple[int, str]]]]:
     groups = {kind: [] for kind in Tag.Kind.values}
     for tag in Tag.objects.order_by(Lower("name"), "pk"):
         groups[tag.kind].append((tag.pk, tag.name))
-    labels = {Tag.Kind.TECHNOLOGY: "Technologies", Tag.Kind.TOPIC: "Topics"}
+    labels = {Tag.Kind.TECHNOLOGY: _("Technologies"), Tag.Kind.TOPIC: _("Topics")}
     return [(labels.get(kind, kind), choices) for kind, choices in groups.items() if choices]
 
 
@@ -58,11 +67,14 @@ def _tags_field(help_text: str) -> TagPickerField:
 def _logo_field() -> forms.FileField:
     max_megabytes = settings.HUB_LOGO_MAX_BYTES / (1024 * 1024)
     return forms.FileField(
-        label="Logo",
+        label=_("Logo"),
         required=False,
-        help_text=(
-            f"PNG, JPEG or WebP, at most {max_megabytes:g} MB; a square image of at least "
-            "256×256 pixels looks best. Without a logo the listing shows its initials."
+        help_text=_lazy_text(
+            gettext_noop(
+                "PNG, JPEG or WebP, at most %(megabytes)s MB; a square image of at least "
+                "256×256 pixels looks best. Without a logo the listing shows its initials."
+            ),
+            megabytes=f"{max_megabytes:g}",
         ),
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
@@ -78,7 +90,7 @@ class ListingFormBase(forms.Form):
 
     logo = _logo_field()
     remove_logo = forms.BooleanField(
-        label="Remove the logo (show the initials instead)", required=False
+        label=_("Remove the logo (show the initials instead)"), required=False
     )
 
     def __init__(self, *args, **kwargs):
@@ -99,16 +111,21 @@ class ListingFormBase(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("logo") and cleaned.get("remove_logo"):
-            self.add_error("remove_logo", "Upload a new logo or remove the logo, not both.")
+            self.add_error("remove_logo", _("Upload a new logo or remove the logo, not both."))
         return cleaned
 
 
 class OrganizationForm(ListingFormBase, forms.ModelForm):
-    duplicate_message = (
+    duplicate_message = _(
         "An organization with this name is already listed. Claim it instead of adding it again."
     )
-    website = _http_url_field("Website")
-    tags = _tags_field(f"Technologies and topics the organization works on (up to {MAX_TAGS}).")
+    website = _http_url_field(_("Website"))
+    tags = _tags_field(
+        _lazy_text(
+            gettext_noop("Technologies and topics the organization works on (up to %(n)s)."),
+            n=MAX_TAGS,
+        )
+    )
 
     field_order = [
         "name", "kind", "description", "logo", "remove_logo", "website", "city",
@@ -125,26 +142,26 @@ class OrganizationForm(ListingFormBase, forms.ModelForm):
 
 
 class ProjectForm(ListingFormBase, forms.ModelForm):
-    duplicate_message = "A project with this name is already listed."
-    repository_url = _http_url_field("Repository", "Where the code lives (https://…).")
-    homepage = _http_url_field("Homepage")
+    duplicate_message = _("A project with this name is already listed.")
+    repository_url = _http_url_field(_("Repository"), _("Where the code lives (https://…)."))
+    homepage = _http_url_field(_("Homepage"))
     contact_url = _http_url_field(
-        "How to reach the maintainers", "A mailing list, chat room, forum or issue tracker."
+        _("How to reach the maintainers"), _("A mailing list, chat room, forum or issue tracker.")
     )
     license = forms.CharField(
-        label="License (SPDX id)",
+        label=_("License (SPDX id)"),
         required=False,
         max_length=80,
-        help_text="An SPDX identifier such as MIT, Apache-2.0 or GPL-3.0-only.",
+        help_text=_("An SPDX identifier such as MIT, Apache-2.0 or GPL-3.0-only."),
         widget=forms.TextInput(attrs={"list": "spdx-licenses", "autocomplete": "off"}),
     )
     help_wanted = forms.MultipleChoiceField(
-        label="Help wanted",
+        label=_("Help wanted"),
         choices=Project.HelpWanted.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    tags = _tags_field(f"Up to {MAX_TAGS}.")
+    tags = _tags_field(_lazy_text(gettext_noop("Up to %(n)s."), n=MAX_TAGS))
 
     field_order = [
         "name", "description", "logo", "remove_logo", "repository_url", "homepage", "license",
@@ -170,11 +187,11 @@ class ProjectSubmitForm(ProjectForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         required=False,
-        empty_label="None: an independent project",
-        help_text="List the project on behalf of an organization you manage.",
+        empty_label=_("None: an independent project"),
+        help_text=_("List the project on behalf of an organization you manage."),
     )
     role = forms.ChoiceField(
-        label="The organization's role",
+        label=_("The organization's role"),
         choices=ProjectRole.Role.choices,
         initial=ProjectRole.Role.MAINTAINER,
         required=False,
@@ -190,10 +207,10 @@ class ProjectSubmitForm(ProjectForm):
 
 class ClaimForm(forms.Form):
     message = forms.CharField(
-        label="How are you connected to this organization?",
+        label=_("How are you connected to this organization?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text="Staff read this before they approve your claim.",
+        help_text=_("Staff read this before they approve your claim."),
     )
 
 
@@ -207,7 +224,7 @@ def role_choices(*, with_owner: bool) -> list[tuple[str, str]]:
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label="E-mail address of a person with an account")
+    email = forms.EmailField(label=_("E-mail address of a person with an account"))
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
 
     def __init__(self, *args, with_owner: bool = True, **kwargs):
@@ -220,7 +237,7 @@ class MemberAddForm(forms.Form):
             self.user = User.objects.get(email__iexact=email)
         except User.DoesNotExist:
             raise forms.ValidationError(
-                "Nobody with this e-mail address has an account yet. Ask them to sign up first."
+                _("Nobody with this e-mail address has an account yet. Ask them to sign up first.")
             ) from None
         return email
 
@@ -231,27 +248,27 @@ class MemberRoleForm(forms.Form):
 
 class MemberRejectForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)",
+        label=_("Reason (optional)"),
         required=False,
         max_length=2000,
-        help_text="Sent to the person with the decision.",
+        help_text=_("Sent to the person with the decision."),
     )
 
 
 class OwnershipTransferForm(forms.Form):
     to_membership = forms.ModelChoiceField(
-        label="New owner",
+        label=_("New owner"),
         queryset=Membership.objects.none(),
-        empty_label="Choose a member",
+        empty_label=_("Choose a member"),
         error_messages={
-            "required": "Choose the member who becomes the owner.",
-            "invalid_choice": "Choose one of the organization's active members.",
+            "required": _("Choose the member who becomes the owner."),
+            "invalid_choice": _("Choose one of the organization's active members."),
         },
-        help_text="Only active members who are not owners yet are listed.",
+        help_text=_("Only active members who are not owners yet are listed."),
     )
     confirm = forms.BooleanField(
-        label="I understand: the new owner gets full control, and I stay on as an admin.",
-        error_messages={"required": "Tick the box to confirm the transfer."},
+        label=_("I understand: the new owner gets full control, and I stay on as an admin."),
+        error_messages={"required": _("Tick the box to confirm the transfer.")},
     )
 
     def __init__(self, *args, organization: Organization, **kwargs):
@@ -270,9 +287,9 @@ class RepositoryPrefillForm(forms.Form):
     """The first step of listing a project: a repository address to fill the form from."""
 
     repository_url = forms.CharField(
-        label="Repository address",
+        label=_("Repository address"),
         max_length=500,
-        help_text="A GitHub, GitLab or Codeberg repository, e.g. https://github.com/owner/name.",
+        help_text=_("A GitHub, GitLab or Codeberg repository, e.g. https://github.com/owner/name."),
         widget=forms.URLInput(attrs={"autocomplete": "url", "inputmode": "url"}),
     )
 
@@ -281,28 +298,28 @@ class RepositoryImportSourceForm(forms.Form):
     """Where an organization's repositories are, and which of them to offer for import."""
 
     class Filter(models.TextChoices):
-        TOPIC = "topic", "Repositories with a topic"
-        INNERSOURCE = "innersource.json", "Repositories with an innersource.json file"
-        PUBLICCODE = "publiccode.yml", "Repositories with a publiccode.yml file"
-        ALL = "all", "All public repositories"
+        TOPIC = "topic", _("Repositories with a topic")
+        INNERSOURCE = "innersource.json", _("Repositories with an innersource.json file")
+        PUBLICCODE = "publiccode.yml", _("Repositories with a publiccode.yml file")
+        ALL = "all", _("All public repositories")
 
     source = forms.CharField(
-        label="Organization or group on a forge",
+        label=_("Organization or group on a forge"),
         max_length=500,
-        help_text="e.g. https://github.com/your-org or https://gitlab.com/groups/your-group.",
+        help_text=_("e.g. https://github.com/your-org or https://gitlab.com/groups/your-group."),
         widget=forms.URLInput(attrs={"inputmode": "url"}),
     )
     filter = forms.ChoiceField(
-        label="Which repositories",
+        label=_("Which repositories"),
         choices=Filter.choices,
         initial=Filter.TOPIC,
         widget=forms.RadioSelect(attrs={"class": "choice-list"}),
     )
     topic = forms.SlugField(
-        label="Topic",
+        label=_("Topic"),
         required=False,
         max_length=50,
-        help_text="With “Repositories with a topic”: e.g. innersource or civic.",
+        help_text=_("With “Repositories with a topic”: e.g. innersource or civic."),
     )
 
     def clean_source(self):
@@ -311,7 +328,7 @@ class RepositoryImportSourceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("filter") == self.Filter.TOPIC and not cleaned.get("topic"):
-            self.add_error("topic", "Name the topic, or choose another filter.")
+            self.add_error("topic", _("Name the topic, or choose another filter."))
         return cleaned
 
     @property
@@ -333,8 +350,8 @@ class RepositoryImportChoiceForm(forms.Form):
     organization or group the preview listed, at most MAX_IMPORT of them."""
 
     repositories = forms.MultipleChoiceField(
-        label="Repositories to import",
-        error_messages={"required": "Tick at least one repository to import."},
+        label=_("Repositories to import"),
+        error_messages={"required": _("Tick at least one repository to import.")},
     )
     run_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -351,6 +368,7 @@ class RepositoryImportChoiceForm(forms.Form):
         refs = [parse_repository_url(url) for url in urls]
         if not all(ref and owns(self.owner, ref) for ref in refs):
             raise forms.ValidationError(
-                f"Choose repositories of {self.owner.url} only, from the list below."
+                _("Choose repositories of %(owner)s only, from the list below.")
+                % {"owner": self.owner.url}
             )
         return list(dict.fromkeys(ref.url for ref in refs))

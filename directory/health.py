@@ -19,7 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directory.licenses import spdx_ids_by_lowercase
 from directory.models import ListingStatus, Project, ProjectHealth
@@ -66,7 +69,7 @@ class Rule:
 
 
 def _ago(when: datetime, now: datetime) -> str:
-    return f"{timesince(when, now).split(',')[0]} ago"
+    return _("%(time)s ago") % {"time": timesince(when, now).split(",")[0]}
 
 
 def activity_of(health: ProjectHealth, now: datetime) -> str:
@@ -88,45 +91,52 @@ def health_rules(health: ProjectHealth, now: datetime | None = None) -> list[Rul
     return [
         Rule(
             "active",
-            f"Active: a commit in the last {ACTIVE_DAYS} days",
+            _("Active: a commit in the last %(days)s days") % {"days": ACTIVE_DAYS},
             bool(last_commit and last_commit >= now - timedelta(days=ACTIVE_DAYS)),
-            f"Last commit {_ago(last_commit, now)}"
+            _("Last commit %(ago)s") % {"ago": _ago(last_commit, now)}
             if last_commit
-            else "No commit in the last 12 months",
+            else _("No commit in the last 12 months"),
         ),
         Rule(
             "maintainers",
-            "Maintained by more than one person",
+            _("Maintained by more than one person"),
             contributors > 1,
-            f"{contributors} contributor{'' if contributors == 1 else 's'} in the last 12 months",
+            ngettext(
+                "%(n)s contributor in the last 12 months",
+                "%(n)s contributors in the last 12 months",
+                contributors,
+            )
+            % {"n": contributors},
         ),
         Rule(
             "release",
-            "A release in the last year",
+            _("A release in the last year"),
             bool(release and release >= now - timedelta(days=RELEASE_DAYS)),
-            f"{health.last_release_name or 'Latest release'}, {_ago(release, now)}"
+            f"{health.last_release_name or _('Latest release')}, {_ago(release, now)}"
             if release
-            else "No release published",
+            else _("No release published"),
         ),
         Rule(
             "not_archived",
-            "Not archived",
+            _("Not archived"),
             not health.archived,
-            "Archived on the forge: read-only" if health.archived else "Open for changes",
+            _("Archived on the forge: read-only") if health.archived else _("Open for changes"),
         ),
         Rule(
             "license",
-            "License found",
+            _("License found"),
             health.license_found,
-            (health.license_spdx or "A license file the forge could not identify")
+            (health.license_spdx or _("A license file the forge could not identify"))
             if health.license_found
-            else "No license file found",
+            else _("No license file found"),
         ),
         Rule(
             "scorecard",
-            f"OpenSSF Scorecard {SCORECARD_GOOD:g} or more",
+            _("OpenSSF Scorecard %(score)s or more") % {"score": f"{SCORECARD_GOOD:g}"},
             None if score is None else score >= SCORECARD_GOOD,
-            "Not scored by OpenSSF Scorecard" if score is None else f"{score:.1f} of 10",
+            _("Not scored by OpenSSF Scorecard")
+            if score is None
+            else _("%(score)s of 10") % {"score": number_format(score, 1)},
         ),
     ]
 

@@ -9,6 +9,8 @@ from itertools import islice
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from directory import services
 from directory.models import Organization, Project
@@ -46,14 +48,16 @@ def _page_timeout() -> float:
 def forge_error_message(error: ForgeError, *, host: str, missing: str) -> str:
     """What a person reads when a forge could not help: then they fill in by hand."""
     if isinstance(error, ForgeNotFound):
-        return f"{missing} It may be private, renamed or deleted."
+        return _("%(missing)s It may be private, renamed or deleted.") % {"missing": missing}
     if isinstance(error, ForgeRateLimited):
         until = timezone.localtime(error.until)
-        return (
-            f"{host} asks us to wait until {until:%H:%M} before we ask again (its rate limit). "
+        return _(
+            "%(host)s asks us to wait until %(time)s before we ask again (its rate limit). "
             "Fill in the form by hand, or try again then."
-        )
-    return f"{host} did not answer in time. Fill in the form by hand, or try again in a minute."
+        ) % {"host": host, "time": date_format(until, "TIME_FORMAT")}
+    return _(
+        "%(host)s did not answer in time. Fill in the form by hand, or try again in a minute."
+    ) % {"host": host}
 
 
 # --- The submit form's prefill ----------------------------------------------------------------
@@ -76,7 +80,10 @@ def repository_prefill(*, url: str) -> RepositoryPrefill:
     except ForgeError as error:
         raise ValidationError(
             forge_error_message(
-                error, host=ref.host, missing=f"{ref.host} has no public repository {ref.path}."
+                error,
+                host=ref.host,
+                missing=_("%(host)s has no public repository %(path)s.")
+                % {"host": ref.host, "path": ref.path},
             )
         ) from error
     listing = listing_from_repository(repository)
@@ -85,8 +92,11 @@ def repository_prefill(*, url: str) -> RepositoryPrefill:
     if listed is not None and listed.is_published:
         notes.insert(
             0,
-            f"{listed.name} lists this repository already ({listed.get_absolute_url()}): "
-            "perhaps ask its maintainers rather than listing it twice.",
+            _(
+                "%(name)s lists this repository already (%(url)s): "
+                "perhaps ask its maintainers rather than listing it twice."
+            )
+            % {"name": listed.name, "url": listed.get_absolute_url()},
         )
     initial = {**listing.data, "tags": [tag.pk for tag in listing.tags]}
     return RepositoryPrefill(url=listing.url, initial=initial, notes=notes)
@@ -125,7 +135,8 @@ def import_candidates(*, owner: OwnerRef, topic: str = "") -> list[ImportCandida
             forge_error_message(
                 error,
                 host=owner.host,
-                missing=f"{owner.host} has no organization or group {owner.path}.",
+                missing=_("%(host)s has no organization or group %(path)s.")
+                % {"host": owner.host, "path": owner.path},
             )
         ) from error
     listed = projects_by_repository([repository.ref.url for repository in found])

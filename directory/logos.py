@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow's names; MPO is how it names the JPEG files of many phone cameras.
@@ -24,7 +27,9 @@ ACCEPTED_FORMATS = {"PNG", "JPEG", "MPO", "WEBP"}
 STORED_FORMAT = "WEBP"
 STORED_EXTENSION = "webp"
 WEBP_QUALITY = 90
-NOT_AN_IMAGE = "This file is not a PNG, JPEG or WebP image. Upload the logo as one of these."
+NOT_AN_IMAGE = gettext_lazy(
+    "This file is not a PNG, JPEG or WebP image. Upload the logo as one of these."
+)
 
 
 @dataclass(frozen=True)
@@ -60,17 +65,25 @@ def _open(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse("The image has far too many pixels for a logo.") from None
+        raise _refuse(_("The image has far too many pixels for a logo.")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _refuse(NOT_AN_IMAGE) from None
     if image.format not in ACCEPTED_FORMATS:
         raise _refuse(
-            f"The logo is a {image.format} image; upload it as PNG, JPEG or WebP instead."
+            _("The logo is a %(format)s image; upload it as PNG, JPEG or WebP instead.")
+            % {"format": image.format}
         )
     if image.width * image.height > max_pixels:
         raise _refuse(
-            f"The image is {image.width}×{image.height} pixels; a logo may have at most "
-            f"{max_pixels:,} pixels (for example 4000×4000 is too large, 1000×1000 is plenty)."
+            _(
+                "The image is %(width)s×%(height)s pixels; a logo may have at most "
+                "%(max)s pixels (for example 4000×4000 is too large, 1000×1000 is plenty)."
+            )
+            % {
+                "width": image.width,
+                "height": image.height,
+                "max": number_format(max_pixels, force_grouping=True),
+            }
         )
     return image
 
@@ -80,12 +93,16 @@ def logo_prepare(upload) -> PreparedLogo:
     max_bytes = settings.HUB_LOGO_MAX_BYTES
     if upload.size is not None and upload.size > max_bytes:
         raise _refuse(
-            f"The file is {_file_size(upload.size)}; a logo may be at most {_file_size(max_bytes)}."
+            _("The file is %(size)s; a logo may be at most %(limit)s.")
+            % {"size": _file_size(upload.size), "limit": _file_size(max_bytes)}
         )
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _refuse(f"The file is larger than {_file_size(max_bytes)}, the limit for a logo.")
+        raise _refuse(
+            _("The file is larger than %(limit)s, the limit for a logo.")
+            % {"limit": _file_size(max_bytes)}
+        )
     try:
         _open(data).verify()
         image = _open(data)
@@ -93,7 +110,7 @@ def logo_prepare(upload) -> PreparedLogo:
     except ValidationError:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise _refuse("The image file is damaged or incomplete. Export it again.") from None
+        raise _refuse(_("The image file is damaged or incomplete. Export it again.")) from None
     return _reencode(image)
 
 

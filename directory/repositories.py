@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from directory.licenses import spdx_ids_by_lowercase
 from directory.models import Project, Tag
@@ -114,15 +115,18 @@ def listing_from_repository(repository: Repository) -> ListingFromRepository:
     data["license"] = spdx_id or ""
     if repository.license_spdx and not spdx_id:
         notes.append(
-            f"The repository’s license “{repository.license_spdx}” is not an SPDX identifier "
-            "we know: choose the license by hand."
+            _(
+                "The repository’s license “%(license)s” is not an SPDX identifier "
+                "we know: choose the license by hand."
+            )
+            % {"license": repository.license_spdx}
         )
     elif repository.license_found and not spdx_id:
         notes.append(
-            "The forge found a license file it could not identify: choose the license by hand."
+            _("The forge found a license file it could not identify: choose the license by hand.")
         )
     elif not spdx_id:
-        notes.append("The forge names no license: choose the license by hand.")
+        notes.append(_("The forge names no license: choose the license by hand."))
     topics = list(dict.fromkeys(topic.lower() for topic in repository.topics if topic))
     by_slug = {tag.slug: tag for tag in Tag.objects.filter(slug__in=map(slugify, topics))}
     tags = [by_slug[slugify(topic)] for topic in topics if slugify(topic) in by_slug]
@@ -130,9 +134,11 @@ def listing_from_repository(repository: Repository) -> ListingFromRepository:
     untagged = [topic for topic in topics if slugify(topic) not in by_slug]
     if untagged:
         notes.append(
-            "Topics that are not tags in the directory were left out: "
-            + ", ".join(untagged)
-            + ". Only staff add new tags; mention them in the description if they matter."
+            _(
+                "Topics that are not tags in the directory were left out: %(topics)s. "
+                "Only staff add new tags; mention them in the description if they matter."
+            )
+            % {"topics": ", ".join(untagged)}
         )
     return ListingFromRepository(url=url, name=data["name"], data=data, tags=tags, notes=notes)
 
@@ -141,7 +147,7 @@ def _known_hosts() -> str:
     return ", ".join(sorted(configured_forges()))
 
 
-def _unknown_address(text: str, *, what: str, example: str) -> str:
+def _unknown_address(text: str, *, not_one: str) -> str:
     """Why an address names no repository (or organization): an unknown forge, or not an
     address at all."""
     text = text.strip()
@@ -150,18 +156,23 @@ def _unknown_address(text: str, *, what: str, example: str) -> str:
     except ValueError:
         host = ""
     if "." in host and " " not in text and host.removeprefix("www.") not in configured_forges():
-        return (
-            f"The hub does not read from {host}; it knows {_known_hosts()}. "
-            "Fill in the form by hand."
-        )
-    return f"This is not the address of {what} (for example {example})."
+        return _(
+            "The hub does not read from %(host)s; it knows %(known)s. Fill in the form by hand."
+        ) % {"host": host, "known": _known_hosts()}
+    return not_one
 
 
 def repository_ref(url: str) -> RepoRef:
     ref = parse_repository_url(url)
     if ref is None:
         raise ValidationError(
-            _unknown_address(url, what="a repository", example="https://github.com/owner/name")
+            _unknown_address(
+                url,
+                not_one=_(
+                    "This is not the address of a repository "
+                    "(for example https://github.com/owner/name)."
+                ),
+            )
         )
     return ref
 
@@ -171,7 +182,11 @@ def owner_ref(url: str) -> OwnerRef:
     if ref is None:
         raise ValidationError(
             _unknown_address(
-                url, what="an organization or group", example="https://github.com/your-org"
+                url,
+                not_one=_(
+                    "This is not the address of an organization or group "
+                    "(for example https://github.com/your-org)."
+                ),
             )
         )
     return ref

@@ -1,5 +1,7 @@
 """Every state change of the directory: submissions, moderation, memberships, edits, merges."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -8,8 +10,10 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from directory.logos import logo_store
 from directory.models import (
@@ -77,7 +81,7 @@ def _with_logo(data: dict, model, *, logo: File | None = None, remove_logo: bool
 def _required_name(data: dict) -> str:
     name = (data.get("name") or "").strip()
     if not name:
-        raise ValidationError({"name": "A listing needs a name."})
+        raise ValidationError({"name": _("A listing needs a name.")})
     return name
 
 
@@ -131,7 +135,7 @@ def project_submit(
 ) -> Project:
     """A member lists a project, optionally on behalf of an organization they manage."""
     if organization is not None and not member_can_manage(user=user, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins add its projects.")
+        raise PermissionDenied(_("Only the organization's owners and admins add its projects."))
     project = Project(created_by=user, status=ListingStatus.PENDING)
     project.slug = unique_slug(Project, _required_name(data))
     data = _with_logo(data, Project, logo=logo)
@@ -149,10 +153,12 @@ def project_role_set(
     """Name an organization as the project's maintainer, sponsor or contributor (or change
     its role): staff or the project's managers."""
     if not listing_can_manage(user=actor, listing=project):
-        raise PermissionDenied("Only the project's managers and staff change who stands behind it.")
+        raise PermissionDenied(
+            _("Only the project's managers and staff change who stands behind it.")
+        )
     if role not in ProjectRole.Role.values:
-        raise ValidationError({"role": "Choose maintainer, sponsor or contributor."})
-    project_role, _ = ProjectRole.objects.update_or_create(
+        raise ValidationError({"role": _("Choose maintainer, sponsor or contributor.")})
+    project_role, _created = ProjectRole.objects.update_or_create(
         project=project, organization=organization, defaults={"role": role}
     )
     if project.status == ListingStatus.PUBLISHED:
@@ -169,19 +175,11 @@ def project_role_set(
 # --- Moderation ---------------------------------------------------------------------------
 
 
-def _notify_submitter(listing, *, subject: str, template: str, context: dict) -> None:
+def _notify_submitter(listing, *, subject: Callable[[], str], template: str, context: dict) -> None:
     if listing.created_by is None:
         return
-    body = render_to_string(
-        template,
-        {
-            **hub_context(),
-            "listing": listing,
-            "listing_url": _site_link(listing.get_absolute_url()),
-            **context,
-        },
-    )
-    email_queue(message=EmailMessage(subject=subject, body=body, to=[listing.created_by.email]))
+    context = {"listing": listing, "listing_url": _site_link(listing.get_absolute_url), **context}
+    _email_people([listing.created_by], subject=subject, template=template, context=context)
 
 
 @transaction.atomic
@@ -201,7 +199,7 @@ def listing_publish(*, listing: Organization | Project, actor: User, notify: boo
     if notify:
         _notify_submitter(
             listing,
-            subject=f"{listing.name} is published",
+            subject=lambda: _("%(name)s is published") % {"name": listing.name},
             template="directory/email/listing_published.txt",
             context={},
         )
@@ -213,7 +211,7 @@ def listing_reject(
 ) -> None:
     """Turn a listing down; the reason reaches the submitter by e-mail (unless `notify=False`)."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why, so the submitter can fix it."})
+        raise ValidationError({"reason": _("Say why, so the submitter can fix it.")})
     with row_lock():
         listing = type(listing).objects.select_for_update().get(pk=listing.pk)
     listing.status = ListingStatus.REJECTED
@@ -224,7 +222,7 @@ def listing_reject(
     if notify:
         _notify_submitter(
             listing,
-            subject=f"{listing.name} was not published",
+            subject=lambda: _("%(name)s was not published") % {"name": listing.name},
             template="directory/email/listing_rejected.txt",
             context={"reason": listing.rejection_reason},
         )
@@ -244,7 +242,7 @@ def listing_archive(*, listing: Organization | Project, actor: User) -> None:
 def organization_set_flags(*, organization: Organization, actor: User, **flags: bool) -> None:
     """Feature or verify (or undo either): staff only."""
     if not actor.is_staff:
-        raise PermissionDenied("Only staff feature or verify organizations.")
+        raise PermissionDenied(_("Only staff feature or verify organizations."))
     allowed = {"featured", "verified"}
     if not set(flags) <= allowed:
         raise ValueError(f"Only {sorted(allowed)} can be set.")
@@ -268,7 +266,7 @@ def listing_change_slug(*, listing: Organization | Project, actor: User, new_slu
         old_slug=new_slug, **{f"{field}__isnull": False}
     ).exclude(**{field: listing})
     if model.objects.filter(slug=new_slug).exists() or taken_by_redirect.exists():
-        raise ValidationError({"slug": "Another listing uses or used this address."})
+        raise ValidationError({"slug": _("Another listing uses or used this address.")})
     # Moving back to one of its own old addresses: that redirect is no longer needed.
     SlugRedirect.objects.filter(old_slug=new_slug, **{field: listing}).delete()
     SlugRedirect.objects.create(old_slug=listing.slug, **{field: listing})
@@ -288,7 +286,7 @@ def organization_merge(*, keep: Organization, duplicate: Organization, actor: Us
     """Fold a duplicate into the organization kept: its projects, members and
     addresses move over, and the duplicate's URL redirects to the one kept."""
     keep, duplicate = _merge_locked(
-        keep, duplicate, itself="An organization cannot be merged into itself."
+        keep, duplicate, itself=_("An organization cannot be merged into itself.")
     )
     kept_projects = set(keep.project_roles.values_list("project_id", flat=True))
     for role in duplicate.project_roles.all():
@@ -382,7 +380,7 @@ def project_merge(*, keep: Project, duplicate: Project, actor: User) -> Project:
     names it (logged hours, pledges' target projects) move over, and the duplicate's URL
     redirects to the one kept. The kept project's own text stays."""
     keep, duplicate = _merge_locked(
-        keep, duplicate, itself="A project cannot be merged into itself."
+        keep, duplicate, itself=_("A project cannot be merged into itself.")
     )
     kept_organizations = set(keep.roles.values_list("organization_id", flat=True))
     duplicate.roles.exclude(organization_id__in=kept_organizations).update(project=keep)
@@ -425,7 +423,7 @@ def _lock_membership(membership: Membership) -> Membership:
     """The membership as it is now, locked; it may have gone while the page was open."""
     current = _first_locked(Membership.objects.filter(pk=membership.pk))
     if current is None:
-        raise ValidationError("This membership no longer exists.")
+        raise ValidationError(_("This membership no longer exists."))
     return current
 
 
@@ -446,38 +444,51 @@ def _is_active_owner(membership: Membership | None) -> bool:
 def _ensure_can_manage_owners(*, actor: User, organization: Organization) -> None:
     if not member_can_manage_owners(user=actor, organization=organization):
         raise PermissionDenied(
-            "Only an owner grants or removes the owner role. "
-            "Ask an owner of the organization, or hub staff."
+            _(
+                "Only an owner grants or removes the owner role. "
+                "Ask an owner of the organization, or hub staff."
+            )
         )
 
 
 def _ensure_another_owner(membership: Membership) -> None:
     if not _active_owners(membership.organization).exclude(pk=membership.pk).exists():
         raise ValidationError(
-            "An organization keeps at least one owner: "
-            "transfer the ownership to another member first."
+            _(
+                "An organization keeps at least one owner: "
+                "transfer the ownership to another member first."
+            )
         )
 
 
 def _valid_role(role: str) -> str:
     if role not in Membership.Role.values:
-        raise ValidationError({"role": "Choose owner, admin or member."})
+        raise ValidationError({"role": _("Choose owner, admin or member.")})
     return role
 
 
-def _site_link(path: str) -> str:
-    return f"{settings.HUB_SITE_URL}{path}"
+def _site_link(path_of: Callable[[], str]) -> str:
+    """The full address of a page, written out when a message is (so in its reader's language)."""
+    return lazy(lambda: f"{settings.HUB_SITE_URL}{path_of()}", str)()
 
 
 def _email_people(
-    people, *, subject: str, template: str, context: dict, exclude: User | None = None
+    people,
+    *,
+    subject: Callable[[], str],
+    template: str,
+    context: dict,
+    exclude: User | None = None,
 ) -> None:
-    """One message per person (nobody sees the others' addresses), sent after commit."""
+    """One message per person (nobody sees the others' addresses), sent after commit, each
+    written in its reader's language, subject and links included."""
     for person in people:
         if not person.email or (exclude is not None and person.pk == exclude.pk):
             continue
-        body = render_to_string(template, {**hub_context(), "person": person, **context})
-        email_queue(message=EmailMessage(subject=subject, body=body, to=[person.email]))
+        with translation.override(person.preferred_language):
+            body = render_to_string(template, {**hub_context(), "person": person, **context})
+            message = EmailMessage(subject=subject(), body=body, to=[person.email])
+        email_queue(message=message)
 
 
 def _claim_reviewers(organization: Organization):
@@ -486,9 +497,12 @@ def _claim_reviewers(organization: Organization):
         memberships__in=_active_owners(organization), is_active=True
     ).distinct()
     if owners.exists():
-        return owners, reverse("directory:organization-members", args=[organization.slug])
+        return owners, lambda: reverse("directory:organization-members", args=[organization.slug])
     staff = User.objects.filter(is_staff=True, is_active=True)
-    return staff, reverse("admin:directory_membership_changelist") + "?status__exact=pending"
+    return (
+        staff,
+        lambda: reverse("admin:directory_membership_changelist") + "?status__exact=pending",
+    )
 
 
 @transaction.atomic
@@ -519,16 +533,16 @@ def membership_claim(
         context = {"organization": organization, "membership": membership, "claimant": user}
         _email_people(
             [user],
-            subject=f"We received your claim for {organization.name}",
+            subject=lambda: _("We received your claim for %(name)s") % {"name": organization.name},
             template="directory/email/claim_received.txt",
             context=context,
         )
-        reviewers, path = _claim_reviewers(organization)
+        reviewers, path_of = _claim_reviewers(organization)
         _email_people(
             reviewers,
-            subject=f"A claim for {organization.name} waits for you",
+            subject=lambda: _("A claim for %(name)s waits for you") % {"name": organization.name},
             template="directory/email/claim_waiting.txt",
-            context={**context, "review_url": _site_link(path)},
+            context={**context, "review_url": _site_link(path_of)},
             exclude=user,
         )
     return membership
@@ -546,9 +560,9 @@ def membership_decide(
     organization = lock_organization(membership.organization_id)
     membership = _lock_membership(membership)
     if not member_can_manage(user=actor, organization=organization):
-        raise PermissionDenied("Only staff and the organization's admins decide on members.")
+        raise PermissionDenied(_("Only staff and the organization's admins decide on members."))
     if membership.status != Membership.Status.PENDING:
-        raise ValidationError("This membership was already decided; remove it instead.")
+        raise ValidationError(_("This membership was already decided; remove it instead."))
     fields = ["status", "decided_by", "decided_at"]
     if approve and (
         membership.role == Membership.Role.OWNER or not _active_owners(organization).exists()
@@ -569,10 +583,13 @@ def membership_decide(
     )
     _email_people(
         [membership.user],
-        subject=(
-            f"Your claim for {organization.name} is approved"
-            if approve
-            else f"Your claim for {organization.name} was not approved"
+        subject=lambda: (
+            (
+                _("Your claim for %(name)s is approved")
+                if approve
+                else _("Your claim for %(name)s was not approved")
+            )
+            % {"name": organization.name}
         ),
         template="directory/email/claim_decided.txt",
         context={
@@ -580,7 +597,7 @@ def membership_decide(
             "membership": membership,
             "approved": approve,
             "reason": reason,
-            "organization_url": _site_link(organization.get_absolute_url()),
+            "organization_url": _site_link(organization.get_absolute_url),
         },
     )
     return membership
@@ -597,7 +614,7 @@ def membership_add(
     """
     organization = lock_organization(organization.pk)
     if not member_can_manage(user=actor, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins add members.")
+        raise PermissionDenied(_("Only the organization's owners and admins add members."))
     role = _valid_role(role)
     existing = _first_locked(Membership.objects.filter(user=user, organization=organization))
     was_owner = existing is not None and existing.role == Membership.Role.OWNER
@@ -607,9 +624,12 @@ def membership_add(
         _ensure_another_owner(existing)
     if role != Membership.Role.OWNER and not _active_owners(organization).exists():
         raise ValidationError(
-            {"role": f"{organization.name} has no owner yet: add its first person as owner."}
+            {
+                "role": _("%(name)s has no owner yet: add its first person as owner.")
+                % {"name": organization.name}
+            }
         )
-    membership, _ = Membership.objects.update_or_create(
+    membership, _created = Membership.objects.update_or_create(
         user=user,
         organization=organization,
         defaults={
@@ -628,7 +648,7 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
     organization = lock_organization(membership.organization_id)
     membership = _lock_membership(membership)
     if not member_can_manage(user=actor, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins change roles.")
+        raise PermissionDenied(_("Only the organization's owners and admins change roles."))
     role = _valid_role(role)
     if role == membership.role:
         return membership
@@ -655,7 +675,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     membership = _lock_membership(membership)
     leaving = actor.pk == membership.user_id
     if not leaving and not member_can_manage(user=actor, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins remove members.")
+        raise PermissionDenied(_("Only the organization's owners and admins remove members."))
     if not leaving and membership.role == Membership.Role.OWNER:
         _ensure_can_manage_owners(actor=actor, organization=organization)
     if _is_active_owner(membership):
@@ -681,18 +701,27 @@ def membership_transfer_ownership(
         else None
     )
     if current is None:
-        raise PermissionDenied(f"Only an owner of {organization.name} transfers its ownership.")
+        raise PermissionDenied(
+            _("Only an owner of %(name)s transfers its ownership.") % {"name": organization.name}
+        )
     new_owner = _first_locked(Membership.objects.filter(pk=to_membership.pk))
     if new_owner is None or new_owner.organization_id != organization.pk:
-        raise ValidationError({"to_membership": f"Choose a member of {organization.name}."})
+        raise ValidationError(
+            {"to_membership": _("Choose a member of %(name)s.") % {"name": organization.name}}
+        )
     if new_owner.pk == current.pk:
-        raise ValidationError({"to_membership": "You own it already: choose someone else."})
+        raise ValidationError({"to_membership": _("You own it already: choose someone else.")})
     if new_owner.status != Membership.Status.ACTIVE:
         raise ValidationError(
-            {"to_membership": f"{new_owner.user} is not an active member yet: approve them first."}
+            {
+                "to_membership": _("%(person)s is not an active member yet: approve them first.")
+                % {"person": new_owner.user}
+            }
         )
     if new_owner.role == Membership.Role.OWNER:
-        raise ValidationError({"to_membership": f"{new_owner.user} is an owner already."})
+        raise ValidationError(
+            {"to_membership": _("%(person)s is an owner already.") % {"person": new_owner.user}}
+        )
     new_owner.role = Membership.Role.OWNER
     new_owner.save(update_fields=["role"])
     current.role = Membership.Role.ADMIN
@@ -705,14 +734,17 @@ def membership_transfer_ownership(
     )
     _email_people(
         [actor, new_owner.user],
-        subject=f"{new_owner.user} now owns {organization.name}",
+        subject=lambda: (
+            _("%(person)s now owns %(organization)s")
+            % {"person": new_owner.user, "organization": organization.name}
+        ),
         template="directory/email/ownership_transferred.txt",
         context={
             "organization": organization,
             "previous_owner": actor,
             "new_owner": new_owner.user,
             "members_url": _site_link(
-                reverse("directory:organization-members", args=[organization.slug])
+                lambda: reverse("directory:organization-members", args=[organization.slug])
             ),
         },
     )
@@ -776,7 +808,7 @@ def listing_edit(
     nothing). A revision holds only the fields the edit changes.
     """
     if not listing_can_manage(user=actor, listing=listing):
-        raise PermissionDenied("Only the listing's managers and staff change it.")
+        raise PermissionDenied(_("Only the listing's managers and staff change it."))
     data = _with_logo(data, type(listing), logo=logo, remove_logo=remove_logo)
     fields = ORGANIZATION_FIELDS if isinstance(listing, Organization) else PROJECT_FIELDS
     revision_data = _changes(listing, data, fields, tags)
@@ -877,7 +909,7 @@ def repository_import_request(
     from directory.tasks import repository_import_task  # the task calls back into services
 
     if not member_can_manage(user=actor, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins import its projects.")
+        raise PermissionDenied(_("Only the organization's owners and admins import its projects."))
     organization = lock_organization(organization.pk)
     requested = import_audit_entries(organization, IMPORT_REQUESTED)
     if requested.filter(detail__run_key=run_key).exists():
@@ -915,7 +947,10 @@ def repositories_import(
         return None
     imported, already_listed, skipped = [], [], list(skipped)
     if not member_can_manage(user=actor, organization=organization):
-        reason = f"{actor} no longer manages {organization.name}"
+        reason = _("%(person)s no longer manages %(organization)s") % {
+            "person": actor,
+            "organization": organization.name,
+        }
         skipped += [{"name": listing.name, "reason": reason} for listing in listings]
         listings = []
     listed = projects_by_repository([listing.url for listing in listings])
@@ -939,13 +974,16 @@ def repositories_import(
     audit_record(actor=actor, action=IMPORT_DONE, target=organization, detail=result)
     _email_people(
         [actor],
-        subject=f"Import for {organization.name}: {len(imported)} imported",
+        subject=lambda: (
+            _("Import for %(name)s: %(count)s imported")
+            % {"name": organization.name, "count": len(imported)}
+        ),
         template="directory/email/repository_import_done.txt",
         context={
             "organization": organization,
             **result,
             "import_url": _site_link(
-                reverse("directory:organization-import", args=[organization.slug])
+                lambda: reverse("directory:organization-import", args=[organization.slug])
             ),
         },
     )

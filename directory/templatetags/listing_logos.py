@@ -8,6 +8,7 @@ and images load lazily except on the listing's own page.
 from django.core.files.storage import default_storage
 from django.template import Library
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from directory.logos import monogram
 
@@ -34,11 +35,11 @@ def listing_logo(name: str, logo=None, size: str = "md"):
     url = logo_url(logo)
     if url:
         return format_html(
-            '<img class="logo logo--{}" src="{}" alt="Logo of {}" width="{}" height="{}"'
+            '<img class="logo logo--{}" src="{}" alt="{}" width="{}" height="{}"'
             ' loading="{}" decoding="async">',
             size,
             url,
-            name,
+            _("Logo of %(name)s") % {"name": name},
             pixels,
             pixels,
             "eager" if size == "lg" else "lazy",

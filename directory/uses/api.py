@@ -12,6 +12,7 @@ Writes go through `directory.uses.services`, under the same rules as the pages.
 
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotFound
@@ -99,7 +100,7 @@ class UseInputSerializer(serializers.Serializer):
         slug_field="slug",
         queryset=public_projects(),
         help_text="The slug of a published project.",
-        error_messages={"does_not_exist": "No published project has this slug."},
+        error_messages={"does_not_exist": _("No published project has this slug.")},
     )
     status = _status_field()
     note = serializers.CharField(
@@ -124,7 +125,7 @@ class ProjectUsersView(generics.ListAPIView):
     def get_queryset(self):
         project = public_projects().filter(slug=self.kwargs["slug"]).first()
         if project is None:
-            raise NotFound("No published project has this slug.")
+            raise NotFound(_("No published project has this slug."))
         return queries.project_users(project)
 
 
@@ -135,7 +136,7 @@ def _organization_or_404(request, slug: str) -> Organization:
     if organization is None or not user_can_view_organization(
         user=request.user, organization=organization
     ):
-        raise NotFound("No organization has this slug.")
+        raise NotFound(_("No organization has this slug."))
     return organization
 
 
@@ -180,7 +181,8 @@ class OrganizationUsesView(generics.ListAPIView):
         organization = _organization_or_404(request, slug)
         if not user_can_declare_use_for(user=request.user, organization=organization):
             self.permission_denied(
-                request, message="Only the owners and admins of a published organization declare."
+                request,
+                message=_("Only the owners and admins of a published organization declare."),
             )
         data = request.data if isinstance(request.data, dict) else {}
         serializer = UseInputSerializer(data=data)
@@ -208,10 +210,10 @@ class OrganizationUseView(generics.GenericAPIView):
         organization = _organization_or_404(request, slug)
         if not user_can_withdraw_use(user=request.user, organization=organization):
             self.permission_denied(
-                request, message="Only the organization's owners and admins withdraw."
+                request, message=_("Only the organization's owners and admins withdraw.")
             )
         use = queries.declaration_of(organization, project)
         if use is None:
-            raise NotFound("This organization has not said it uses this project.")
+            raise NotFound(_("This organization has not said it uses this project."))
         services.use_withdraw(use=use, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Project, ProjectUse
 from directory.uses.services import NOTE_MAX_LENGTH
@@ -8,9 +9,11 @@ class ProjectUseForm(forms.Form):
     project = forms.ModelChoiceField(
         queryset=Project.objects.none(),
         to_field_name="slug",
-        empty_label="Choose a project",
-        help_text="A project published in the directory. Choosing one you already declared "
-        "changes that declaration.",
+        empty_label=_("Choose a project"),
+        help_text=_(
+            "A project published in the directory. Choosing one you already declared "
+            "changes that declaration."
+        ),
     )
     status = forms.ChoiceField(
         choices=ProjectUse.Status.choices,
@@ -18,10 +21,10 @@ class ProjectUseForm(forms.Form):
         initial=ProjectUse.Status.PRODUCTION,
     )
     note = forms.CharField(
-        label="What for",
+        label=_("What for"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        help_text="Optional, a few words: “runs our 311 service”, “trying it for permits”.",
+        help_text=_("Optional, a few words: “runs our 311 service”, “trying it for permits”."),
     )
 
     def __init__(self, *args, projects, **kwargs):

@@ -5,6 +5,7 @@ and pages stale once it commits (the "used by" facet counts declarations)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory.models import Organization, Project, ProjectUse
 from directory.permissions import (
@@ -24,12 +25,15 @@ def _checked(*, project: Project, status: str, note: str) -> str:
     """The note, trimmed, once the project, the status and the note are acceptable."""
     errors = {}
     if not project_is_public(project):
-        errors["project"] = "Choose a project published in the directory."
+        errors["project"] = _("Choose a project published in the directory.")
     if status not in ProjectUse.Status.values:
-        errors["status"] = "Choose in production, evaluating or stopped."
+        errors["status"] = _("Choose in production, evaluating or stopped.")
     note = " ".join((note or "").split())
     if len(note) > NOTE_MAX_LENGTH:
-        errors["note"] = f"Keep the note to {NOTE_MAX_LENGTH} characters (it has {len(note)})."
+        errors["note"] = _("Keep the note to %(limit)s characters (it has %(length)s).") % {
+            "limit": NOTE_MAX_LENGTH,
+            "length": len(note),
+        }
     if errors:
         raise ValidationError(errors)
     return note
@@ -69,7 +73,7 @@ def use_declare(
     one declaration there is; True when it was made now."""
     if not user_can_declare_use_for(user=actor, organization=organization):
         raise PermissionDenied(
-            "Only the owners and admins of a published organization say what it uses."
+            _("Only the owners and admins of a published organization say what it uses.")
         )
     note = _checked(project=project, status=status, note=note)
     use = _locked_use(organization, project)
@@ -102,8 +106,10 @@ def use_declare(
 def use_withdraw(*, use: ProjectUse, actor: User) -> None:
     """The organization no longer says it uses the project (its owners and admins, or staff)."""
     if not user_can_withdraw_use(user=actor, organization=use.organization):
-        raise PermissionDenied("Only the organization's owners and admins withdraw what it says.")
-    deleted, _ = ProjectUse.objects.filter(pk=use.pk).delete()
+        raise PermissionDenied(
+            _("Only the organization's owners and admins withdraw what it says.")
+        )
+    deleted, _per_model = ProjectUse.objects.filter(pk=use.pk).delete()
     if not deleted:
         return
     transaction.on_commit(directory_cache_invalidate)

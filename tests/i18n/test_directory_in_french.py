@@ -4,8 +4,12 @@ services' refusals, links staying in French; the same pages unchanged in English
 import re
 
 import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from directory.models import Membership, ProjectUse
+from directory.services import membership_decide
 from directory.uses.services import use_declare
 from tests.directory.factories import (
     MembershipFactory,
@@ -13,6 +17,7 @@ from tests.directory.factories import (
     ProjectFactory,
     TagFactory,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +165,69 @@ def test_the_same_pages_stay_english_at_their_addresses(client, listings):
     assert "11–50 people" in organization_html and "Do you work here?" in organization_html
     project_html = page(client, f"/directory/projects/{project.slug}/")
     assert "This project is looking for help" in project_html
+
+
+def test_a_french_duplicate_gets_the_forms_own_error_in_french(client, listings, user):
+    client.force_login(user)
+    form = {"name": "charm city data", "kind": "company", "city": "Baltimore"}
+    response = client.post("/fr/directory/submit/", form)
+    assert response.status_code == 200
+    assert "Une organisation de ce nom est déjà inscrite." in response.content.decode()
+
+
+def test_the_last_owner_is_refused_in_french_by_the_service(client, listings):
+    organization, _project = listings
+    owner = MembershipFactory(organization=organization, owner=True)
+    client.force_login(owner.user)
+    response = client.post(
+        f"/fr/directory/organizations/{organization.slug}/members/{owner.pk}/",
+        {"action": "role", "role": "member"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert f"Une organisation garde au moins un propriétaire{NBSP}: transférez" in html
+    owner.refresh_from_db()
+    assert owner.role == Membership.Role.OWNER
+
+
+def test_a_declaration_refused_to_a_stranger_is_refused_in_french(listings, user):
+    organization, project = listings
+    with translation.override("fr"), pytest.raises(PermissionDenied) as refusal:
+        use_declare(
+            organization=organization,
+            project=project,
+            status=ProjectUse.Status.PRODUCTION,
+            note="",
+            actor=user,
+        )
+    assert str(refusal.value).startswith("Seuls les propriétaires et les administrateurs")
+
+
+def test_claim_mails_reach_each_person_in_their_language_with_their_links(
+    client, listings, django_capture_on_commit_callbacks
+):
+    organization, _project = listings
+    MembershipFactory(organization=organization, owner=True, user__email="owner@example.org")
+    francophone = UserFactory(language="fr", email="claire@example.org")
+    client.force_login(francophone)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/directory/organizations/{organization.slug}/claim/", {"message": "Je gère l'OSPO."}
+        )
+    to_claimant, to_owner = sorted(mail.outbox, key=lambda m: m.to != [francophone.email])
+    assert to_claimant.subject == "Nous avons reçu votre demande pour Charm City Data"
+    assert "nous avons reçu votre demande pour Charm City Data" in to_claimant.body
+    assert f"Ce que vous nous avez écrit{NBSP}:\nJe gère l'OSPO." in to_claimant.body
+    assert to_owner.subject == "A claim for Charm City Data waits for you"
+    assert f"/directory/organizations/{organization.slug}/members/" in to_owner.body
+    assert "/fr/" not in to_owner.body
+
+    owner = Membership.objects.get(organization=organization, role="owner").user
+    claim = Membership.objects.get(user=francophone)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_decide(membership=claim, actor=owner, approve=True)
+    [decided] = mail.outbox
+    assert decided.subject == "Votre demande pour Charm City Data est approuvée"
+    assert f"dans l’organisation{NBSP}: administrateur ou administratrice." in decided.body
+    assert f"/fr/directory/organizations/{organization.slug}/" in decided.body
