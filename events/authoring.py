@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from directory.models import Membership, Organization
 from events import zones
@@ -69,13 +70,18 @@ def co_organizers_from(emails: list[str], *, organization: Organization | None) 
     found = {person.email: person for person in people}
     missing = [email for email in wanted if email not in found]
     if missing:
-        whose = f"members of {organization.name}" if organization else "people with an account"
-        raise ValidationError(
-            {
-                "co_organizers": f"Not {whose}: {', '.join(missing)}. Co-organizers must be "
-                f"{whose} here; ask them to join first."
-            }
-        )
+        addresses = ", ".join(missing)
+        if organization:
+            refusal = _(
+                "Not members of %(organization)s: %(addresses)s. Co-organizers must be "
+                "members of %(organization)s here; ask them to join first."
+            ) % {"organization": organization.name, "addresses": addresses}
+        else:
+            refusal = _(
+                "Not people with an account: %(addresses)s. Co-organizers must be "
+                "people with an account here; ask them to join first."
+            ) % {"addresses": addresses}
+        raise ValidationError({"co_organizers": refusal})
     return [found[email] for email in wanted]
 
 
@@ -102,7 +108,7 @@ def event_create(
         raise ValueError(f"Not set here: {', '.join(sorted(unknown))}")
     if not user_can_create_event_for(user=actor, organization=organization):
         raise PermissionDenied(
-            "Only owners and admins of a published organization create its events."
+            _("Only owners and admins of a published organization create its events.")
         )
     event = Event(organization=organization, status=Event.Status.DRAFT, **data)
     _check_event(event)
@@ -131,7 +137,7 @@ def _locked_for_organizer(event: Event, actor: User, refusal: str) -> Event:
 def event_submit(*, event: Event, actor: User) -> Event:
     """Publish a draft at once when its organization is verified (or staff publish it);
     otherwise it waits for staff's review. Submitting twice changes nothing."""
-    event = _locked_for_organizer(event, actor, "Only the event's organizers publish it.")
+    event = _locked_for_organizer(event, actor, _("Only the event's organizers publish it."))
     if event.status != Event.Status.DRAFT:
         return event
     _check_event(event)
@@ -149,11 +155,11 @@ def event_submit(*, event: Event, actor: User) -> Event:
 @transaction.atomic(durable=True)
 def event_withdraw(*, event: Event, actor: User) -> Event:
     """Take an event waiting for review back to a draft (to change it, or not run it)."""
-    event = _locked_for_organizer(event, actor, "Only the event's organizers withdraw it.")
+    event = _locked_for_organizer(event, actor, _("Only the event's organizers withdraw it."))
     if event.status == Event.Status.DRAFT:
         return event
     if event.status != Event.Status.REVIEW:
-        raise ValidationError("Only an event waiting for review can be withdrawn.")
+        raise ValidationError(_("Only an event waiting for review can be withdrawn."))
     event.status = Event.Status.DRAFT
     event.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="event.withdraw", target=event)
@@ -162,10 +168,10 @@ def event_withdraw(*, event: Event, actor: User) -> Event:
 
 def _locked_for_review(event: Event, actor: User) -> Event:
     if not actor.is_staff:
-        raise PermissionDenied("Only staff review events.")
+        raise PermissionDenied(_("Only staff review events."))
     event = lock_event(event.pk)
     if event.status != Event.Status.REVIEW:
-        raise ValidationError(f"“{event.title}” is not waiting for review.")
+        raise ValidationError(_("“%(title)s” is not waiting for review.") % {"title": event.title})
     return event
 
 
@@ -185,7 +191,7 @@ def event_review_send_back(*, event: Event, actor: User, reason: str) -> Event:
     """Staff send an event back to its organizers as a draft, saying why."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why, so the organizers can fix it."})
+        raise ValidationError({"reason": _("Say why, so the organizers can fix it.")})
     event = _locked_for_review(event, actor)
     event.status = Event.Status.DRAFT
     event.save(update_fields=["status", "updated_at"])
@@ -222,10 +228,10 @@ def event_duplicate(*, event: Event, actor: User, title: str, starts_at: datetim
     window moved by the same offset; organizers and questions are copied, registrations,
     sessions and the schedule are not."""
     if not user_can_duplicate(user=actor, event=event):
-        raise PermissionDenied("Only owners and admins of the organization copy its events.")
+        raise PermissionDenied(_("Only owners and admins of the organization copy its events."))
     title = " ".join(title.split())
     if not title:
-        raise ValidationError({"title": "A copy needs a title."})
+        raise ValidationError({"title": _("A copy needs a title.")})
     copy = Event(
         title=title,
         organization=event.organization,

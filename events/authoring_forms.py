@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events import zones
 from events.authoring import co_organizers_from
@@ -33,15 +35,19 @@ class EventCreateForm(EventEditForm):
 
     organization = forms.ModelChoiceField(
         queryset=None,
-        label="Organization",
-        help_text="The organization that runs the event. It is named on the event's page.",
+        label=gettext_lazy("Organization"),
+        help_text=gettext_lazy(
+            "The organization that runs the event. It is named on the event's page."
+        ),
     )
     co_organizers = forms.CharField(
-        label="Co-organizers",
+        label=gettext_lazy("Co-organizers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
-        help_text="E-mail addresses of members of the organization who run the event with "
-        "you, separated by commas or new lines. They see the draft and the attendee list.",
+        help_text=gettext_lazy(
+            "E-mail addresses of members of the organization who run the event with "
+            "you, separated by commas or new lines. They see the draft and the attendee list."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -51,15 +57,15 @@ class EventCreateForm(EventEditForm):
         field.queryset = organizations
         if user.is_staff:
             field.required = False
-            field.empty_label = "None: the hub itself runs it"
+            field.empty_label = _("None: the hub itself runs it")
         else:
-            field.empty_label = "Choose an organization"
+            field.empty_label = _("Choose an organization")
             if not self.is_bound and "organization" not in self.initial:
                 only = list(organizations[:2])
                 if len(only) == 1:
                     self.initial["organization"] = only[0].pk
-        self.fields["kind"].choices = [("", "Choose a kind"), *Event.Kind.choices]
-        self.fields["capacity"].help_text = "Seats; leave empty for no limit."
+        self.fields["kind"].choices = [("", _("Choose a kind")), *Event.Kind.choices]
+        self.fields["capacity"].help_text = _("Seats; leave empty for no limit.")
         self.fields["capacity"].widget.attrs["min"] = 1
         self.order_fields(FIELD_ORDER)
 
@@ -69,10 +75,14 @@ class EventCreateForm(EventEditForm):
         ]
         addresses = list(dict.fromkeys(text for text in addresses if text))
         if len(addresses) > MAX_CO_ORGANIZERS:
-            raise ValidationError(f"Name at most {MAX_CO_ORGANIZERS} co-organizers.")
+            raise ValidationError(
+                _("Name at most %(limit)s co-organizers.") % {"limit": MAX_CO_ORGANIZERS}
+            )
         wrong = [text for text in addresses if not _is_email(text)]
         if wrong:
-            raise ValidationError(f"Not an e-mail address: {', '.join(wrong)[:200]}.")
+            raise ValidationError(
+                _("Not an e-mail address: %(addresses)s.") % {"addresses": ", ".join(wrong)[:200]}
+            )
         return addresses
 
     def clean(self):
@@ -117,7 +127,7 @@ def next_week_same_time(event: Event, *, now=None):
 class DuplicateForm(InEventTimeZone, forms.Form):
     """A copy of an event: its title and when it starts; everything else follows."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,9 +135,12 @@ class DuplicateForm(InEventTimeZone, forms.Form):
         self.zone = zones.event_zone(event)
         zone_label = self.zone.key.replace("_", " ")
         self.fields["starts_at"] = _local_datetime(
-            "Starts",
-            help_text=f"In the event's time zone, {zone_label}. The end and the registration "
-            "window move by the same amount.",
+            _("Starts"),
+            help_text=_(
+                "In the event's time zone, %(zone)s. The end and the registration "
+                "window move by the same amount."
+            )
+            % {"zone": zone_label},
         )
         if not self.is_bound:
             self.initial.setdefault("title", event.title)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import authoring
@@ -45,8 +46,10 @@ def create(request):
         if event is not None:
             messages.success(
                 request,
-                "Your draft is saved. This is its page as the public will see it; publish it "
-                "when it is ready.",
+                _(
+                    "Your draft is saved. This is its page as the public will see it; publish it "
+                    "when it is ready."
+                ),
             )
             return redirect(event)
     return render(request, "events/authoring/new.html", {"form": form})
@@ -65,15 +68,21 @@ def submit(request, event):
     try:
         event = authoring.event_submit(event=event, actor=request.user)
     except ValidationError as error:
-        messages.error(request, "Fix the event before publishing it: " + " ".join(error.messages))
+        messages.error(
+            request,
+            _("Fix the event before publishing it: %(problems)s")
+            % {"problems": " ".join(error.messages)},
+        )
         return redirect("events:manage-edit", slug=event.slug)
     if event.status == Event.Status.PUBLISHED:
-        messages.success(request, "Published: everyone can now find the event and register.")
+        messages.success(request, _("Published: everyone can now find the event and register."))
     elif event.status == Event.Status.REVIEW:
         messages.success(
             request,
-            "Submitted for review. Staff publish it or tell you what to change; you get an "
-            "e-mail either way.",
+            _(
+                "Submitted for review. Staff publish it or tell you what to change; you get an "
+                "e-mail either way."
+            ),
         )
     return _back(request, event)
 
@@ -86,7 +95,7 @@ def withdraw(request, event):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Withdrawn: the event is a draft again. Submit it when ready.")
+        messages.success(request, _("Withdrawn: the event is a draft again. Submit it when ready."))
     return _back(request, event)
 
 
@@ -94,7 +103,7 @@ def withdraw(request, event):
 @organizer_view
 def duplicate(request, event):
     if not user_can_duplicate(user=request.user, event=event):
-        raise PermissionDenied("Only owners and admins of the organization copy its events.")
+        raise PermissionDenied(_("Only owners and admins of the organization copy its events."))
     form = DuplicateForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         copy = service_result(
@@ -108,8 +117,11 @@ def duplicate(request, event):
         if copy is not None:
             messages.success(
                 request,
-                f"The copy is a draft. Check it here, then publish it; the original "
-                f"“{event.title}” is unchanged.",
+                _(
+                    "The copy is a draft. Check it here, then publish it; the original "
+                    "“%(title)s” is unchanged."
+                )
+                % {"title": event.title},
             )
             return redirect(copy)
     return render(

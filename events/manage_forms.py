@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from events import zones
 from events.models import Event, Registration
@@ -20,7 +23,7 @@ LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 class CheckInForm(forms.Form):
     ticket_code = forms.CharField(
-        label="Ticket code",
+        label=gettext_lazy("Ticket code"),
         max_length=64,
         widget=forms.TextInput(
             attrs={
@@ -33,32 +36,39 @@ class CheckInForm(forms.Form):
                 "class": "checkin__input",
             }
         ),
-        error_messages={"required": "Type or scan a ticket code."},
+        error_messages={"required": gettext_lazy("Type or scan a ticket code.")},
     )
 
 
 class AttendeeFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label="Status",
+        label=gettext_lazy("Status"),
         required=False,
-        choices=[("", "All statuses"), *Registration.Status.choices],
+        choices=[("", gettext_lazy("All statuses")), *Registration.Status.choices],
     )
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=150, help_text="Up to 150 characters.")
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"),
+        max_length=150,
+        help_text=gettext_lazy("Up to 150 characters."),
+    )
     text = forms.CharField(
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Plain text, up to 5,000 characters. The e-mail says it comes from the "
-        "organizers of this event.",
+        label=gettext_lazy("Text"),
+        help_text=gettext_lazy(
+            "Plain text, up to 5,000 characters. The e-mail says it comes from the "
+            "organizers of this event."
+        ),
     )
 
     def clean_subject(self):
         subject = " ".join(self.cleaned_data["subject"].split())
         if not subject:
-            raise ValidationError("Write a subject.")
+            raise ValidationError(_("Write a subject."))
         return subject
 
 
@@ -67,8 +77,10 @@ class CancelForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Reason (optional)",
-        help_text="Sent to everyone registered, with the news that the event is cancelled.",
+        label=gettext_lazy("Reason (optional)"),
+        help_text=gettext_lazy(
+            "Sent to everyone registered, with the news that the event is cancelled."
+        ),
     )
 
 
@@ -102,12 +114,16 @@ class TimeZoneInput(forms.TextInput):
 
 class TimeZoneField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("label", gettext_lazy("Time zone"))
         kwargs.setdefault(
             "help_text",
-            "Where the event happens, e.g. America/Vancouver (empty: the hub's, "
-            f"{settings.TIME_ZONE}). The times are typed in this zone, and everyone sees "
-            "them in it.",
+            format_lazy(
+                gettext_lazy(
+                    "Where the event happens, e.g. America/Vancouver (empty: the hub's, "
+                    "{zone}). The times are typed in this zone, and everyone sees them in it."
+                ),
+                zone=settings.TIME_ZONE,
+            ),
         )
         super().__init__(max_length=64, required=False, widget=TimeZoneInput(), **kwargs)
 
@@ -168,6 +184,29 @@ class ChecksEventTimes:
         return cleaned
 
 
+# The event's fields as the organizers' forms name and explain them, in the reader's language.
+EVENT_LABELS = {
+    "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
+    "description": gettext_lazy("Description"),
+    "kind": gettext_lazy("Kind"),
+    "venue_name": gettext_lazy("Venue name"),
+    "venue_address": gettext_lazy("Venue address"),
+    "online_url": gettext_lazy("Online link"),
+    "offer_hours": gettext_lazy("Hours to confirm an offered seat"),
+    "ask_accessibility": gettext_lazy("Ask about accessibility needs"),
+    "ask_dietary": gettext_lazy("Ask about dietary requirements"),
+}
+EVENT_HELP_TEXTS = {
+    "summary": gettext_lazy("One or two sentences."),
+    "online_url": gettext_lazy("Shown only to people who registered."),
+    "offer_hours": gettext_lazy(
+        "When a seat frees up, the next person on the waitlist has this long to confirm it "
+        "before it goes to the one after. Empty: they get the seat at once."
+    ),
+}
+
+
 def formfield_https(model_field, **kwargs):
     """Addresses typed without a scheme are taken as https (Django 6's default too)."""
     if isinstance(model_field, models.URLField):
@@ -179,11 +218,17 @@ class EventEditForm(InEventTimeZone, ChecksEventTimes, forms.ModelForm):
     """The event's details as organizers see them. Times are typed in the event's time zone."""
 
     questions = forms.CharField(
-        label="Your own questions",
+        label=gettext_lazy("Your own questions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"One question per line, up to {MAX_QUESTIONS}, each up to "
-        f"{QUESTION_MAX_LENGTH} characters. Answers are optional for attendees.",
+        help_text=format_lazy(
+            gettext_lazy(
+                "One question per line, up to {questions}, each up to {length} characters. "
+                "Answers are optional for attendees."
+            ),
+            questions=MAX_QUESTIONS,
+            length=QUESTION_MAX_LENGTH,
+        ),
     )
 
     class Meta:
@@ -194,29 +239,33 @@ class EventEditForm(InEventTimeZone, ChecksEventTimes, forms.ModelForm):
             "summary": forms.TextInput(),
             "description": forms.Textarea(attrs={"rows": 8}),
         }
+        labels = EVENT_LABELS
+        help_texts = EVENT_HELP_TEXTS
 
     def __init__(self, *args, seats_taken: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.seats_taken = seats_taken
         self.fields["time_zone"] = TimeZoneField()
-        in_zone = "In the event's time zone."
-        self.fields["starts_at"] = _local_datetime("Starts", help_text=in_zone)
-        self.fields["ends_at"] = _local_datetime("Ends", help_text=in_zone)
+        in_zone = _("In the event's time zone.")
+        self.fields["starts_at"] = _local_datetime(_("Starts"), help_text=in_zone)
+        self.fields["ends_at"] = _local_datetime(_("Ends"), help_text=in_zone)
         self.fields["registration_opens_at"] = _local_datetime(
-            "Registration opens", required=False, help_text="Leave empty to open it now."
+            _("Registration opens"), required=False, help_text=_("Leave empty to open it now.")
         )
         self.fields["registration_closes_at"] = _local_datetime(
-            "Registration closes",
+            _("Registration closes"),
             required=False,
-            help_text="Leave empty to keep it open until the event starts.",
+            help_text=_("Leave empty to keep it open until the event starts."),
         )
-        self.fields["capacity"] = forms.IntegerField(label="Capacity", required=False, min_value=1)
-        self.fields["capacity"].help_text = (
-            f"Seats; leave empty for no limit. {seats_taken} already taken. "
+        self.fields["capacity"] = forms.IntegerField(
+            label=_("Capacity"), required=False, min_value=1
+        )
+        self.fields["capacity"].help_text = _(
+            "Seats; leave empty for no limit. %(taken)s already taken. "
             "More seats go to the waitlist at once, in order."
-        )
+        ) % {"taken": seats_taken}
         self.fields["capacity"].widget.attrs["min"] = max(seats_taken, 1)
-        self.fields["description"].help_text = "Markdown."
+        self.fields["description"].help_text = _("Markdown.")
         if not self.is_bound:
             self.initial["questions"] = "\n".join(str(q) for q in (self.instance.questions or []))
         self.show_times_in_zone(zones.event_zone(self.instance).key)
@@ -225,12 +274,12 @@ class EventEditForm(InEventTimeZone, ChecksEventTimes, forms.ModelForm):
         lines = [" ".join(line.split()) for line in self.cleaned_data["questions"].splitlines()]
         questions = list(dict.fromkeys(line for line in lines if line))
         if len(questions) > MAX_QUESTIONS:
-            raise ValidationError(f"Ask at most {MAX_QUESTIONS} questions.")
+            raise ValidationError(_("Ask at most %(limit)s questions.") % {"limit": MAX_QUESTIONS})
         too_long = [q for q in questions if len(q) > QUESTION_MAX_LENGTH]
         if too_long:
             raise ValidationError(
-                f"Each question may be up to {QUESTION_MAX_LENGTH} characters; "
-                f"“{too_long[0][:40]}…” is longer."
+                _("Each question may be up to %(length)s characters; “%(start)s…” is longer.")
+                % {"length": QUESTION_MAX_LENGTH, "start": too_long[0][:40]}
             )
         return questions
 
@@ -238,8 +287,14 @@ class EventEditForm(InEventTimeZone, ChecksEventTimes, forms.ModelForm):
         capacity = self.cleaned_data["capacity"]
         if capacity is not None and capacity < self.seats_taken:
             raise ValidationError(
-                f"{self.seats_taken} people already hold a seat; the capacity cannot be lower. "
-                "Cancel registrations first if you need fewer seats."
+                ngettext(
+                    "%(taken)s person already holds a seat; the capacity cannot be lower. "
+                    "Cancel registrations first if you need fewer seats.",
+                    "%(taken)s people already hold a seat; the capacity cannot be lower. "
+                    "Cancel registrations first if you need fewer seats.",
+                    self.seats_taken,
+                )
+                % {"taken": self.seats_taken}
             )
         return capacity
 

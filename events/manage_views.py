@@ -15,6 +15,9 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import attendees, services
@@ -45,7 +48,7 @@ def organizer_view(view):
             return redirect_to_login(request.get_full_path())
         event = get_object_or_404(Event.objects.select_related("organization"), slug=slug)
         if not user_can_organize(user=request.user, event=event):
-            raise PermissionDenied("Only the event's organizers see this page.")
+            raise PermissionDenied(_("Only the event's organizers see this page."))
         return view(request, event, *args, **kwargs)
 
     return wrapper
@@ -65,7 +68,7 @@ def went_through(request, service: Callable, /, **arguments) -> bool:
 def _error_text(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    return str(error) or "You may not do this."
+    return str(error) or _("You may not do this.")
 
 
 def _manage_url(event: Event, query: str = "") -> str:
@@ -78,9 +81,10 @@ def _manage_url(event: Event, query: str = "") -> str:
 
 def _local_time(moment) -> str:
     local = timezone.localtime(moment)
+    time = date_format(local, "TIME_FORMAT")
     if local.date() == timezone.localdate():
-        return f"{local:%-I:%M %p}"
-    return f"{local:%-I:%M %p} on {local:%B %-d, %Y}"
+        return time
+    return _("%(time)s on %(date)s") % {"time": time, "date": date_format(local, "DATE_FORMAT")}
 
 
 def _context(event: Event, section: str, **extra) -> dict:
@@ -155,17 +159,18 @@ def check_in(request, event):
         if result.already:
             messages.warning(
                 request,
-                f"Already checked in at {_local_time(result.registration.checked_in_at)}: {name}.",
+                _("Already checked in at %(when)s: %(name)s.")
+                % {"when": _local_time(result.registration.checked_in_at), "name": name},
             )
         else:
-            messages.success(request, f"Checked in: {name}.")
+            messages.success(request, _("Checked in: %(name)s.") % {"name": name})
     return redirect(_manage_url(event, request.POST.get("return_query", "")))
 
 
 @require_safe
 @organizer_view
 def export(request, event):
-    _, filters, registrations = _filtered_attendees(request, event)
+    _page, filters, registrations = _filtered_attendees(request, event)
     text, count = attendees.attendees_csv(event, registrations.iterator(chunk_size=500))
     audit_record(
         actor=request.user,
@@ -188,7 +193,7 @@ def message(request, event):
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if recipients == 0:
-            form.add_error(None, "Nobody holds a seat yet, so there is nobody to write to.")
+            form.add_error(None, _("Nobody holds a seat yet, so there is nobody to write to."))
         else:
             sent = service_result(
                 form,
@@ -199,8 +204,15 @@ def message(request, event):
                 body=form.cleaned_data["text"],
             )
             if sent is not None:
-                people = "person" if sent == 1 else "people"
-                messages.success(request, f"Your message is on its way to {sent} {people}.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Your message is on its way to %(sent)s person.",
+                        "Your message is on its way to %(sent)s people.",
+                        sent,
+                    )
+                    % {"sent": sent},
+                )
                 return redirect("events:manage", slug=event.slug)
     return render(
         request,
@@ -224,7 +236,7 @@ def edit(request, event):
             form, event_update, event=event, actor=request.user, data=form.update_data()
         )
         if saved is not None:
-            messages.success(request, "The event is saved.")
+            messages.success(request, _("The event is saved."))
             return redirect("events:manage", slug=event.slug)
     return render(
         request, "events/manage/edit.html", _context(event, "edit", form=form, seats_taken=taken)
@@ -242,7 +254,8 @@ def cancel(request, event):
         )
         if cancelled is not None:
             messages.success(
-                request, "The event is cancelled. Everyone registered is being told by e-mail."
+                request,
+                _("The event is cancelled. Everyone registered is being told by e-mail."),
             )
             return redirect("events:manage", slug=event.slug)
     counts = attendees.attendee_counts(event)

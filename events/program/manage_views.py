@@ -13,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import queries as event_queries
@@ -73,9 +75,14 @@ def moderate(request, event, pk):
     if went_through(
         request, services.proposal_moderate, proposal=proposal, actor=request.user, action=action
     ):
-        done = {"accept": "accepted", "unaccept": "back to proposed", "hide": "hidden",
-                "restore": "back on the board"}  # fmt: skip
-        messages.success(request, f"“{proposal.title}” is {done.get(action, 'changed')}.")
+        done = {
+            "accept": _("“%(title)s” is accepted."),
+            "unaccept": _("“%(title)s” is back to proposed."),
+            "hide": _("“%(title)s” is hidden."),
+            "restore": _("“%(title)s” is back on the board."),
+        }
+        text = done.get(action, _("“%(title)s” is changed."))
+        messages.success(request, text % {"title": proposal.title})
     return _back(request, event)
 
 
@@ -85,12 +92,16 @@ def merge(request, event, pk):
     proposal = get_object_or_404(SessionProposal, pk=pk, event=event)
     into = SessionProposal.objects.filter(pk=_id(request.POST.get("into")), event=event).first()
     if into is None:
-        messages.error(request, "Choose the proposal to keep.")
+        messages.error(request, _("Choose the proposal to keep."))
         return _back(request, event)
     if went_through(
         request, services.proposal_merge, proposal=proposal, into=into, actor=request.user
     ):
-        messages.success(request, f"“{proposal.title}” is merged into “{into.title}”.")
+        messages.success(
+            request,
+            _("“%(title)s” is merged into “%(into)s”.")
+            % {"title": proposal.title, "into": into.title},
+        )
     return _back(request, event)
 
 
@@ -117,7 +128,9 @@ def board(request, event):
     ):
         messages.success(
             request,
-            "Proposals and voting are open." if is_open else "Proposals and voting are closed.",
+            _("Proposals and voting are open.")
+            if is_open
+            else _("Proposals and voting are closed."),
         )
     return _back(request, event, section=request.POST.get("section", "sessions"))
 
@@ -179,7 +192,7 @@ def room_add(request, event):
             form, services.room_save, event=event, actor=request.user, data=form.cleaned_data
         )
         if room is not None:
-            messages.success(request, f"Room “{room.name}” added.")
+            messages.success(request, _("Room “%(name)s” added.") % {"name": room.name})
             return redirect("events:manage-schedule", slug=event.slug)
     return _schedule_page(request, event, room_form=form, status=400)
 
@@ -196,8 +209,8 @@ def room_edit(request, event, pk):
         form=RoomForm(request.POST or None, instance=Room.objects.get(pk=room.pk)),
         save=lambda data: services.room_save(event=event, actor=request.user, data=data, room=room),
         delete=lambda: services.room_delete(room=room, actor=request.user),
-        saved="The room is saved.",
-        deleted=f"Room “{room.name}” deleted.",
+        saved=_("The room is saved."),
+        deleted=_("Room “%(name)s” deleted.") % {"name": room.name},
     )
 
 
@@ -211,7 +224,7 @@ def slot_add(request, event):
             form, services.slot_save, event=event, actor=request.user, **form.cleaned_data
         )
         if slot is not None:
-            messages.success(request, "Time slot added.")
+            messages.success(request, _("Time slot added."))
             return redirect("events:manage-schedule", slug=event.slug)
     return _schedule_page(request, event, slot_form=form, status=400)
 
@@ -232,8 +245,8 @@ def slot_edit(request, event, pk):
         form=SlotForm(request.POST or None, initial=initial),
         save=lambda data: services.slot_save(event=event, actor=request.user, slot=slot, **data),
         delete=lambda: services.slot_delete(slot=slot, actor=request.user),
-        saved="The time slot is saved.",
-        deleted="Time slot deleted.",
+        saved=_("The time slot is saved."),
+        deleted=_("Time slot deleted."),
     )
 
 
@@ -285,7 +298,7 @@ def place(request, event):
     _program_or_404(event)
     room, slot = _cell(event, request.POST if request.method == "POST" else request.GET)
     if room is None or slot is None:
-        messages.error(request, "That room or slot no longer exists.")
+        messages.error(request, _("That room or slot no longer exists."))
         return redirect("events:manage-schedule", slug=event.slug)
     if request.method != "POST":
         return _place_page(request, event, room, slot)
@@ -293,18 +306,18 @@ def place(request, event):
         pk=_id(request.POST.get("proposal")), event=event
     ).first()
     if proposal is None:
-        messages.error(request, "Choose a session to place.")
+        messages.error(request, _("Choose a session to place."))
         return redirect(_place_page_url(event, room, slot))
     try:
         result = services.session_place(proposal=proposal, room=room, slot=slot, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
         return redirect(_place_page_url(event, room, slot))
-    where = f"{room.name}, {slot}"
+    where = {"title": proposal.title, "room": room.name, "slot": slot}
     if result.moved_from:
-        messages.success(request, f"“{proposal.title}” moved to {where}.")
+        messages.success(request, _("“%(title)s” moved to %(room)s, %(slot)s.") % where)
     else:
-        messages.success(request, f"“{proposal.title}” placed in {where}.")
+        messages.success(request, _("“%(title)s” placed in %(room)s, %(slot)s.") % where)
     for warning in result.warnings:
         messages.warning(request, warning)
     return redirect("events:manage-schedule", slug=event.slug)
@@ -326,11 +339,11 @@ def unplace(request, event):
         pk=_id(request.POST.get("session")), slot__event=event
     ).first()
     if session is None:
-        messages.info(request, "That session was not on the grid any more.")
+        messages.info(request, _("That session was not on the grid any more."))
     else:
         title = session.proposal.title
         if went_through(request, services.session_remove, session=session, actor=request.user):
-            messages.success(request, f"“{title}” is off the grid.")
+            messages.success(request, _("“%(title)s” is off the grid.") % {"title": title})
     return redirect("events:manage-schedule", slug=event.slug)
 
 
@@ -344,14 +357,26 @@ def auto_grid(request, event):
         messages.error(request, _error_text(error))
     else:
         if result.placed:
-            text = f"Placed {result.placed} session{'s' if result.placed != 1 else ''}."
+            counts = {"placed": result.placed, "left_over": result.left_over}
             if result.left_over:
-                text += f" {result.left_over} did not fit: add rooms or slots."
-            messages.success(request, text + " Adjust the grid as you like.")
+                text = ngettext(
+                    "Placed %(placed)s session. %(left_over)s did not fit: add rooms or slots. "
+                    "Adjust the grid as you like.",
+                    "Placed %(placed)s sessions. %(left_over)s did not fit: add rooms or slots. "
+                    "Adjust the grid as you like.",
+                    result.placed,
+                )
+            else:
+                text = ngettext(
+                    "Placed %(placed)s session. Adjust the grid as you like.",
+                    "Placed %(placed)s sessions. Adjust the grid as you like.",
+                    result.placed,
+                )
+            messages.success(request, text % counts)
         elif result.left_over:
-            messages.warning(request, "No free cell fits: add rooms or time slots first.")
+            messages.warning(request, _("No free cell fits: add rooms or time slots first."))
         else:
-            messages.info(request, "Nothing left to place.")
+            messages.info(request, _("Nothing left to place."))
     return redirect("events:manage-schedule", slug=event.slug)
 
 
@@ -365,8 +390,8 @@ def publish(request, event):
     ):
         messages.success(
             request,
-            "The schedule is public. People who star sessions hear of later changes."
+            _("The schedule is public. People who star sessions hear of later changes.")
             if published
-            else "The schedule is hidden from the public again.",
+            else _("The schedule is hidden from the public again."),
         )
     return redirect("events:manage-schedule", slug=event.slug)

@@ -179,3 +179,22 @@ def test_the_board_of_a_closed_event_says_why_in_french(client):
     board = make_board(proposals_open=False)
     text = text_of(html_of(client.get(f"/fr/events/{board.event.slug}/sessions/")))
     assert "Le tableau des séances n\u2019est pas encore ouvert." in text
+
+
+def test_the_organizer_pages_in_french(client):
+    organizer = UserFactory(language="fr")
+    event = french_event(organizers=[organizer])
+    client.force_login(organizer)
+    html = html_of(client.get(f"/fr/events/{event.slug}/manage/"))
+    text = text_of(html)
+    assert "Outils d\u2019organisation" in text
+    assert "Liste des personnes inscrites" in text
+    assert f"/fr/events/{event.slug}/manage/edit/" in hrefs(html)
+
+    refused = client.post(
+        f"/fr/events/{event.slug}/manage/check-in/", {"ticket_code": "NOPE-NOPE-NOPE"}, follow=True
+    )
+    assert "Aucun billet de cet événement ne porte ce code." in text_of(html_of(refused))
+
+    edit = text_of(html_of(client.get(f"/fr/events/{event.slug}/manage/edit/")))
+    assert "Ouverture des inscriptions" in edit and "Fuseau horaire" in edit
