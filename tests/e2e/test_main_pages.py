@@ -69,6 +69,10 @@ class World:
 
 @pytest.fixture
 def world():
+    return small_hub()
+
+
+def small_hub() -> World:
     """A small hub: an organization with a project, a pledge with hours, an unconference
     with a published schedule, a meetup."""
     python = TagFactory(name="Python")
