@@ -22,6 +22,7 @@ from chamber.permissions import (
 from directory.exports import spreadsheet_safe
 from directory.templatetags.directory_tags import facet_filters
 from hub.audit import audit_record
+from hub.errors import found_or_404
 from hub.form_errors import service_result
 from hub.markdown import markdown_excerpt, render_markdown
 from hub.pagecache import cache_anonymous_page
@@ -48,10 +49,7 @@ def practice_index(request):
 
 
 def _practice_or_404(slug: str, user):
-    note = queries.practice_for_visitor(slug, user)
-    if note is None:
-        raise Http404("No such practice note.")
-    return note
+    return found_or_404(queries.practice_for_visitor(slug, user), "No such practice note.")
 
 
 @require_safe
@@ -155,10 +153,7 @@ def position_index(request):
 
 
 def _position_or_404(slug: str, user):
-    position = queries.position_for_visitor(slug, user)
-    if position is None:
-        raise Http404("No such position.")
-    return position
+    return found_or_404(queries.position_for_visitor(slug, user), "No such position.")
 
 
 def _position_page(request, position, *, form=None, status=200):

@@ -20,6 +20,7 @@ from events.forms import RegistrationForm
 from events.models import Event, Registration
 from events.notifications import ticket_qr_svg
 from events.permissions import event_is_public, user_can_organize
+from hub.errors import found_or_404
 from hub.pagecache import cache_anonymous_page
 
 PAGE_SIZE = 20
@@ -69,10 +70,7 @@ def _active_filters(request, query, facets) -> list[tuple[str, str]]:
 
 
 def _event_or_404(slug: str, user) -> Event:
-    event = queries.event_for_visitor(slug, user)
-    if event is None:
-        raise Http404("No such event.")
-    return event
+    return found_or_404(queries.event_for_visitor(slug, user), "No such event.")
 
 
 def _detail_context(request, event: Event, form: RegistrationForm | None = None) -> dict:

@@ -5,11 +5,23 @@ DRF answers its own views' errors in JSON; these cover what happens before a vie
 an HTML page.
 """
 
-from django.http import JsonResponse
+from typing import TypeVar
+
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 API_PREFIX = "/api/"
+
+T = TypeVar("T")
+
+
+def found_or_404(found: T | None, message: str) -> T:
+    """What a `*_for_visitor` query found, or a 404 saying `message` when it found nothing
+    (the visitor may not see it, or it does not exist: the same answer)."""
+    if found is None:
+        raise Http404(message)
+    return found
 
 
 def _is_api(request) -> bool:

@@ -18,15 +18,15 @@ from events.models import Event, SessionProposal
 from events.permissions import event_is_public, proposal_is_public, user_can_organize
 from events.program import queries, services
 from events.program.forms import MergeForm, ProposalForm
+from hub.errors import found_or_404
 from hub.form_errors import add_service_errors
 from hub.pagecache import cache_anonymous_page
 
 
 def _event_or_404(slug: str, user) -> Event:
-    event = queries.program_event(slug, user)
-    if event is None:
-        raise Http404("No such event, or it has no session board.")
-    return event
+    return found_or_404(
+        queries.program_event(slug, user), "No such event, or it has no session board."
+    )
 
 
 def _proposal_or_404(event: Event, pk: int, user, *, organizer: bool) -> SessionProposal:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from directory.templatetags.directory_tags import facet_filters
 from hub.admin_tools import error_text
+from hub.errors import found_or_404
 from hub.form_errors import add_service_errors
 from hub.markdown import markdown_excerpt, render_markdown
 from hub.pagecache import cache_anonymous_page
@@ -47,10 +47,7 @@ def index(request):
 
 
 def _ask_or_404(pk: int, user):
-    ask = queries.ask_for_visitor(pk, user)
-    if ask is None:
-        raise Http404(_("No such ask."))
-    return ask
+    return found_or_404(queries.ask_for_visitor(pk, user), _("No such ask."))
 
 
 def _detail_page(request, ask, *, offer_form=None, status=200):
