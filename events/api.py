@@ -8,6 +8,8 @@ the same locks and rules as the pages.
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -199,18 +201,22 @@ class RegistrationInputSerializer(serializers.Serializer):
 
     def validate_accessibility_needs(self, value: str) -> str:
         if value.strip() and not self.context["event"].ask_accessibility:
-            raise serializers.ValidationError("This event does not ask about accessibility needs.")
+            raise serializers.ValidationError(
+                _("This event does not ask about accessibility needs.")
+            )
         return value
 
     def validate_dietary_requirements(self, value: str) -> str:
         if value.strip() and not self.context["event"].ask_dietary:
-            raise serializers.ValidationError("This event does not ask about dietary requirements.")
+            raise serializers.ValidationError(
+                _("This event does not ask about dietary requirements.")
+            )
         return value
 
     def validate_answers(self, value: dict) -> dict:
         questions = set(self.context["event"].questions or [])
         unknown = {
-            question: ["Not one of this event's questions."]
+            question: [_("Not one of this event's questions.")]
             for question in value
             if question not in questions
         }
@@ -232,7 +238,7 @@ def public_events():
     )
 
 
-NOT_REGISTERED = "You have no registration for this event."
+NOT_REGISTERED = gettext_noop("You have no registration for this event.")
 REGISTRATION_ERRORS = {
     401: OpenApiResponse(description="Not signed in: send a token or a session cookie."),
     404: OpenApiResponse(
@@ -275,7 +281,7 @@ class EventViewSet(PublicReadViewSet):
     def _registration_of(self, event: Event, user) -> Registration:
         registration = event.registrations.active().filter(user=user).first()
         if registration is None:
-            raise NotFound(NOT_REGISTERED)
+            raise NotFound(_(NOT_REGISTERED))
         return registration
 
     @extend_schema(

@@ -1,6 +1,7 @@
 """The programme over the API: proposals with votes, proposing, voting, and the published
 schedule. Every change goes through `events.program.services`, under the same rules as the pages."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
@@ -85,7 +86,8 @@ class ProposalInputSerializer(serializers.Serializer):
         unknown = [a for a in addresses if a not in people]
         if unknown:
             raise serializers.ValidationError(
-                f"Not registered for this event: {', '.join(unknown)}."
+                _("Not registered for this event: %(addresses)s.")
+                % {"addresses": ", ".join(unknown)}
             )
         return [people[a] for a in addresses]
 
@@ -138,7 +140,7 @@ NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such event or sess
 def _public_program_event(slug: str) -> Event:
     event = event_queries.public_event(slug)
     if event is None or not event.has_program:
-        raise NotFound("No such event, or it has no session board.")
+        raise NotFound(_("No such event, or it has no session board."))
     return event
 
 
@@ -203,7 +205,7 @@ class VoteView(APIView):
         event = _public_program_event(slug)
         proposal = event_queries.board_proposals(event).filter(pk=pk).first()
         if proposal is None:
-            raise NotFound("No such session.")
+            raise NotFound(_("No such session."))
         proposal.event = event
         return proposal
 
@@ -258,7 +260,7 @@ class ScheduleView(APIView):
     def get(self, request, slug):
         event = _public_program_event(slug)
         if not event.schedule_published:
-            raise NotFound("The schedule of this event is not published yet.")
+            raise NotFound(_("The schedule of this event is not published yet."))
         grid = queries.schedule_grid(event)
         data = ScheduleSerializer(
             {"event": event.slug, "rooms": grid.rooms, "sessions": grid.sessions},
