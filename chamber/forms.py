@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chamber.models import PracticeNote
@@ -15,7 +15,9 @@ class PracticeForm(forms.ModelForm):
         label=_("Organization"),
         help_text=_("The note speaks for this organization; you are one of its members."),
     )
-    tags = TagPickerField(label=_("Tags"), max_choices=MAX_PRACTICE_TAGS)
+    tags = TagPickerField(
+        label=pgettext_lazy("of a practice note", "Tags"), max_choices=MAX_PRACTICE_TAGS
+    )
 
     class Meta:
         model = PracticeNote

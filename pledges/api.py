@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -352,14 +353,16 @@ class PledgeInputSerializer(serializers.Serializer):
         )
         # An unpublished organization stays unseen by those who do not belong to it.
         if organization is None:
-            raise serializers.ValidationError("No organization has this slug.")
+            raise serializers.ValidationError(_("No organization has this slug."))
         return organization
 
     def validate(self, attrs):
         starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
         ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
         if starts_on and ends_on and ends_on < starts_on:
-            raise serializers.ValidationError({"ends_on": "A pledge cannot end before it starts."})
+            raise serializers.ValidationError(
+                {"ends_on": _("A pledge cannot end before it starts.")}
+            )
         return attrs
 
 
@@ -443,7 +446,7 @@ class ContributionInputSerializer(serializers.Serializer):
         user = self.context["request"].user
         pledge = pledges_open_to_logging_by(user).filter(pk=pk).first()
         if pledge is None:
-            raise serializers.ValidationError("No pledge has this id.")
+            raise serializers.ValidationError(_("No pledge has this id."))
         return pledge
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Project
 from hub.bounded import MAX_TARGET_PROJECTS, CappedModelMultipleChoiceField
@@ -31,54 +33,54 @@ class DateInput(forms.DateInput):
 
 class PledgeForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What do you pledge?",
+        label=_("What do you pledge?"),
         choices=Pledge.Kind.choices,
         widget=forms.RadioSelect,
         initial=Pledge.Kind.HOURS,
     )
     hours_per_period = forms.DecimalField(
-        label="Hours per period",
+        label=_("Hours per period"),
         required=False,
         max_digits=9,
         decimal_places=2,
         min_value=QUARTER_HOUR,
-        help_text="For a number of hours: how many hours each period.",
+        help_text=_("For a number of hours: how many hours each period."),
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
     )
     percent = forms.DecimalField(
-        label="Percent of working hours",
+        label=_("Percent of working hours"),
         required=False,
         max_digits=5,
         decimal_places=2,
         min_value=Decimal("0.01"),
         max_value=Decimal("100"),
-        help_text="For a percentage: 2.5 means 2.5% of everyone's working hours.",
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     workforce_size = forms.IntegerField(
-        label="People in the workforce",
+        label=_("People in the workforce"),
         required=False,
         min_value=1,
         max_value=10_000_000,
-        help_text="For a percentage: how many people work at the organization.",
+        help_text=_("For a percentage: how many people work at the organization."),
     )
-    period = forms.ChoiceField(label="Period", choices=Period.choices, initial=Period.MONTH)
-    starts_on = forms.DateField(label="Starts on", widget=DateInput)
+    period = forms.ChoiceField(label=_("Period"), choices=Period.choices, initial=Period.MONTH)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
     ends_on = forms.DateField(
-        label="Ends on", required=False, widget=DateInput, help_text="Leave empty for no end date."
+        label=_("Ends on"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for no end date."),
     )
     target_projects = CappedModelMultipleChoiceField(
-        label="Target projects",
+        label=_("Target projects"),
         queryset=Project.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=f"Optional: up to {MAX_TARGET_PROJECTS} listed projects the pledge supports. "
-        "People may still log hours on any open source project.",
         max_choices=MAX_TARGET_PROJECTS,
         noun="target projects",
     )
     public = forms.BooleanField(
-        label="Public: show this pledge and its progress on the hub's pages",
+        label=_("Public: show this pledge and its progress on the hub's pages"),
         required=False,
         initial=True,
     )
@@ -86,10 +88,15 @@ class PledgeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_projects"].queryset = Project.objects.published().order_by("name")
-        self.fields["percent"].help_text += (
-            f" The hub counts {settings.HUB_WORKING_HOURS_PER_MONTH} working hours per person "
-            "a month and shows the hours it comes to once you save."
-        )
+        self.fields["target_projects"].help_text = gettext(
+            "Optional: up to %(limit)s listed projects the pledge supports. "
+            "People may still log hours on any open source project."
+        ) % {"limit": MAX_TARGET_PROJECTS}
+        self.fields["percent"].help_text = gettext(
+            "For a percentage: 2.5 means 2.5%% of everyone's working hours. The hub counts "
+            "%(hours)s working hours per person a month and shows the hours it comes to once "
+            "you save."
+        ) % {"hours": settings.HUB_WORKING_HOURS_PER_MONTH}
 
     @classmethod
     def initial_from(cls, pledge: Pledge) -> dict:
@@ -101,15 +108,17 @@ class PledgeForm(forms.Form):
         data = super().clean()
         if data.get("kind") == Pledge.Kind.HOURS:
             if data.get("hours_per_period") is None and "hours_per_period" not in self.errors:
-                self.add_error("hours_per_period", "How many hours a period?")
+                self.add_error("hours_per_period", gettext("How many hours a period?"))
         elif data.get("kind") == Pledge.Kind.PERCENT:
             if data.get("percent") is None and "percent" not in self.errors:
-                self.add_error("percent", "What percentage of working hours?")
+                self.add_error("percent", gettext("What percentage of working hours?"))
             if data.get("workforce_size") is None and "workforce_size" not in self.errors:
-                self.add_error("workforce_size", "How many people work at the organization?")
+                self.add_error(
+                    "workforce_size", gettext("How many people work at the organization?")
+                )
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "A pledge cannot end before it starts.")
+            self.add_error("ends_on", gettext("A pledge cannot end before it starts."))
         return data
 
     def service_data(self) -> dict:
@@ -119,60 +128,59 @@ class PledgeForm(forms.Form):
 class ContributionForm(forms.Form):
     """Logging (or changing) hours under a pledge."""
 
-    date = forms.DateField(label="Date", widget=DateInput)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
     hours = forms.DecimalField(
-        label="Hours",
+        label=_("Hours"),
         max_digits=4,
         decimal_places=2,
         validators=LOGGED_HOURS_VALIDATORS,
-        help_text="In quarter hours: 0.25, 1.5, 2.75…",
+        help_text=_("In quarter hours: 0.25, 1.5, 2.75…"),
         widget=forms.NumberInput(
             attrs={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"}
         ),
     )
     project = forms.ModelChoiceField(
-        label="Project",
+        label=_("Project"),
         queryset=Project.objects.none(),
         required=False,
-        empty_label="— Not listed: give its address below —",
+        empty_label=_("— Not listed: give its address below —"),
     )
     project_url = forms.URLField(
-        label="Or the project's address",
+        label=_("Or the project's address"),
         required=False,
         max_length=200,
         validators=[web_url],
         assume_scheme="https",
-        help_text="For a project that is not in the directory: https://…",
+        help_text=_("For a project that is not in the directory: https://…"),
     )
     description = forms.CharField(
-        label="What did you do?",
+        label=_("What did you do?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     link = forms.URLField(
-        label="Link",
+        label=_("Link"),
         required=False,
         max_length=200,
         validators=[web_url],
         assume_scheme="https",
-        help_text="Optional: a pull request, an issue, a talk…",
+        help_text=_("Optional: a pull request, an issue, a talk…"),
     )
     ask = forms.ModelChoiceField(
-        label="Answers an ask",
+        label=_("Answers an ask"),
         queryset=Ask.objects.none(),
         required=False,
-        empty_label="— No ask —",
-        help_text="Optional: the project's ask these hours answer (see Asks). Once approved, "
-        "they count toward it.",
+        empty_label=_("— No ask —"),
+        help_text=_(
+            "Optional: the project's ask these hours answer (see Asks). Once approved, "
+            "they count toward it."
+        ),
     )
     evidence_urls = forms.CharField(
-        label="Evidence links",
+        label=_("Evidence links"),
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3, "autocapitalize": "none", "spellcheck": "false"}),
-        help_text=f"Optional: up to {MAX_EVIDENCE_LINKS} pull or merge requests, commits or "
-        "issues on GitHub, GitLab or Codeberg, one per line. The hub checks that you wrote "
-        "them around that day, against the forge accounts on your account page.",
     )
 
     def __init__(self, *args, pledge: Pledge, **kwargs):
@@ -189,8 +197,8 @@ class ContributionForm(forms.Form):
         others = [(pk, name) for pk, name, is_target in rows if not is_target]
         choices = [("", field.empty_label)]
         if targeted:
-            choices.append(("This pledge's projects", targeted))
-            choices.append(("Other listed projects", others))
+            choices.append((gettext("This pledge's projects"), targeted))
+            choices.append((gettext("Other listed projects"), others))
         else:
             choices += others
         field.choices = choices
@@ -198,6 +206,11 @@ class ContributionForm(forms.Form):
         named = self.initial.get("ask")
         asks = open_public_asks() | Ask.objects.filter(pk=getattr(named, "pk", None))
         self.fields["ask"].queryset = asks.select_related("project")
+        self.fields["evidence_urls"].help_text = gettext(
+            "Optional: up to %(limit)s pull or merge requests, commits or issues on GitHub, "
+            "GitLab or Codeberg, one per line. The hub checks that you wrote them around that "
+            "day, against the forge accounts on your account page."
+        ) % {"limit": MAX_EVIDENCE_LINKS}
         self.fields["ask"].label_from_instance = lambda ask: f"{ask.project.name}: {ask.title}"
 
     @classmethod
@@ -227,13 +240,15 @@ class ContributionForm(forms.Form):
             and not data.get("ask")
             and "project_url" not in self.errors
         ):
-            self.add_error("project", "Choose a listed project or give the project's address.")
+            self.add_error(
+                "project", gettext("Choose a listed project or give the project's address.")
+            )
         return data
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label="Why? The person sees this.",
+        label=_("Why? The person sees this."),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

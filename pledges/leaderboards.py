@@ -138,7 +138,8 @@ def compute_leaderboards(today: date) -> dict:
         ),
         "projects_all_time": _projects(public_contributions()),
         "totals": _totals(today),
-        "month_label": month.label,
+        # The span, not its label: the cached boards serve every language.
+        "month": month,
     }
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from directory.models import Organization, Project
 
@@ -18,7 +18,8 @@ from pledges.asks.models import Ask, Offer, PersonSkill  # noqa: F401
 
 web_url = URLValidator(schemes=["http", "https"])
 QUARTER_HOUR = Decimal("0.25")
-QUARTER_HOURS_ONLY = "Log whole quarter hours: 0.25, 0.5, 0.75, 1, 1.25…"
+# A plain string, marked for the catalogue here and translated where it is raised.
+QUARTER_HOURS_ONLY = gettext_noop("Log whole quarter hours: 0.25, 0.5, 0.75, 1, 1.25…")
 
 
 def validate_quarter_hours(value: Decimal) -> None:
@@ -29,7 +30,7 @@ def validate_quarter_hours(value: Decimal) -> None:
         # Too many digits to divide (10**30 hours): the field's size validators refuse it.
         return
     if off_the_quarter:
-        raise ValidationError(QUARTER_HOURS_ONLY, code="quarter_hours")
+        raise ValidationError(_(QUARTER_HOURS_ONLY), code="quarter_hours")
 
 
 # One log's hours, on the model and on the logging form: a quarter hour to a day.
@@ -53,12 +54,12 @@ class Pledge(models.Model):
     """An organization's promise of open source hours, per month, quarter or year."""
 
     class Kind(models.TextChoices):
-        HOURS = "hours", "A number of hours"
-        PERCENT = "percent", "A percentage of the workforce's hours"
+        HOURS = "hours", gettext_lazy("A number of hours")
+        PERCENT = "percent", gettext_lazy("A percentage of the workforce's hours")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", pgettext_lazy("a pledge", "Active")
+        ENDED = "ended", pgettext_lazy("a pledge", "Ended")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pledges")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.HOURS)
@@ -156,10 +157,10 @@ class Contribution(models.Model):
     """Hours one person gave to open source under their organization's pledge."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", gettext_lazy("Waiting for review")
+        APPROVED = "approved", pgettext_lazy("a log of hours", "Approved")
+        REJECTED = "rejected", pgettext_lazy("a log of hours", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("a log of hours", "Withdrawn")
 
     # Logs that take up the person's 24 hours of a day.
     COUNTING_TOWARDS_DAY = (Status.PENDING, Status.APPROVED)
@@ -243,14 +244,14 @@ class ContributionEvidence(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PULL = "pull", "Pull request"
-        COMMIT = "commit", "Commit"
-        ISSUE = "issue", "Issue"
+        PULL = "pull", gettext_lazy("Pull request")
+        COMMIT = "commit", gettext_lazy("Commit")
+        ISSUE = "issue", gettext_lazy("Issue")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be checked"
-        CHECKED = "checked", "Checked"
-        FAILED = "failed", "Did not check out"
+        PENDING = "pending", gettext_lazy("Waiting to be checked")
+        CHECKED = "checked", pgettext_lazy("evidence", "Checked")
+        FAILED = "failed", gettext_lazy("Did not check out")
 
     contribution = models.ForeignKey(
         Contribution, on_delete=models.CASCADE, related_name="evidence"

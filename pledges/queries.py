@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from directory.models import Membership
 from directory.permissions import MANAGING_ROLES, organization_is_public
@@ -196,6 +197,13 @@ def pledges_of_organization(organization, *, user) -> QuerySet:
 PACE_TOLERANCE = Decimal("0.1")
 
 
+STATUS_LABELS = {
+    "met": pgettext_lazy("a pledge's period", "met"),
+    "on track": pgettext_lazy("a pledge's period", "on track"),
+    "behind": pgettext_lazy("a pledge's period", "behind"),
+}
+
+
 @dataclass
 class PeriodProgress:
     """One period of a pledge: its hours, and the one rule that says whether it is "met",
@@ -249,6 +257,11 @@ class PeriodProgress:
             return "behind"
         allowance = self.pledged * PACE_TOLERANCE
         return "on track" if self.approved + allowance >= self.expected else "behind"
+
+    @property
+    def status_label(self) -> str:
+        """`status` in the page's language (`status` itself stays the API's word)."""
+        return STATUS_LABELS[self.status]
 
 
 def pledge_history(pledge: Pledge, today: date | None = None) -> list[PeriodProgress]:

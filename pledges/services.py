@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from directory.models import ListingStatus, Organization
 from directory.permissions import member_can_manage, organization_is_public
@@ -44,7 +45,7 @@ PLEDGE_BACKDATE = timedelta(days=365)
 
 
 def _format_day(day: date) -> str:
-    return date_format(day, "F j, Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 # --- Pledges ------------------------------------------------------------------------------
@@ -61,12 +62,12 @@ def _save_pledge(pledge: Pledge, data: dict, target_projects, actor: User) -> No
         pledge.hours_per_period = None
     errors = {}
     if pledge.kind == Pledge.Kind.HOURS and not pledge.hours_per_period:
-        errors["hours_per_period"] = "How many hours a period?"
+        errors["hours_per_period"] = _("How many hours a period?")
     if pledge.kind == Pledge.Kind.PERCENT:
         if not pledge.percent:
-            errors["percent"] = "What percentage of working hours?"
+            errors["percent"] = _("What percentage of working hours?")
         if not pledge.workforce_size:
-            errors["workforce_size"] = "How many people work at the organization?"
+            errors["workforce_size"] = _("How many people work at the organization?")
     made_on = timezone.localdate(pledge.created_at)
     earliest = made_on - PLEDGE_BACKDATE
     if (
@@ -75,9 +76,9 @@ def _save_pledge(pledge: Pledge, data: dict, target_projects, actor: User) -> No
         and pledge.starts_on < earliest
         and not actor.is_staff
     ):
-        errors["starts_on"] = (
-            f"A pledge starts at most a year back: on {_format_day(earliest)} or later."
-        )
+        errors["starts_on"] = _("A pledge starts at most a year back: on %(day)s or later.") % {
+            "day": _format_day(earliest)
+        }
     if errors:
         raise ValidationError(errors)
     pledge.full_clean(exclude=["organization", "created_by"])
@@ -92,12 +93,14 @@ def pledge_create(
     *, organization: Organization, actor: User, data: dict, target_projects=None
 ) -> Pledge:
     if not member_can_manage(user=actor, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins make its pledges.")
+        raise PermissionDenied(_("Only the organization's owners and admins make its pledges."))
     if not organization_is_public(organization):
         raise ValidationError(
             {
-                "organization": "Pledges are made for organizations listed in the directory; "
-                "this one is not published (yet)."
+                "organization": _(
+                    "Pledges are made for organizations listed in the directory; "
+                    "this one is not published (yet)."
+                )
             }
         )
     pledge = Pledge(organization=organization, created_by=actor)
@@ -112,7 +115,7 @@ def pledge_update(*, pledge: Pledge, actor: User, data: dict, target_projects=No
     with row_lock():
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not user_can_manage_pledge(user=actor, pledge=pledge):
-        raise PermissionDenied("Only the organization's owners and admins change its pledges.")
+        raise PermissionDenied(_("Only the organization's owners and admins change its pledges."))
     _save_pledge(pledge, data, target_projects, actor)
     audit_record(actor=actor, action="pledge.update", target=pledge)
     transaction.on_commit(leaderboards_invalidate)
@@ -125,10 +128,10 @@ def pledge_end(*, pledge: Pledge, actor: User, ends_on: date | None = None) -> P
     with row_lock():
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not user_can_manage_pledge(user=actor, pledge=pledge):
-        raise PermissionDenied("Only the organization's owners and admins end its pledges.")
+        raise PermissionDenied(_("Only the organization's owners and admins end its pledges."))
     ends_on = ends_on or timezone.localdate()
     if ends_on < pledge.starts_on:
-        raise ValidationError({"ends_on": "A pledge cannot end before it starts."})
+        raise ValidationError({"ends_on": _("A pledge cannot end before it starts.")})
     pledge.status = Pledge.Status.ENDED
     pledge.ends_on = ends_on
     pledge.ended_at = timezone.now()
@@ -168,20 +171,20 @@ def _check_contribution(contribution: Contribution, *, ask_before: int | None = 
     today = timezone.localdate()
     window = settings.HUB_LOG_WINDOW_DAYS
     if contribution.date and contribution.date > today:
-        errors["date"] = "Hours can only be logged for today or earlier."
+        errors["date"] = _("Hours can only be logged for today or earlier.")
     elif contribution.date and contribution.date < today - timedelta(days=window):
-        errors["date"] = (
-            f"Hours are logged within {window} days: "
-            f"on {_format_day(today - timedelta(days=window))} or later."
-        )
+        errors["date"] = _("Hours are logged within %(days)s days: on %(day)s or later.") % {
+            "days": window,
+            "day": _format_day(today - timedelta(days=window)),
+        }
     elif contribution.date and contribution.date < pledge.starts_on:
-        errors["date"] = f"The pledge starts on {_format_day(pledge.starts_on)}."
+        errors["date"] = _("The pledge starts on %(day)s.") % {"day": _format_day(pledge.starts_on)}
     elif contribution.date and pledge.ends_on and contribution.date > pledge.ends_on:
-        errors["date"] = f"The pledge ended on {_format_day(pledge.ends_on)}."
+        errors["date"] = _("The pledge ended on %(day)s.") % {"day": _format_day(pledge.ends_on)}
     if not contribution.project_id and not contribution.project_url:
-        errors["project"] = "Choose a listed project or give the project's address."
+        errors["project"] = _("Choose a listed project or give the project's address.")
     if contribution.project_id and contribution.project.status != ListingStatus.PUBLISHED:
-        errors["project"] = "Choose a project listed in the directory."
+        errors["project"] = _("Choose a project listed in the directory.")
     if errors:
         raise ValidationError(errors)
     contribution.full_clean(exclude=["pledge", "contributor", "reviewed_by"])
@@ -192,8 +195,11 @@ def _check_contribution(contribution: Contribution, *, ask_before: int | None = 
         left = max(HOURS_PER_DAY - already, Decimal("0"))
         raise ValidationError(
             {
-                "hours": f"You already logged {already.normalize():f} hours on that day; "
-                f"at most {left.normalize():f} more fit in 24 hours."
+                "hours": _(
+                    "You already logged %(already)s hours on that day; "
+                    "at most %(left)s more fit in 24 hours."
+                )
+                % {"already": f"{already.normalize():f}", "left": f"{left.normalize():f}"}
             }
         )
 
@@ -240,7 +246,7 @@ def contribution_evidence_recheck(*, contribution: Contribution, actor: User) ->
     """Check every link of the log again (hub staff; after a correction of its day, or
     once a person added the forge account a link is by). Returns how many links."""
     if not actor.is_staff:
-        raise PermissionDenied("Only hub staff ask for evidence to be checked again.")
+        raise PermissionDenied(_("Only hub staff ask for evidence to be checked again."))
     count = contribution.evidence.count()
     _evidence_save(contribution, None, recheck=True)
     if count:
@@ -254,12 +260,12 @@ def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
     admins (or hub staff) reviews them. Links to pull requests, commits or issues
     (`evidence_urls`) are checked against the forges by a job."""
     if not user_can_log_hours(user=user, pledge=pledge):
-        raise PermissionDenied("Only members of the pledging organization log hours under it.")
+        raise PermissionDenied(_("Only members of the pledging organization log hours under it."))
     refs = _evidence_input(data)
     lock_person_day(user)
     pledge = Pledge.objects.get(pk=pledge.pk)  # as it is now, not as the caller loaded it
     if not pledge.is_active:
-        raise ValidationError("This pledge has ended; it takes no more hours.")
+        raise ValidationError(_("This pledge has ended; it takes no more hours."))
     contribution = Contribution(pledge=pledge, contributor=user)
     for field in CONTRIBUTION_FIELDS:
         if field in data:
@@ -271,15 +277,15 @@ def contribution_log(*, pledge: Pledge, user: User, data: dict) -> Contribution:
     return contribution
 
 
-def _own_pending_log(contribution: Contribution, user: User, *, does: str, done: str):
+def _own_pending_log(contribution: Contribution, user: User, *, not_theirs: str, not_pending: str):
     """The log, locked, when `user` logged it and it still waits for review: only then may
-    they change or withdraw it (`does`, `done`: the words for what they ask)."""
+    they change or withdraw it (`not_theirs`, `not_pending`: the refusals, whole sentences)."""
     with row_lock():
         contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.contributor_id != user.pk:
-        raise PermissionDenied(f"Only the person who logged the hours {does} them.")
+        raise PermissionDenied(not_theirs)
     if contribution.status != Contribution.Status.PENDING:
-        raise ValidationError(f"Only logs waiting for review can be {done}.")
+        raise ValidationError(not_pending)
     return contribution
 
 
@@ -287,7 +293,12 @@ def _own_pending_log(contribution: Contribution, user: User, *, does: str, done:
 def contribution_update(*, contribution: Contribution, user: User, data: dict) -> Contribution:
     """The contributor changes a log while it waits for review."""
     lock_person_day(user)
-    contribution = _own_pending_log(contribution, user, does="changes", done="changed")
+    contribution = _own_pending_log(
+        contribution,
+        user,
+        not_theirs=_("Only the person who logged the hours changes them."),
+        not_pending=_("Only logs waiting for review can be changed."),
+    )
     refs = _evidence_input(data)
     logged_day, ask_before = contribution.date, contribution.ask_id
     for field in CONTRIBUTION_FIELDS:
@@ -302,7 +313,12 @@ def contribution_update(*, contribution: Contribution, user: User, data: dict) -
 
 @transaction.atomic(durable=True)
 def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribution:
-    contribution = _own_pending_log(contribution, user, does="withdraws", done="withdrawn")
+    contribution = _own_pending_log(
+        contribution,
+        user,
+        not_theirs=_("Only the person who logged the hours withdraws them."),
+        not_pending=_("Only logs waiting for review can be withdrawn."),
+    )
     contribution.status = Contribution.Status.WITHDRAWN
     contribution.save(update_fields=["status"])
     audit_record(actor=user, action="contribution.withdraw", target=contribution)
@@ -325,16 +341,18 @@ def _review(
         )
     if contribution.contributor_id == actor.pk:
         raise PermissionDenied(
-            "Nobody reviews their own hours: another owner or admin of the organization does, "
-            "or hub staff when there is none."
+            _(
+                "Nobody reviews their own hours: another owner or admin of the organization "
+                "does, or hub staff when there is none."
+            )
         )
     if not user_can_review(user=actor, contribution=contribution):
-        raise PermissionDenied("Only the organization's owners and admins review its hours.")
+        raise PermissionDenied(_("Only the organization's owners and admins review its hours."))
     before = contribution.status
     if before == status or (only_pending and before != Contribution.Status.PENDING):
         return None
     if before == Contribution.Status.WITHDRAWN:
-        raise ValidationError("This log was withdrawn by its author.")
+        raise ValidationError(_("This log was withdrawn by its author."))
     contribution.status = status
     contribution.reviewed_by = actor
     contribution.reviewed_at = timezone.now()
@@ -359,7 +377,7 @@ def contribution_approve(*, contribution: Contribution, actor: User) -> None:
 @transaction.atomic
 def contribution_reject(*, contribution: Contribution, actor: User, reason: str) -> None:
     if not reason.strip():
-        raise ValidationError({"reason": "Say why, so the person can correct the log."})
+        raise ValidationError({"reason": _("Say why, so the person can correct the log.")})
     before = _review(contribution, actor, Contribution.Status.REJECTED, reason.strip())
     if before == Contribution.Status.APPROVED:
         transaction.on_commit(leaderboards_invalidate)

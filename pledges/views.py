@@ -12,11 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory.models import Organization
 from directory.permissions import member_can_manage
-from hub.admin_tools import error_text, plural
+from hub.admin_tools import error_text
 from hub.audit import audit_record
 from hub.bounded import parse_ids
 from hub.form_errors import add_service_errors
@@ -52,12 +54,12 @@ def _visible_pledge(request, pk: int) -> tuple[Pledge, dict]:
     return pledge, {"can_manage": can_manage, "is_member": is_member, "can_log": can_log}
 
 
-def _pledge_to_manage(request, pk: int, does: str) -> Pledge:
+def _pledge_to_manage(request, pk: int, refusal: str) -> Pledge:
     """The pledge, for one of its organization's owners and admins; anyone else is refused
-    (`does`: what they asked, for the message)."""
+    (`refusal`: the message, a whole sentence)."""
     pledge, can = _visible_pledge(request, pk)
     if not can["can_manage"]:
-        raise PermissionDenied(f"Only the organization's owners and admins {does}.")
+        raise PermissionDenied(refusal)
     return pledge
 
 
@@ -75,8 +77,8 @@ def _service_told(request, success: str, service, /, **arguments) -> None:
 def _reviewer_of_own_logs(request, pledge: Pledge) -> str:
     """Who reviews the visitor's own logs under the pledge, as the page says it."""
     if has_other_reviewer(organization_id=pledge.organization_id, contributor_id=request.user.pk):
-        return f"another owner or admin of {pledge.organization.name}"
-    return "hub staff"
+        return _("another owner or admin of %(name)s") % {"name": pledge.organization.name}
+    return _("hub staff")
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -110,7 +112,9 @@ def detail(request, pk):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         if not can["is_member"]:
-            raise PermissionDenied("Only members of the pledging organization log hours under it.")
+            raise PermissionDenied(
+                _("Only members of the pledging organization log hours under it.")
+            )
         form = ContributionForm(request.POST, pledge=pledge)
         if form.is_valid():
             try:
@@ -120,8 +124,14 @@ def detail(request, pk):
             else:
                 messages.success(
                     request,
-                    f"Thank you: {form.cleaned_data['hours'].normalize():f} hours logged. "
-                    f"They count once approved by {_reviewer_of_own_logs(request, pledge)}.",
+                    _(
+                        "Thank you: %(hours)s hours logged. "
+                        "They count once approved by %(reviewer)s."
+                    )
+                    % {
+                        "hours": f"{form.cleaned_data['hours'].normalize():f}",
+                        "reviewer": _reviewer_of_own_logs(request, pledge),
+                    },
                 )
                 return redirect(pledge)
     return render(request, "pledges/detail.html", _detail_context(request, pledge, can, form))
@@ -225,7 +235,7 @@ def pledge_new(request):
     slug = request.GET.get("organization", "")
     organization = get_object_or_404(Organization.objects.published(), slug=slug)
     if not member_can_manage(user=request.user, organization=organization):
-        raise PermissionDenied("Only the organization's owners and admins make its pledges.")
+        raise PermissionDenied(_("Only the organization's owners and admins make its pledges."))
     form = PledgeForm(
         request.POST or None, initial={"starts_on": timezone.localdate().replace(day=1)}
     )
@@ -233,20 +243,22 @@ def pledge_new(request):
         request,
         form,
         save=partial(services.pledge_create, organization=organization, actor=request.user),
-        saved_message=lambda pledge: f"Pledge made: {pledge.describe()}.",
+        saved_message=lambda pledge: _("Pledge made: %(pledge)s.") % {"pledge": pledge.describe()},
         context={"organization": organization},
     )
 
 
 @login_required
 def pledge_edit(request, pk):
-    pledge = _pledge_to_manage(request, pk, "change its pledges")
+    pledge = _pledge_to_manage(
+        request, pk, _("Only the organization's owners and admins change its pledges.")
+    )
     form = PledgeForm(request.POST or None, initial=PledgeForm.initial_from(pledge))
     return _pledge_form_page(
         request,
         form,
         save=partial(services.pledge_update, pledge=pledge, actor=request.user),
-        saved_message=lambda pledge: "Your changes to the pledge are saved.",
+        saved_message=lambda pledge: _("Your changes to the pledge are saved."),
         context={"organization": pledge.organization, "pledge": pledge},
     )
 
@@ -254,10 +266,12 @@ def pledge_edit(request, pk):
 @require_POST
 @login_required
 def pledge_end(request, pk):
-    pledge = _pledge_to_manage(request, pk, "end its pledges")
+    pledge = _pledge_to_manage(
+        request, pk, _("Only the organization's owners and admins end its pledges.")
+    )
     _service_told(
         request,
-        "The pledge has ended. Its history stays on this page.",
+        _("The pledge has ended. Its history stays on this page."),
         services.pledge_end,
         pledge=pledge,
         actor=request.user,
@@ -282,7 +296,7 @@ def contribution_edit(request, pk):
     contribution = _own_log(request, pk)
     pledge = contribution.pledge
     if contribution.status != Contribution.Status.PENDING:
-        messages.error(request, "Only logs waiting for review can be changed.")
+        messages.error(request, _("Only logs waiting for review can be changed."))
         return redirect(_safe_next(request, pledge.get_absolute_url()))
     form = ContributionForm(
         request.POST or None, pledge=pledge, initial=ContributionForm.initial_from(contribution)
@@ -295,7 +309,7 @@ def contribution_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your log is changed. It still waits for review.")
+            messages.success(request, _("Your log is changed. It still waits for review."))
             return redirect(_safe_next(request, pledge.get_absolute_url()))
     return render(
         request,
@@ -315,7 +329,7 @@ def contribution_withdraw(request, pk):
     contribution = _own_log(request, pk)
     _service_told(
         request,
-        "Your log is withdrawn.",
+        _("Your log is withdrawn."),
         services.contribution_withdraw,
         contribution=contribution,
         user=request.user,
@@ -327,7 +341,9 @@ def contribution_withdraw(request, pk):
 
 
 def _reviewable(request, pk: int, log_pk: int | None = None):
-    pledge = _pledge_to_manage(request, pk, "review its hours")
+    pledge = _pledge_to_manage(
+        request, pk, _("Only the organization's owners and admins review its hours.")
+    )
     if log_pk is None:
         return pledge, None
     return pledge, get_object_or_404(Contribution, pk=log_pk, pledge=pledge)
@@ -343,7 +359,8 @@ def contribution_approve(request, pk, log_pk):
     pledge, contribution = _reviewable(request, pk, log_pk)
     _service_told(
         request,
-        f"Approved {contribution.hours.normalize():f} hours of {contribution.date}.",
+        _("Approved %(hours)s hours of %(day)s.")
+        % {"hours": f"{contribution.hours.normalize():f}", "day": contribution.date},
         services.contribution_approve,
         contribution=contribution,
         actor=request.user,
@@ -357,12 +374,12 @@ def contribution_reject(request, pk, log_pk):
     pledge, contribution = _reviewable(request, pk, log_pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why, so the person can correct the log.")
+        messages.error(request, _("Say why, so the person can correct the log."))
         return _review_redirect(pledge)
     _service_told(
         request,
-        f"Rejected the log of {contribution.date}; its author sees your reason on their "
-        "account page.",
+        _("Rejected the log of %(day)s; its author sees your reason on their account page.")
+        % {"day": contribution.date},
         services.contribution_reject,
         contribution=contribution,
         actor=request.user,
@@ -374,14 +391,18 @@ def contribution_reject(request, pk, log_pk):
 @require_POST
 @login_required
 def contributions_approve(request, pk):
-    pledge, _ = _reviewable(request, pk)
+    pledge, _no_log = _reviewable(request, pk)
     ids = parse_ids(request.POST.getlist("contribution"), limit=REVIEW_LIMIT)
     if not ids:
-        messages.error(request, "Tick the logs to approve first.")
+        messages.error(request, _("Tick the logs to approve first."))
         return _review_redirect(pledge)
     logs = list(queries.pending_contributions(pledge).filter(pk__in=ids))
     changed = services.contributions_approve(contributions=logs, actor=request.user)
     own = sum(log.contributor_id == request.user.pk for log in logs)
-    note = f" Your own logs ({own}) wait for someone else to review them." if own else ""
-    messages.success(request, f"Approved {plural(changed, 'log')}.{note}")
+    approved = ngettext("Approved %(n)s log.", "Approved %(n)s logs.", changed) % {"n": changed}
+    if own:
+        approved += " " + _("Your own logs (%(n)s) wait for someone else to review them.") % {
+            "n": own
+        }
+    messages.success(request, approved)
     return _review_redirect(pledge)

@@ -3,15 +3,21 @@ footer's links lead to French pages, texts, form errors and the services' refusa
 and the same pages stay English at their unprefixed addresses."""
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 
 from chamber.services import practice_publish
+from pledges.services import contribution_log
 from tests.chamber.factories import PositionFactory, PracticeNoteFactory
 from tests.directory.factories import MembershipFactory, OrganizationFactory
 from tests.factories import StaffFactory
+from tests.pledges.factories import ContributionFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -137,8 +143,7 @@ def test_the_author_hears_of_the_decision_in_french(chamber, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         practice_publish(note=note, actor=StaffFactory())
     [message] = mail.outbox
-    # build_message folds the subject's whitespace, the no-break space included.
-    assert message.subject == f"Publiée : {note.title}"
+    assert message.subject == f"Publiée{NBSP}: {note.title}"
     assert message.body.startswith(f"Bonjour {chamber.author.get_short_name()},")
     assert f"/fr/practices/{note.slug}/" in message.body
 
@@ -148,3 +153,85 @@ def test_the_chamber_stays_english_at_its_unprefixed_addresses(client, chamber):
     page = client.get("/advocacy/public-code/").content.decode()
     assert "Endorsed by 0 organizations" in page
     assert 'href="/practices/trusted-committers/"' in client.get("/practices/").content.decode()
+
+
+# --- Pledges -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pledged():
+    organization = OrganizationFactory(name="Harbour Code", slug="harbour-code")
+    pledge = PledgeFactory(organization=organization, hours_per_period=Decimal("12.5"))
+    member = MembershipFactory(organization=organization).user
+    admin = MembershipFactory(organization=organization, admin=True).user
+    ContributionFactory(pledge=pledge, contributor=member, hours=Decimal("2.5"))
+    return SimpleNamespace(organization=organization, pledge=pledge, member=member, admin=admin)
+
+
+def test_the_pledges_list_in_french_links_to_french_pages(client, pledged):
+    page = client.get("/fr/pledges/").content.decode()
+    assert '<html lang="fr">' in page
+    assert "Engagements publics" in page and "Classements" in page
+    assert f'href="/fr/pledges/{pledged.pledge.pk}/"' in page
+    assert "12,5 heures par mois" in page
+    assert "Depuis le début" in page
+
+
+def test_a_pledge_page_in_french_for_its_member_and_its_admin(client, pledged):
+    client.force_login(pledged.member)
+    page = client.get(f"/fr/pledges/{pledged.pledge.pk}/").content.decode()
+    assert "<h1>Engagement de Harbour Code</h1>" in page
+    assert ">Déclarer les heures</button>" in page
+    assert '<label for="id_description">Qu’avez-vous fait\u202f?</label>' in page
+    assert "En attente d’approbation" in page
+    client.force_login(pledged.admin)
+    review = client.get(f"/fr/pledges/{pledged.pledge.pk}/").content.decode()
+    assert "Approuver les déclarations cochées" in review
+
+
+def test_a_form_error_and_a_service_refusal_on_the_page_in_french(client, pledged):
+    client.force_login(pledged.member)
+    log = {
+        "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        "hours": "0.3",
+        "project_url": "https://example.org/toolkit",
+        "description": "Relu deux demandes de fusion.",
+    }
+    form_error = client.post(f"/fr/pledges/{pledged.pledge.pk}/", log)
+    assert "Déclarez des quarts d’heure entiers" in form_error.content.decode()
+    refused = client.post(f"/fr/pledges/{pledged.pledge.pk}/", {**log, "hours": "1"})
+    assert refused.status_code == 200
+    assert "Les heures ne se déclarent que pour aujourd’hui ou avant." in refused.content.decode()
+
+
+def test_ending_a_pledge_is_announced_in_french(client, pledged):
+    client.force_login(pledged.admin)
+    ended = client.post(f"/fr/pledges/{pledged.pledge.pk}/end/", follow=True)
+    assert ended.redirect_chain[0][0] == f"/fr/pledges/{pledged.pledge.pk}/"
+    page = ended.content.decode()
+    assert "L’engagement a pris fin. Son historique reste sur cette page." in page
+    assert "Cet engagement a pris fin" in page
+
+
+def test_a_service_refusal_reads_in_french(pledged):
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        contribution_log(
+            pledge=pledged.pledge,
+            user=pledged.member,
+            data={
+                "date": timezone.localdate() + timedelta(days=1),
+                "hours": Decimal("1"),
+                "project_url": "https://example.org/toolkit",
+                "description": "Relu deux demandes de fusion.",
+            },
+        )
+    assert refused.value.message_dict["date"] == [
+        "Les heures ne se déclarent que pour aujourd’hui ou avant."
+    ]
+
+
+def test_pledges_stay_english_at_their_unprefixed_addresses(client, pledged):
+    page = client.get("/pledges/").content.decode()
+    assert "Public pledges" in page and "12.5 hours a month" in page
+    detail = client.get(f"/pledges/{pledged.pledge.pk}/").content.decode()
+    assert "<h1>Harbour Code’s pledge</h1>" in detail
