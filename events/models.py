@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from directory.models import Organization
@@ -48,39 +49,43 @@ class Event(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
-    summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences.")
-    description = models.TextField(blank=True, help_text="Markdown.")
+    summary = models.CharField(max_length=300, blank=True, help_text=_("One or two sentences."))
+    description = models.TextField(blank=True, help_text=_("Markdown."))
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
     time_zone = models.CharField(
         max_length=64,
         blank=True,
-        help_text="IANA name, e.g. America/Toronto, in which the event's times are shown; "
-        "empty means the hub's.",
+        help_text=_(
+            "IANA name, e.g. America/Toronto, in which the event's times are shown; "
+            "empty means the hub's."
+        ),
     )
     venue_name = models.CharField(max_length=200, blank=True)
     venue_address = models.CharField(max_length=300, blank=True)
     online_url = models.URLField(
-        "online link",
+        _("online link"),
         blank=True,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Shown only to people who registered.",
+        help_text=_("Shown only to people who registered."),
     )
     capacity = models.PositiveIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Seats; leave empty for no limit.",
+        help_text=_("Seats; leave empty for no limit."),
     )
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
     offer_hours = models.PositiveSmallIntegerField(
-        "hours to confirm an offered seat",
+        _("hours to confirm an offered seat"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(14 * 24)],
-        help_text="When a seat frees up, the next person on the waitlist has this long to "
-        "confirm it before it goes to the one after. Empty: they get the seat at once.",
+        help_text=_(
+            "When a seat frees up, the next person on the waitlist has this long to "
+            "confirm it before it goes to the one after. Empty: they get the seat at once."
+        ),
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -91,20 +96,22 @@ class Event(models.Model):
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="organized_events"
     )
-    ask_accessibility = models.BooleanField("ask about accessibility needs", default=True)
-    ask_dietary = models.BooleanField("ask about dietary requirements", default=False)
+    ask_accessibility = models.BooleanField(_("ask about accessibility needs"), default=True)
+    ask_dietary = models.BooleanField(_("ask about dietary requirements"), default=False)
     questions = models.JSONField(
         default=list,
         blank=True,
-        help_text="The organizer's own optional questions, as a list of short texts.",
+        help_text=_("The organizer's own optional questions, as a list of short texts."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     proposals_open = models.BooleanField(
-        default=False, help_text="Attendees may propose sessions and vote on them."
+        default=False, help_text=_("Attendees may propose sessions and vote on them.")
     )
-    schedule_published = models.BooleanField(default=False, help_text="The session grid is public.")
+    schedule_published = models.BooleanField(
+        default=False, help_text=_("The session grid is public.")
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -242,10 +249,10 @@ class SessionProposal(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=5000, help_text="Markdown.")
+    description = models.TextField(blank=True, max_length=5000, help_text=_("Markdown."))
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.DISCUSSION)
     duration_minutes = models.PositiveSmallIntegerField(
-        "duration (minutes)",
+        _("duration (minutes)"),
         default=45,
         validators=[MinValueValidator(10), MaxValueValidator(240)],
     )
@@ -255,7 +262,7 @@ class SessionProposal(models.Model):
     co_hosts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="co_hosted_proposals"
     )
-    tags = models.CharField(max_length=200, blank=True, help_text="Comma-separated topics.")
+    tags = models.CharField(max_length=200, blank=True, help_text=_("Comma-separated topics."))
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True
     )
@@ -331,10 +338,10 @@ class Room(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(max_length=100)
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Seats, if known."
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("Seats, if known.")
     )
     accessibility_notes = models.CharField(
-        max_length=300, blank=True, help_text="Step-free access, hearing loop, quiet room…"
+        max_length=300, blank=True, help_text=_("Step-free access, hearing loop, quiet room…")
     )
 
     class Meta:
@@ -399,8 +406,8 @@ class ScheduleChange(models.Model):
         SessionProposal, on_delete=models.CASCADE, related_name="schedule_changes"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    before = models.CharField(max_length=300, help_text="Room and time before the change.")
-    after = models.CharField(max_length=300, blank=True, help_text="Room and time after it.")
+    before = models.CharField(max_length=300, help_text=_("Room and time before the change."))
+    after = models.CharField(max_length=300, blank=True, help_text=_("Room and time after it."))
     created_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
