@@ -61,7 +61,7 @@ class TagPickerField(CappedModelMultipleChoiceField):
 
 
 def _tags_field(help_text: str) -> TagPickerField:
-    return TagPickerField(max_choices=MAX_TAGS, help_text=help_text)
+    return TagPickerField(max_choices=MAX_TAGS, label=_("Tags"), help_text=help_text)
 
 
 def _logo_field() -> forms.FileField:
@@ -139,6 +139,14 @@ class OrganizationForm(ListingFormBase, forms.ModelForm):
             "innersource", "tags",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        labels = {
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "description": _("Description"),
+            "city": _("City"),
+            "neighbourhood": _("Neighbourhood"),
+            "size_band": _("Size band"),
+        }
 
 
 class ProjectForm(ListingFormBase, forms.ModelForm):
@@ -178,6 +186,12 @@ class ProjectForm(ListingFormBase, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "pitch": forms.Textarea(attrs={"rows": 5}),
         }
+        labels = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "seeking_contributors": _("Seeking contributors"),
+            "pitch": _("Pitch"),
+        }
 
     def clean_license(self):
         return spdx_id_as_spelled(self.cleaned_data["license"].strip())
@@ -185,6 +199,7 @@ class ProjectForm(ListingFormBase, forms.ModelForm):
 
 class ProjectSubmitForm(ProjectForm):
     organization = forms.ModelChoiceField(
+        label=_("Organization"),
         queryset=Organization.objects.none(),
         required=False,
         empty_label=_("None: an independent project"),
@@ -225,7 +240,9 @@ def role_choices(*, with_owner: bool) -> list[tuple[str, str]]:
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of a person with an account"))
-    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
 
     def __init__(self, *args, with_owner: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,7 +260,7 @@ class MemberAddForm(forms.Form):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
 class MemberRejectForm(forms.Form):

@@ -7,6 +7,7 @@ from directory.uses.services import NOTE_MAX_LENGTH
 
 class ProjectUseForm(forms.Form):
     project = forms.ModelChoiceField(
+        label=_("Project"),
         queryset=Project.objects.none(),
         to_field_name="slug",
         empty_label=_("Choose a project"),
@@ -16,6 +17,7 @@ class ProjectUseForm(forms.Form):
         ),
     )
     status = forms.ChoiceField(
+        label=_("Status"),
         choices=ProjectUse.Status.choices,
         widget=forms.RadioSelect,
         initial=ProjectUse.Status.PRODUCTION,

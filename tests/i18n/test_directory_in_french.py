@@ -128,6 +128,7 @@ def test_a_french_submission_missing_its_name_gets_a_french_form_error(client, u
     client.force_login(user)
     html = page(client, "/fr/directory/submit/?type=project")
     assert "<h1>Inscrire un projet</h1>" in html and "Remplir à partir d’un dépôt" in html
+    assert 'for="id_name">Nom' in html and 'for="id_license">Licence (identifiant SPDX)' in html
     response = client.post("/fr/directory/submit/?type=project", {"name": "", "license": "MIT"})
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.content.decode()
