@@ -184,6 +184,9 @@ def test_a_pledge_page_in_french_for_its_member_and_its_admin(client, pledged):
     assert ">Déclarer les heures</button>" in page
     assert '<label for="id_description">Qu’avez-vous fait\u202f?</label>' in page
     assert "En attente d’approbation" in page
+    # The chart's coordinates stay SVG numbers (a decimal comma would hide the bars).
+    assert re.search(r'<rect x="\d+(\.\d+)?" y="\d+(\.\d+)?"', page)
+    assert not re.search(r'<(rect|line|text) [^>]*="\d+,\d', page)
     client.force_login(pledged.admin)
     review = client.get(f"/fr/pledges/{pledged.pledge.pk}/").content.decode()
     assert "Approuver les déclarations cochées" in review
