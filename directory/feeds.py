@@ -2,6 +2,8 @@
 
 from django.db.models import F
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from directory.models import Organization, Project
 from directory.queries import public_organizations, public_projects
@@ -24,8 +26,10 @@ def newest_published(limit: int = FEED_SIZE) -> list[Organization | Project]:
 
 
 class NewListingsFeed(MarkdownAtomFeed):
-    title = "New in the open source directory"
-    subtitle = "Organizations and projects newly published in the region's open source directory."
+    title = gettext_lazy("New in the open source directory")
+    subtitle = gettext_lazy(
+        "Organizations and projects newly published in the region's open source directory."
+    )
     markdown_field = "description"
 
     def link(self):
@@ -35,8 +39,9 @@ class NewListingsFeed(MarkdownAtomFeed):
         return newest_published()
 
     def item_title(self, listing):
-        kind = "Organization" if isinstance(listing, Organization) else "Project"
-        return f"{kind}: {listing.name}"
+        if isinstance(listing, Organization):
+            return _("Organization: %(name)s") % {"name": listing.name}
+        return _("Project: %(name)s") % {"name": listing.name}
 
     def item_pubdate(self, listing):
         return listing.published_at or listing.created_at

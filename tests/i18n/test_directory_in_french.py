@@ -232,3 +232,10 @@ def test_claim_mails_reach_each_person_in_their_language_with_their_links(
     assert decided.subject == "Votre demande pour Charm City Data est approuvée"
     assert f"dans l’organisation{NBSP}: administrateur ou administratrice." in decided.body
     assert f"/fr/directory/organizations/{organization.slug}/" in decided.body
+
+
+def test_the_feed_of_new_listings_in_french(client, listings):
+    feed = page(client, "/fr/directory/feed.atom")
+    assert "<title>Nouveautés du répertoire de l’open source</title>" in feed
+    assert f"<title>Organisation{NBSP}: Charm City Data</title>" in feed
+    assert "/fr/directory/projects/open-budget/" in feed
