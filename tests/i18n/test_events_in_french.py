@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Registration
+from tests.directory.factories import OrganizationFactory
 from tests.events.factories import EventFactory
 from tests.events.program_helpers import make_board, propose
 from tests.factories import UserFactory
@@ -49,9 +50,10 @@ def french_event(**fields):
 
 
 def test_the_list_of_events_in_french_links_to_french_pages(client):
-    event = french_event()
+    event = french_event(organization=OrganizationFactory(name="Harbour Code"))
     html = html_of(client.get("/fr/events/"))
     text = text_of(html)
+    assert "Rencontre" in text and "· par Harbour Code" in text
     assert '<html lang="fr">' in html
     assert "1 événement à venir" in text
     assert "Affiner par type, mois ou organisation" in text
@@ -198,3 +200,14 @@ def test_the_organizer_pages_in_french(client):
 
     edit = text_of(html_of(client.get(f"/fr/events/{event.slug}/manage/edit/")))
     assert "Ouverture des inscriptions" in edit and "Fuseau horaire" in edit
+
+
+def test_the_api_refuses_in_the_language_the_client_asks_for(client, user):
+    event = french_event()
+    client.force_login(user)
+    url = f"/api/v1/events/{event.slug}/registration/"
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 404
+    assert french.json()["detail"] == "Vous n\u2019avez aucune inscription à cet événement."
+    english = client.get(url)
+    assert english.json()["detail"] == "You have no registration for this event."
