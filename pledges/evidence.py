@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hub.forge import (
     ForgeClient,
@@ -52,8 +54,10 @@ HOST_FORGES = {
     "codeberg.org": ForgeAccount.Forge.CODEBERG,
 }
 KIND_NAMES = {"pull": "pull request", "commit": "commit", "issue": "issue"}
-UNSUPPORTED = (
-    "{url} is not a pull or merge request, commit or issue on a forge the hub knows "
+# Marked for the catalogue; translated where a person types the link, kept in English where
+# the check job records it.
+UNSUPPORTED = gettext_noop(
+    "%(url)s is not a pull or merge request, commit or issue on a forge the hub knows "
     "(GitHub, GitLab, Codeberg)."
 )
 
@@ -66,12 +70,14 @@ def evidence_refs(urls, *, field: str = "evidence_urls") -> list[ItemRef]:
     long or an address that names no item on a known forge."""
     urls = [url.strip() for url in urls if url and url.strip()]
     if len(urls) > MAX_EVIDENCE_LINKS:
-        raise ValidationError({field: f"Give at most {MAX_EVIDENCE_LINKS} links."})
+        raise ValidationError(
+            {field: _("Give at most %(limit)s links.") % {"limit": MAX_EVIDENCE_LINKS}}
+        )
     refs, errors = [], []
     for url in urls:
         ref = parse_item_url(url) if len(url) <= 500 else None
         if ref is None:
-            errors.append(UNSUPPORTED.format(url=url[:100]))
+            errors.append(_(UNSUPPORTED) % {"url": url[:100]})
         elif ref.url not in {known.url for known in refs}:
             refs.append(ref)
     if errors:
@@ -203,7 +209,7 @@ def evidence_check(*, evidence_id: int, client: ForgeClient | None = None) -> st
         return None
     ref = parse_item_url(evidence.url)
     if ref is None:  # the hub no longer knows this forge
-        return _record(evidence.pk, failed=UNSUPPORTED.format(url=evidence.url[:100]))
+        return _record(evidence.pk, failed=UNSUPPORTED % {"url": evidence.url[:100]})
     own_client = client is None
     client = client or ForgeClient()
     try:

@@ -200,8 +200,11 @@ def test_a_form_error_and_a_service_refusal_on_the_page_in_french(client, pledge
         "project_url": "https://example.org/toolkit",
         "description": "Relu deux demandes de fusion.",
     }
-    form_error = client.post(f"/fr/pledges/{pledged.pledge.pk}/", log)
+    form_error = client.post(
+        f"/fr/pledges/{pledged.pledge.pk}/", {**log, "evidence_urls": "https://example.org/x"}
+    )
     assert "Déclarez des quarts d’heure entiers" in form_error.content.decode()
+    assert "https://example.org/x n’est pas une pull request" in form_error.content.decode()
     refused = client.post(f"/fr/pledges/{pledged.pledge.pk}/", {**log, "hours": "1"})
     assert refused.status_code == 200
     assert "Les heures ne se déclarent que pour aujourd’hui ou avant." in refused.content.decode()
