@@ -108,6 +108,8 @@ def test_advocacy_in_french_and_an_endorsement_said_in_french(client, chamber):
     index = client.get("/fr/advocacy/").content.decode()
     assert "Ouverte aux appuis" in index
     assert "0 organisation l’appuie" in index
+    feed = client.get("/fr/advocacy/feed.atom").content.decode()
+    assert "<title>Prises de position du hub</title>" in feed
     client.force_login(chamber.owner)
     page = client.get("/fr/advocacy/public-code/").content.decode()
     assert "Appuyée par 0 organisation" in page
