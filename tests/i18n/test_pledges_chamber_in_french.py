@@ -243,3 +243,33 @@ def test_pledges_stay_english_at_their_unprefixed_addresses(client, pledged):
     assert "Public pledges" in page and "12.5 hours a month" in page
     detail = client.get(f"/pledges/{pledged.pledge.pk}/").content.decode()
     assert "<h1>Harbour Code’s pledge</h1>" in detail
+
+
+def test_the_api_refuses_in_the_language_the_client_asks_for(client, chamber, pledged):
+    client.force_login(chamber.owner)
+    french = {"accept-language": "fr"}
+    closed = client.post(
+        "/api/v1/positions/fund/endorsements/",
+        {"organization": "formstone"},
+        content_type="application/json",
+        headers=french,
+    )
+    assert closed.status_code == 400
+    assert closed.json()["detail"] == (
+        f"Cette prise de position est fermée{NBSP}: elle n’accepte plus de nouveaux appuis."
+    )
+    english = client.post(
+        "/api/v1/positions/fund/endorsements/",
+        {"organization": "formstone"},
+        content_type="application/json",
+    )
+    assert english.json()["detail"] == "This position is closed: it takes no new endorsements."
+    client.force_login(pledged.member)
+    no_pledge = client.post(
+        "/api/v1/contributions/",
+        {"pledge": 999999, "date": timezone.localdate().isoformat(), "hours": "1"},
+        content_type="application/json",
+        headers=french,
+    )
+    assert no_pledge.status_code == 400
+    assert no_pledge.json()["pledge"] == ["Aucun engagement ne porte cet identifiant."]
