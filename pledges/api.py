@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -426,7 +427,7 @@ class ContributionInputSerializer(serializers.Serializer):
         help_text=f"Up to {MAX_EVIDENCE_LINKS} addresses of pull or merge requests, commits or "
         "issues on GitHub, GitLab or Codeberg; a job checks each against your forge accounts "
         "(see `evidence`). When changing a log, the list replaces its links.",
-        error_messages={"max_length": f"Give at most {MAX_EVIDENCE_LINKS} links."},
+        error_messages={"max_length": gettext_lazy("Give at most {max_length} links.")},
     )
 
     def __init__(self, *args, **kwargs):
