@@ -9,10 +9,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from chamber import services
 from chamber.models import Endorsement, Position, PracticeNote
-from directory.admin import audit_trail_html, moderation_actions, pending_first
+from directory.admin import ModerationTexts, audit_trail_html, moderation_actions, pending_first
 from directory.models import ListingStatus
 from hub.admin_tools import (
     AuditedSaveMixin,
@@ -45,15 +47,33 @@ class PracticeNoteAdmin(
     service_keyword = "note"
     audit_actions = ("practice.staff_create", "practice.staff_edit")
     publish_selected, reject_selected, archive_selected = moderation_actions(
-        "practice notes",
-        told="author",
+        ModerationTexts(
+            publish=gettext_lazy("Publish selected practice notes"),
+            reject=gettext_lazy("Reject selected practice notes (with a reason)"),
+            archive=gettext_lazy("Archive selected practice notes"),
+            reject_title=gettext_lazy("Reject practice notes"),
+            reject_intro=gettext_lazy(
+                "These practice notes will be hidden. The reason is sent to each author."
+            ),
+            published=ngettext_lazy(
+                "%(count)d practice note published; its author is told by e-mail.",
+                "%(count)d practice notes published; their authors are told by e-mail.",
+                "count",
+            ),
+            rejected=ngettext_lazy(
+                "%(count)d practice note rejected.", "%(count)d practice notes rejected.", "count"
+            ),
+            archived=ngettext_lazy(
+                "%(count)d practice note archived.", "%(count)d practice notes archived.", "count"
+            ),
+        ),
         publish=services.practice_publish,
         reject=services.practice_reject,
         archive=services.practice_archive,
     )
     list_per_page = 50
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
@@ -91,16 +111,18 @@ class PositionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(endorser_count=Count("endorsements"))
 
-    endorsers = annotated_column("endorser_count", "Endorsers")
+    endorsers = annotated_column("endorser_count", gettext_lazy("Endorsers"))
 
-    @admin.display(description="Export")
+    @admin.display(description=gettext_lazy("Export"))
     def export(self, obj):
         if obj is None or obj.pk is None:
             return "—"
         url = reverse("chamber:endorsers-csv", kwargs={"slug": obj.slug})
-        return format_html('<a href="{}">Endorsers as CSV</a> (recorded in the audit)', url)
+        return format_html(
+            '<a href="{}">{}</a> {}', url, _("Endorsers as CSV"), _("(recorded in the audit)")
+        )
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
@@ -134,6 +156,9 @@ class EndorsementAdmin(ServiceActionsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Withdraw selected endorsements")
+    @admin.action(description=gettext_lazy("Withdraw selected endorsements"))
     def withdraw_selected(self, request, queryset):
-        self.run_service(request, queryset, services.endorsement_withdraw, "withdrawn")
+        done = ngettext_lazy(
+            "%(count)d endorsement withdrawn.", "%(count)d endorsements withdrawn.", "count"
+        )
+        self.run_service(request, queryset, services.endorsement_withdraw, done)

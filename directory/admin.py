@@ -6,6 +6,8 @@ people concerned, exactly as it would from any other screen. The change forms ke
 moderation fields read-only for that reason: the actions are the way to change them.
 """
 
+from typing import NamedTuple
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -18,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from directory import queries, services
 from directory.models import (
@@ -39,12 +43,23 @@ from hub.admin_tools import (
     ServiceActionsMixin,
     annotated_column,
     error_text,
-    plural,
 )
 from hub.audit import audit_record
 from hub.models import AuditEntry
 
 REASON_TEMPLATE = "admin/directory/action_reason.html"
+# The moderation actions' labels, the same for organizations and projects (their messages
+# name the one or the other).
+LISTING_ACTIONS = {
+    "publish": gettext_lazy("Publish selected listings"),
+    "reject": gettext_lazy("Reject selected listings (with a reason)"),
+    "archive": gettext_lazy("Archive selected listings"),
+    "reject_title": gettext_lazy("Reject listings"),
+    "reject_intro": gettext_lazy(
+        "These listings will be hidden. The reason is sent to each submitter."
+    ),
+}
+MODERATION_FIELDSET = gettext_lazy("Moderation (change these with the actions of the list)")
 MERGE_TEMPLATE = "admin/directory/merge_listings.html"
 
 
@@ -59,7 +74,8 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text="Be specific: the person reads this and fixes what you point out.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("Be specific: the person reads this and fixes what you point out."),
     )
 
 
@@ -93,34 +109,49 @@ def ask_for_reason(
     return TemplateResponse(request, REASON_TEMPLATE, context)
 
 
-def moderation_actions(noun: str, *, told: str, publish, reject, archive):
-    """The actions of a moderation queue of rows with a ListingStatus (listings, practice
-    notes): publish, reject with a reason, archive, each row through its service (see
-    ServiceActionsMixin.run_service). `told` is who hears of a decision by e-mail."""
+class ModerationTexts(NamedTuple):
+    """What a moderation queue's actions say, in whole sentences for one kind of row (French
+    agrees the participles with the noun): the three actions' labels, the reason page's title
+    and introduction, and the three success messages (plural forms counted by "count")."""
 
-    @admin.action(description=f"Publish selected {noun}")
+    publish: str
+    reject: str
+    archive: str
+    reject_title: str
+    reject_intro: str
+    published: str
+    rejected: str
+    archived: str
+
+
+def moderation_actions(texts: ModerationTexts, *, publish, reject, archive):
+    """The actions of a moderation queue of rows with a ListingStatus (organizations,
+    projects, practice notes): publish, reject with a reason, archive, each row through its
+    service (see ServiceActionsMixin.run_service)."""
+
+    @admin.action(description=texts.publish)
     def publish_selected(modeladmin, request, queryset):
         rows = queryset.exclude(status=ListingStatus.PUBLISHED)
-        modeladmin.run_service(request, rows, publish, f"published; the {told}s are told by e-mail")
+        modeladmin.run_service(request, rows, publish, texts.published)
 
-    @admin.action(description=f"Reject selected {noun} (with a reason)")
+    @admin.action(description=texts.reject)
     def reject_selected(modeladmin, request, queryset):
         return ask_for_reason(
             modeladmin,
             request,
             queryset,
             action="reject_selected",
-            title=f"Reject {noun}",
-            intro=f"These {noun} will be hidden. The reason is sent to each {told}.",
+            title=texts.reject_title,
+            intro=texts.reject_intro,
             apply=lambda reason: modeladmin.run_service(
-                request, queryset, reject, "rejected", reason=reason
+                request, queryset, reject, texts.rejected, reason=reason
             ),
         )
 
-    @admin.action(description=f"Archive selected {noun}")
+    @admin.action(description=texts.archive)
     def archive_selected(modeladmin, request, queryset):
         rows = queryset.exclude(status=ListingStatus.ARCHIVED)
-        modeladmin.run_service(request, rows, archive, "archived")
+        modeladmin.run_service(request, rows, archive, texts.archived)
 
     return publish_selected, reject_selected, archive_selected
 
@@ -133,14 +164,14 @@ def audit_trail_html(obj):
         target_type=obj._meta.label_lower, target_id=obj.pk
     ).select_related("actor")[:25]
     if not entries:
-        return "Nothing recorded yet."
+        return _("Nothing recorded yet.")
     rows = format_html_join(
         "",
         "<li>{} · {} · {}{}</li>",
         (
             (
                 date_format(localtime(entry.created_at), "DATETIME_FORMAT"),
-                entry.actor or "system",
+                entry.actor or _("system"),
                 entry.action,
                 f" {entry.detail}" if entry.detail else "",
             )
@@ -163,8 +194,10 @@ class ListingForm(forms.ModelForm):
         redirect = redirects.first()
         if redirect is not None:
             raise ValidationError(
-                "This address still redirects to %(target)s; choose another so old links "
-                "keep working.",
+                _(
+                    "This address still redirects to %(target)s; choose another so old links "
+                    "keep working."
+                ),
                 params={"target": redirect.organization or redirect.project},
             )
         return slug
@@ -176,8 +209,8 @@ class OrganizationProjectRoleInline(admin.TabularInline):
     fields = ["project", "role"]
     autocomplete_fields = ["project"]
     extra = 0
-    verbose_name = "project"
-    verbose_name_plural = "projects and roles"
+    verbose_name = gettext_lazy("project")
+    verbose_name_plural = gettext_lazy("projects and roles")
 
 
 class ProjectOrganizationRoleInline(admin.TabularInline):
@@ -186,8 +219,8 @@ class ProjectOrganizationRoleInline(admin.TabularInline):
     fields = ["organization", "role"]
     autocomplete_fields = ["organization"]
     extra = 0
-    verbose_name = "organization"
-    verbose_name_plural = "organizations and roles"
+    verbose_name = gettext_lazy("organization")
+    verbose_name_plural = gettext_lazy("organizations and roles")
 
 
 class MembershipInline(ReadOnlyInline):
@@ -220,15 +253,8 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
     ]
     actions = ["publish_selected", "reject_selected", "archive_selected"]
     service_keyword = "listing"
-    publish_selected, reject_selected, archive_selected = moderation_actions(
-        "listings",
-        told="submitter",
-        publish=services.listing_publish,
-        reject=services.listing_reject,
-        archive=services.listing_archive,
-    )
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
@@ -262,10 +288,11 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
         # Tags are saved only now, and they are part of the search document.
         search_vector_refresh(form.instance)
 
-    # Merging duplicates (the subclasses' "merge_selected" action): the service, what moves,
-    # and how each of the two is described.
+    # Merging duplicates (the subclasses' "merge_selected" action): the service, what the
+    # action says ("choose_two", the page's "title" and "intro": what moves), and how each of
+    # the two is described.
     merge_service = None
-    merge_moves = ""
+    merge_texts: dict[str, str] = {}
 
     def merge_candidates(self, queryset):
         return queryset
@@ -273,12 +300,11 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
     def merge_description(self, listing) -> str:
         return describe_for_merge(listing)
 
-    @admin.action(description="Merge two duplicates")
+    @admin.action(description=gettext_lazy("Merge two duplicates"))
     def merge_selected(self, request, queryset):
         listings = list(self.merge_candidates(queryset).order_by("created_at", "pk"))
-        noun = self.model._meta.verbose_name_plural
         if len(listings) != 2:
-            self.message_user(request, f"Select exactly two {noun} to merge.", messages.WARNING)
+            self.message_user(request, self.merge_texts["choose_two"], messages.WARNING)
             return None
         form = MergeForm(
             request.POST if "apply" in request.POST else None,
@@ -295,16 +321,17 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
                 return None
             self.message_user(
                 request,
-                f"Merged {duplicate_name} into {keep.name}; its address now redirects there.",
+                _("Merged %(duplicate)s into %(keep)s; its address now redirects there.")
+                % {"duplicate": duplicate_name, "keep": keep.name},
                 messages.SUCCESS,
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Merge two {noun}",
+            "title": self.merge_texts["title"],
+            "intro": self.merge_texts["intro"],
             "form": form,
             "listings": listings,
-            "moves": self.merge_moves,
             "action": "merge_selected",
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "opts": self.model._meta,
@@ -313,7 +340,7 @@ class ListingAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
 
 class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label=gettext_lazy("Keep"))
 
     def __init__(self, *args, listings, describe, **kwargs):
         super().__init__(*args, **kwargs)
@@ -322,14 +349,11 @@ class MergeForm(forms.Form):
 
 def describe_for_merge(listing, *counts: str) -> str:
     """A listing as a merge offers it: name, address, status, its numbers, when it was listed."""
-    return ", ".join(
-        [
-            f"{listing.name} (/{listing.slug}/",
-            listing.get_status_display().lower(),
-            *counts,
-            f"listed {date_format(localtime(listing.created_at), 'DATE_FORMAT')})",
-        ]
+    listed = date_format(localtime(listing.created_at), "DATE_FORMAT")
+    details = ", ".join(
+        [listing.get_status_display().lower(), *counts, _("listed %(date)s") % {"date": listed}]
     )
+    return f"{listing.name} (/{listing.slug}/, {details})"
 
 
 @admin.register(Organization)
@@ -350,14 +374,14 @@ class OrganizationAdmin(ListingAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "description", "tags"]}),
         (
-            "Where and how big",
+            gettext_lazy("Where and how big"),
             {"fields": ["website", "city", "neighbourhood", "size_band", "innersource"]},
         ),
         (
-            "Moderation (change these with the actions of the list)",
+            MODERATION_FIELDSET,
             {"fields": [*ListingAdmin.moderation_fields, "featured", "verified"]},
         ),
-        ("History", {"fields": ["audit_trail"]}),
+        (gettext_lazy("History"), {"fields": ["audit_trail"]}),
     ]
     actions = [
         *ListingAdmin.actions,
@@ -367,6 +391,25 @@ class OrganizationAdmin(ListingAdmin):
         "unverify_selected",
         "merge_selected",
     ]
+    publish_selected, reject_selected, archive_selected = moderation_actions(
+        ModerationTexts(
+            **LISTING_ACTIONS,
+            published=ngettext_lazy(
+                "%(count)d organization published; its submitter is told by e-mail.",
+                "%(count)d organizations published; their submitters are told by e-mail.",
+                "count",
+            ),
+            rejected=ngettext_lazy(
+                "%(count)d organization rejected.", "%(count)d organizations rejected.", "count"
+            ),
+            archived=ngettext_lazy(
+                "%(count)d organization archived.", "%(count)d organizations archived.", "count"
+            ),
+        ),
+        publish=services.listing_publish,
+        reject=services.listing_reject,
+        archive=services.listing_archive,
+    )
 
     def set_flag(self, request, queryset, flag: str, value: bool, done: str):
         self.run_service(
@@ -378,24 +421,48 @@ class OrganizationAdmin(ListingAdmin):
             done,
         )
 
-    @admin.action(description="Feature selected organizations")
+    @admin.action(description=gettext_lazy("Feature selected organizations"))
     def feature_selected(self, request, queryset):
-        self.set_flag(request, queryset, "featured", True, "featured")
+        done = ngettext_lazy(
+            "%(count)d organization featured.", "%(count)d organizations featured.", "count"
+        )
+        self.set_flag(request, queryset, "featured", True, done)
 
-    @admin.action(description="Stop featuring selected organizations")
+    @admin.action(description=gettext_lazy("Stop featuring selected organizations"))
     def unfeature_selected(self, request, queryset):
-        self.set_flag(request, queryset, "featured", False, "no longer featured")
+        done = ngettext_lazy(
+            "%(count)d organization no longer featured.",
+            "%(count)d organizations no longer featured.",
+            "count",
+        )
+        self.set_flag(request, queryset, "featured", False, done)
 
-    @admin.action(description="Mark selected organizations verified")
+    @admin.action(description=gettext_lazy("Mark selected organizations verified"))
     def verify_selected(self, request, queryset):
-        self.set_flag(request, queryset, "verified", True, "verified")
+        done = ngettext_lazy(
+            "%(count)d organization verified.", "%(count)d organizations verified.", "count"
+        )
+        self.set_flag(request, queryset, "verified", True, done)
 
-    @admin.action(description="Remove the verified mark")
+    @admin.action(description=gettext_lazy("Remove the verified mark"))
     def unverify_selected(self, request, queryset):
-        self.set_flag(request, queryset, "verified", False, "no longer verified")
+        done = ngettext_lazy(
+            "%(count)d organization no longer verified.",
+            "%(count)d organizations no longer verified.",
+            "count",
+        )
+        self.set_flag(request, queryset, "verified", False, done)
 
     merge_service = staticmethod(services.organization_merge)
-    merge_moves = "projects, members, pledges, events, tags and old addresses"
+    merge_texts = {
+        "choose_two": gettext_lazy("Select exactly two organizations to merge."),
+        "title": gettext_lazy("Merge two organizations"),
+        "intro": gettext_lazy(
+            "Choose the organization to keep. The other one's projects, members, pledges, "
+            "events, tags and old addresses move to it, its own address redirects to it, and "
+            "it is deleted. This cannot be undone."
+        ),
+    }
 
     def merge_candidates(self, queryset):
         return queryset.annotate(
@@ -406,8 +473,10 @@ class OrganizationAdmin(ListingAdmin):
     def merge_description(self, organization) -> str:
         return describe_for_merge(
             organization,
-            plural(organization.project_count, "project"),
-            plural(organization.member_count, "member"),
+            ngettext("%(count)d project", "%(count)d projects", organization.project_count)
+            % {"count": organization.project_count},
+            ngettext("%(count)d member", "%(count)d members", organization.member_count)
+            % {"count": organization.member_count},
         )
 
 
@@ -425,26 +494,52 @@ class ProjectAdmin(ListingAdmin):
     readonly_fields = [*ListingAdmin.moderation_fields, "audit_trail"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "tags"]}),
-        ("Code", {"fields": ["repository_url", "homepage", "license"]}),
+        (gettext_lazy("Code"), {"fields": ["repository_url", "homepage", "license"]}),
         (
-            "Help wanted",
+            gettext_lazy("Help wanted"),
             {"fields": ["seeking_contributors", "pitch", "help_wanted", "contact_url"]},
         ),
-        (
-            "Moderation (change these with the actions of the list)",
-            {"fields": ListingAdmin.moderation_fields},
-        ),
-        ("History", {"fields": ["audit_trail"]}),
+        (MODERATION_FIELDSET, {"fields": ListingAdmin.moderation_fields}),
+        (gettext_lazy("History"), {"fields": ["audit_trail"]}),
     ]
     actions = [*ListingAdmin.actions, "merge_selected"]
+    publish_selected, reject_selected, archive_selected = moderation_actions(
+        ModerationTexts(
+            **LISTING_ACTIONS,
+            published=ngettext_lazy(
+                "%(count)d project published; its submitter is told by e-mail.",
+                "%(count)d projects published; their submitters are told by e-mail.",
+                "count",
+            ),
+            rejected=ngettext_lazy(
+                "%(count)d project rejected.", "%(count)d projects rejected.", "count"
+            ),
+            archived=ngettext_lazy(
+                "%(count)d project archived.", "%(count)d projects archived.", "count"
+            ),
+        ),
+        publish=services.listing_publish,
+        reject=services.listing_reject,
+        archive=services.listing_archive,
+    )
     merge_service = staticmethod(services.project_merge)
-    merge_moves = "organizations and their roles, tags, logged hours, pledges and old addresses"
+    merge_texts = {
+        "choose_two": gettext_lazy("Select exactly two projects to merge."),
+        "title": gettext_lazy("Merge two projects"),
+        "intro": gettext_lazy(
+            "Choose the project to keep. The other one's organizations and their roles, tags, "
+            "logged hours, pledges and old addresses move to it, its own address redirects to "
+            "it, and it is deleted. This cannot be undone."
+        ),
+    }
 
     def merge_candidates(self, queryset):
         return queryset.annotate(organization_count=Count("roles", distinct=True))
 
     def merge_description(self, project) -> str:
-        return describe_for_merge(project, plural(project.organization_count, "organization"))
+        count = project.organization_count
+        organizations = ngettext("%(count)d organization", "%(count)d organizations", count)
+        return describe_for_merge(project, organizations % {"count": count})
 
 
 # --- Memberships --------------------------------------------------------------------------
@@ -455,7 +550,8 @@ class OptionalReasonForm(ReasonForm):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text="Optional: sent to each person with the decision.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("Optional: sent to each person with the decision."),
     )
 
 
@@ -480,7 +576,7 @@ class MembershipForm(forms.ModelForm):
             and role != Membership.Role.OWNER
             and not self._active_owners(membership.organization).exclude(pk=membership.pk).exists()
         ):
-            raise ValidationError("An organization keeps at least one owner.")
+            raise ValidationError(_("An organization keeps at least one owner."))
         return role
 
     def clean(self):
@@ -493,7 +589,9 @@ class MembershipForm(forms.ModelForm):
             and not self._active_owners(organization).exists()
         ):
             self.add_error(
-                "role", f"{organization} has no owner yet: add its first person as owner."
+                "role",
+                _("%(organization)s has no owner yet: add its first person as owner.")
+                % {"organization": organization},
             )
         return cleaned
 
@@ -542,7 +640,7 @@ class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdm
         # Removing goes through the "remove" action, which keeps an owner in place.
         return False
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
@@ -560,14 +658,17 @@ class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdm
         obj.pk = membership.pk
         obj.refresh_from_db()
 
-    @admin.action(description="Approve selected memberships")
+    @admin.action(description=gettext_lazy("Approve selected memberships"))
     def approve_selected(self, request, queryset):
         pending = queryset.filter(status=Membership.Status.PENDING).select_related(
             "organization", "user"
         )
-        self.run_service(request, pending, services.membership_decide, "approved", approve=True)
+        done = ngettext_lazy(
+            "%(count)d membership approved.", "%(count)d memberships approved.", "count"
+        )
+        self.run_service(request, pending, services.membership_decide, done, approve=True)
 
-    @admin.action(description="Reject selected memberships (with an optional reason)")
+    @admin.action(description=gettext_lazy("Reject selected memberships (with an optional reason)"))
     def reject_selected(self, request, queryset):
         pending = queryset.filter(status=Membership.Status.PENDING).select_related(
             "organization", "user"
@@ -575,22 +676,28 @@ class MembershipAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdm
 
         def apply(reason):
             decide = services.membership_decide
-            self.run_service(request, pending, decide, "rejected", approve=False, reason=reason)
+            done = ngettext_lazy(
+                "%(count)d membership rejected.", "%(count)d memberships rejected.", "count"
+            )
+            self.run_service(request, pending, decide, done, approve=False, reason=reason)
 
         return ask_for_reason(
             self,
             request,
             pending,
             action="reject_selected",
-            title="Reject memberships",
-            intro="Each person is told by e-mail, with the reason if you give one.",
+            title=_("Reject memberships"),
+            intro=_("Each person is told by e-mail, with the reason if you give one."),
             apply=apply,
             form_class=OptionalReasonForm,
         )
 
-    @admin.action(description="Remove selected memberships")
+    @admin.action(description=gettext_lazy("Remove selected memberships"))
     def remove_selected(self, request, queryset):
-        self.run_service(request, queryset, services.membership_remove, "removed")
+        done = ngettext_lazy(
+            "%(count)d membership removed.", "%(count)d memberships removed.", "count"
+        )
+        self.run_service(request, queryset, services.membership_remove, done)
 
 
 # --- Proposed edits -----------------------------------------------------------------------
@@ -630,19 +737,19 @@ class ListingRevisionAdmin(ServiceActionsMixin, admin.ModelAdmin):
         # Allowed on the list (the actions need it), never on one revision's page.
         return obj is None and super().has_change_permission(request)
 
-    @admin.display(description="Listing")
+    @admin.display(description=gettext_lazy("Listing"))
     def listing_link(self, obj):
         listing = obj.listing
         url = reverse(f"admin:directory_{listing._meta.model_name}_change", args=[listing.pk])
         return format_html('<a href="{}">{}</a>', url, listing)
 
-    @admin.display(description="What the edit changes")
+    @admin.display(description=gettext_lazy("What the edit changes"))
     def comparison(self, obj):
         listing = obj.listing
         rows = []
         for name, before, proposed in queries.revision_changes(obj):
             if name == "tags":
-                label = "Tags"
+                label = _("Tags")
                 tags = Tag.objects.filter(pk__in=[*(before or ()), *proposed])
                 names = dict(tags.values_list("pk", "name"))
                 before, proposed = (
@@ -653,18 +760,21 @@ class ListingRevisionAdmin(ServiceActionsMixin, admin.ModelAdmin):
                 label = capfirst(listing._meta.get_field(name).verbose_name)
             rows.append((label, "—" if before is None else before, proposed))
         return format_html(
-            "<table><thead><tr><th>Field</th><th>Before</th><th>{}</th></tr>"
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr>"
             "</thead><tbody>{}</tbody></table>",
-            "Proposed" if obj.status == ListingRevision.Status.PENDING else "After",
+            _("Field"),
+            _("Before"),
+            _("Proposed") if obj.status == ListingRevision.Status.PENDING else _("After"),
             format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows),
         )
 
-    @admin.action(description="Approve selected edits (they go live)")
+    @admin.action(description=gettext_lazy("Approve selected edits (they go live)"))
     def approve_selected(self, request, queryset):
         pending = queryset.filter(status=ListingRevision.Status.PENDING)
-        self.run_service(request, pending, services.revision_approve, "approved", noun="edit")
+        done = ngettext_lazy("%(count)d edit approved.", "%(count)d edits approved.", "count")
+        self.run_service(request, pending, services.revision_approve, done)
 
-    @admin.action(description="Reject selected edits (with a reason)")
+    @admin.action(description=gettext_lazy("Reject selected edits (with a reason)"))
     def reject_selected(self, request, queryset):
         pending = queryset.filter(status=ListingRevision.Status.PENDING)
 
@@ -673,15 +783,16 @@ class ListingRevisionAdmin(ServiceActionsMixin, admin.ModelAdmin):
             for revision in pending:
                 services.revision_reject(revision=revision, actor=request.user, reason=reason)
                 count += 1
-            self.message_user(request, f"{plural(count, 'edit')} rejected.", messages.SUCCESS)
+            rejected = ngettext("%(count)d edit rejected.", "%(count)d edits rejected.", count)
+            self.message_user(request, rejected % {"count": count}, messages.SUCCESS)
 
         return ask_for_reason(
             self,
             request,
             pending,
             action="reject_selected",
-            title="Reject edits",
-            intro="The listings keep showing their current text.",
+            title=_("Reject edits"),
+            intro=_("The listings keep showing their current text."),
             apply=apply,
         )
 
@@ -706,8 +817,8 @@ class TagAdmin(admin.ModelAdmin):
             )
         )
 
-    organization_count = annotated_column("organization_total", "Organizations")
-    project_count = annotated_column("project_total", "Projects")
+    organization_count = annotated_column("organization_total", gettext_lazy("Organizations"))
+    project_count = annotated_column("project_total", gettext_lazy("Projects"))
 
 
 @admin.register(SlugRedirect)
@@ -719,6 +830,6 @@ class SlugRedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["organization", "project"]
     ordering = ["-created_at"]
 
-    @admin.display(description="Redirects to")
+    @admin.display(description=gettext_lazy("Redirects to"))
     def target(self, obj):
         return obj.organization or obj.project

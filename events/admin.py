@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from events import authoring, services
@@ -44,7 +46,6 @@ from hub.admin_tools import (
     NoBulkDeleteMixin,
     ServiceActionsMixin,
     annotated_column,
-    plural,
 )
 from hub.audit import audit_record
 
@@ -87,8 +88,14 @@ class EventAdminForm(InEventTimeZone, ChecksEventTimes, forms.ModelForm):
             taken = services.seats_taken(self.instance)
             if capacity < taken:
                 raise ValidationError(
-                    f"{plural(taken, 'person', 'people')} already hold a seat; the capacity "
-                    f"cannot be lower than {taken}. Cancel registrations first."
+                    ngettext(
+                        "%(count)d person already holds a seat; the capacity cannot be lower "
+                        "than %(count)d. Cancel registrations first.",
+                        "%(count)d people already hold a seat; the capacity cannot be lower "
+                        "than %(count)d. Cancel registrations first.",
+                        taken,
+                    )
+                    % {"count": taken}
                 )
         return capacity
 
@@ -98,7 +105,10 @@ class CancelEventsForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text="Optional. Sent to everyone registered with the news of the cancellation.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy(
+            "Optional. Sent to everyone registered with the news of the cancellation."
+        ),
     )
 
 
@@ -126,16 +136,18 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "summary", "description"]}),
-        ("When and where", {"fields": [
+        (gettext_lazy("When and where"), {"fields": [
             "time_zone", "starts_at", "ends_at", "venue_name", "venue_address", "online_url",
         ]}),
-        ("Registration", {"fields": [
+        (gettext_lazy("Registration"), {"fields": [
             "capacity", "registrations_link", "registration_opens_at", "registration_closes_at",
             "ask_accessibility", "ask_dietary", "questions",
         ]}),
-        ("Who organizes", {"fields": ["organization", "organizers"]}),
-        ("Sessions", {"fields": ["proposals_open", "schedule_published"]}),
-        ("History", {"fields": ["cancelled_at", "created_at", "updated_at", "audit_trail"]}),
+        (gettext_lazy("Who organizes"), {"fields": ["organization", "organizers"]}),
+        (gettext_lazy("Sessions"), {"fields": ["proposals_open", "schedule_published"]}),
+        (gettext_lazy("History"), {"fields": [
+            "cancelled_at", "created_at", "updated_at", "audit_trail",
+        ]}),
     ]  # fmt: skip
     actions = ["approve_selected", "send_back_selected", "cancel_selected"]
 
@@ -158,28 +170,31 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
             and super().has_delete_permission(request, obj)
         )
 
-    @admin.display(description="Starts (in the event's time zone)", ordering="starts_at")
+    @admin.display(
+        description=gettext_lazy("Starts (in the event's time zone)"), ordering="starts_at"
+    )
     def starts_local(self, obj):
         zone = event_zone(obj)
         when = date_format(timezone.localtime(obj.starts_at, zone), "DATETIME_FORMAT")
         return f"{when} ({zone.key})"
 
-    seats_taken = annotated_column("seat_total", "Seats taken")
+    seats_taken = annotated_column("seat_total", gettext_lazy("Seats taken"))
 
-    @admin.display(description="Registrations")
+    @admin.display(description=gettext_lazy("Registrations"))
     def registrations_link(self, obj):
         if obj is None or obj.pk is None:
             return "—"
         url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
         manage = reverse("events:manage", kwargs={"slug": obj.slug})
         return format_html(
-            '<a href="{}">All registrations in the admin</a> · '
-            '<a href="{}">Organizer page (check-in, export)</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             url,
+            _("All registrations in the admin"),
             manage,
+            _("Organizer page (check-in, export)"),
         )
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
@@ -202,13 +217,21 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
                 actor=request.user, action="event.staff_edit", target=obj, detail={"fields": edited}
             )
 
-    @admin.action(description="Publish selected events waiting for review (organizers are told)")
+    @admin.action(
+        description=gettext_lazy("Publish selected events waiting for review (organizers are told)")
+    )
     def approve_selected(self, request, queryset):
         waiting = queryset.filter(status=Event.Status.REVIEW)
-        done = "published; their organizers are told by e-mail"
-        self.run_service(request, waiting, authoring.event_review_approve, done, noun="event")
+        done = ngettext_lazy(
+            "%(count)d event published; its organizers are told by e-mail.",
+            "%(count)d events published; their organizers are told by e-mail.",
+            "count",
+        )
+        self.run_service(request, waiting, authoring.event_review_approve, done)
 
-    @admin.action(description="Send selected events back to their organizers (with a reason)")
+    @admin.action(
+        description=gettext_lazy("Send selected events back to their organizers (with a reason)")
+    )
     def send_back_selected(self, request, queryset):
         waiting = queryset.filter(status=Event.Status.REVIEW)
         return ask_for_reason(
@@ -216,20 +239,25 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
             request,
             waiting,
             action="send_back_selected",
-            title="Send events back",
-            intro="These events go back to their organizers as drafts. The reason is sent to "
-            "each organizer; say what to change so they can submit again.",
+            title=_("Send events back"),
+            intro=_(
+                "These events go back to their organizers as drafts. The reason is sent to "
+                "each organizer; say what to change so they can submit again."
+            ),
             apply=lambda reason: self.run_service(
                 request,
                 waiting,
                 authoring.event_review_send_back,
-                "sent back; their organizers are told why by e-mail",
-                noun="event",
+                ngettext_lazy(
+                    "%(count)d event sent back; its organizers are told why by e-mail.",
+                    "%(count)d events sent back; their organizers are told why by e-mail.",
+                    "count",
+                ),
                 reason=reason,
             ),
         )
 
-    @admin.action(description="Cancel selected events (everyone registered is told)")
+    @admin.action(description=gettext_lazy("Cancel selected events (everyone registered is told)"))
     def cancel_selected(self, request, queryset):
         events = queryset.exclude(status=Event.Status.CANCELLED)
         form = CancelEventsForm(request.POST if "apply" in request.POST else None)
@@ -238,14 +266,17 @@ class EventAdmin(KeyedInitialDataMixin, ServiceActionsMixin, NoBulkDeleteMixin, 
                 request,
                 events,
                 services.event_cancel,
-                "cancelled; everyone registered is being told",
-                noun="event",
+                ngettext_lazy(
+                    "%(count)d event cancelled; everyone registered is being told.",
+                    "%(count)d events cancelled; everyone registered is being told.",
+                    "count",
+                ),
                 reason=form.cleaned_data["reason"],
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Cancel events",
+            "title": _("Cancel events"),
             "form": form,
             "queryset": events,
             "action": "cancel_selected",
@@ -284,11 +315,11 @@ class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
         # Cancel instead, so the seat goes to the waitlist.
         return False
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
-    @admin.action(description="Check in selected registrations")
+    @admin.action(description=gettext_lazy("Check in selected registrations"))
     def check_in_selected(self, request, queryset):
         self.run_each(
             request,
@@ -296,15 +327,24 @@ class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
             lambda registration: services.registration_check_in(
                 event=registration.event, actor=request.user, ticket_code=registration.ticket_code
             ),
-            "checked in",
+            ngettext_lazy(
+                "%(count)d registration checked in.",
+                "%(count)d registrations checked in.",
+                "count",
+            ),
         )
 
-    @admin.action(description="Cancel selected registrations (seats go to the waitlist)")
+    @admin.action(
+        description=gettext_lazy("Cancel selected registrations (seats go to the waitlist)")
+    )
     def cancel_selected(self, request, queryset):
         rows = queryset.exclude(status=Registration.Status.CANCELLED).select_related(
             "event", "user"
         )
-        self.run_service(request, rows, services.registration_cancel, "cancelled")
+        done = ngettext_lazy(
+            "%(count)d registration cancelled.", "%(count)d registrations cancelled.", "count"
+        )
+        self.run_service(request, rows, services.registration_cancel, done)
 
 
 # --- The programme ---------------------------------------------------------------------------
@@ -336,23 +376,27 @@ class SessionProposalAdmin(ServiceActionsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(votes_total=Count("votes", distinct=True))
 
-    vote_total = annotated_column("votes_total", "Votes")
+    vote_total = annotated_column("votes_total", gettext_lazy("Votes"))
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
     def _moderate(self, request, queryset, action: str, done: str):
         moderate = program_services.proposal_moderate
-        self.run_service(request, queryset, moderate, done, noun="proposal", action=action)
+        self.run_service(request, queryset, moderate, done, action=action)
 
-    @admin.action(description="Hide selected proposals")
+    @admin.action(description=gettext_lazy("Hide selected proposals"))
     def hide_selected(self, request, queryset):
-        self._moderate(request, queryset, "hide", "hidden")
+        done = ngettext_lazy("%(count)d proposal hidden.", "%(count)d proposals hidden.", "count")
+        self._moderate(request, queryset, "hide", done)
 
-    @admin.action(description="Accept selected proposals")
+    @admin.action(description=gettext_lazy("Accept selected proposals"))
     def accept_selected(self, request, queryset):
-        self._moderate(request, queryset, "accept", "accepted")
+        done = ngettext_lazy(
+            "%(count)d proposal accepted.", "%(count)d proposals accepted.", "count"
+        )
+        self._moderate(request, queryset, "accept", done)
 
 
 @admin.register(Room)

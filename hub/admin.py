@@ -3,14 +3,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hub.admin_tools import ReadOnlyAdminMixin
 from hub.models import AuditEntry, User
 
 # Every admin page names the hub (read when a page is drawn, not at import).
-admin.site.site_header = lazy(lambda: f"{settings.HUB_NAME} admin", str)()
-admin.site.site_title = lazy(lambda: f"{settings.HUB_NAME} admin", str)()
-admin.site.index_title = lazy(lambda: f"Curate {settings.HUB_NAME}", str)()
+admin.site.site_header = lazy(lambda: _("%(hub)s admin") % {"hub": settings.HUB_NAME}, str)()
+admin.site.site_title = admin.site.site_header
+admin.site.index_title = lazy(lambda: _("Curate %(hub)s") % {"hub": settings.HUB_NAME}, str)()
 # The app list beside every page took 300 of a laptop's 1280 pixels from the changelists'
 # columns (with the filters, a table had 630); the breadcrumbs and the index lead everywhere.
 admin.site.enable_nav_sidebar = False
@@ -39,12 +41,12 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["date_joined", "last_login"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name"]}),
+        (gettext_lazy("Profile"), {"fields": ["display_name"]}),
         (
-            "Permissions",
+            gettext_lazy("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (

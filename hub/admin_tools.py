@@ -4,12 +4,9 @@ from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from hub.audit import audit_record
-
-
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
 def error_text(error: Exception) -> str:
@@ -31,23 +28,24 @@ def annotated_column(annotation: str, description: str):
 
 class ServiceActionsMixin:
     """For admin actions: run one service per selected row, so every change keeps its rules
-    and leaves its audit row; a refused row is reported and the others still go through."""
+    and leaves its audit row; a refused row is reported and the others still go through.
 
-    def run_each(
-        self, request, objects: Iterable, service: Callable, done: str, noun: str | None = None
-    ) -> int:
+    `done` is the whole success message with its plural forms, counted by "count"
+    (ngettext_lazy("%(count)d event cancelled.", "%(count)d events cancelled.", "count")):
+    other languages agree the noun and the verb with each other and with the number."""
+
+    def run_each(self, request, objects: Iterable, service: Callable, done: str) -> int:
         count = 0
         for obj in objects:
             try:
                 service(obj)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{obj}: {error_text(error)}", messages.ERROR)
+                refusal = _("%(row)s: %(reason)s") % {"row": obj, "reason": error_text(error)}
+                self.message_user(request, refusal, messages.ERROR)
             else:
                 count += 1
         if count:
-            singular = noun or str(self.model._meta.verbose_name)
-            many = None if noun else str(self.model._meta.verbose_name_plural)
-            self.message_user(request, f"{plural(count, singular, many)} {done}.", messages.SUCCESS)
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
         return count
 
     # The keyword the app's services take one row by (listing_publish(listing=...)); empty
@@ -60,7 +58,6 @@ class ServiceActionsMixin:
         rows: Iterable,
         service: Callable,
         done: str,
-        noun: str | None = None,
         **kwargs,
     ) -> int:
         """`run_each` for a service called the apps' way: service(<row>, actor=staff, **kwargs)."""
@@ -70,7 +67,6 @@ class ServiceActionsMixin:
             rows,
             lambda row: service(**{keyword: row}, actor=request.user, **kwargs),
             done,
-            noun,
         )
 
 

@@ -16,11 +16,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from directory.admin import ask_for_reason, audit_trail_html, pending_first
 from directory.models import ListingStatus, Project
 from directory.permissions import organization_is_public
-from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text, plural
+from hub.admin_tools import KeyedInitialDataMixin, ServiceActionsMixin, error_text
 from hub.audit import audit_record
 from pledges import services
 from pledges.asks import admin as asks_admin  # noqa: F401 - registers the asks' admin
@@ -53,16 +55,16 @@ class PledgeAdminForm(forms.ModelForm):
         organization = cleaned.get("organization")
         if organization is not None and not organization_is_public(organization):
             self.add_error(
-                "organization", "Pledges are made for published organizations: publish it first."
+                "organization", _("Pledges are made for published organizations: publish it first.")
             )
         kind = cleaned.get("kind")
         if kind == Pledge.Kind.HOURS and not cleaned.get("hours_per_period"):
-            self.add_error("hours_per_period", "How many hours a period?")
+            self.add_error("hours_per_period", _("How many hours a period?"))
         if kind == Pledge.Kind.PERCENT:
             if not cleaned.get("percent"):
-                self.add_error("percent", "What percentage of working hours?")
+                self.add_error("percent", _("What percentage of working hours?"))
             if not cleaned.get("workforce_size"):
-                self.add_error("workforce_size", "How many people work at the organization?")
+                self.add_error("workforce_size", _("How many people work at the organization?"))
         return cleaned
 
     def _post_clean(self):
@@ -94,8 +96,10 @@ class PledgeAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["organization", "kind", "hours_per_period", "percent",
                            "workforce_size", "period"]}),
-        ("When and who sees it", {"fields": ["starts_on", "ends_on", "public", "target_projects"]}),
-        ("History (end a pledge with the action of the list)", {"fields": [
+        (gettext_lazy("When and who sees it"), {"fields": [
+            "starts_on", "ends_on", "public", "target_projects",
+        ]}),
+        (gettext_lazy("History (end a pledge with the action of the list)"), {"fields": [
             "status", "created_by", "created_at", "ended_at", "audit_trail",
         ]}),
     ]  # fmt: skip
@@ -120,11 +124,11 @@ class PledgeAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
             and super().has_delete_permission(request, obj)
         )
 
-    @admin.display(description="Pledged hours")
+    @admin.display(description=gettext_lazy("Pledged hours"))
     def pledged(self, obj):
         return obj.describe()
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
@@ -151,10 +155,11 @@ class PledgeAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    @admin.action(description="End selected pledges (today)")
+    @admin.action(description=gettext_lazy("End selected pledges (today)"))
     def end_selected(self, request, queryset):
         active = queryset.filter(status=Pledge.Status.ACTIVE)
-        self.run_service(request, active, services.pledge_end, "ended", noun="pledge")
+        done = ngettext_lazy("%(count)d pledge ended.", "%(count)d pledges ended.", "count")
+        self.run_service(request, active, services.pledge_end, done)
 
 
 # --- Logged hours ---------------------------------------------------------------------------
@@ -185,13 +190,15 @@ class ContributionAdminForm(forms.ModelForm):
         pledge = log.pledge
         day = cleaned.get("date")
         if day and day > timezone.localdate():
-            self.add_error("date", "Hours can only be logged for today or earlier.")
+            self.add_error("date", _("Hours can only be logged for today or earlier."))
         elif day and day < pledge.starts_on:
-            self.add_error("date", f"The pledge starts on {date_format(pledge.starts_on)}.")
+            starts = date_format(pledge.starts_on)
+            self.add_error("date", _("The pledge starts on %(date)s.") % {"date": starts})
         elif day and pledge.ends_on and day > pledge.ends_on:
-            self.add_error("date", f"The pledge ended on {date_format(pledge.ends_on)}.")
+            ended = date_format(pledge.ends_on)
+            self.add_error("date", _("The pledge ended on %(date)s.") % {"date": ended})
         if "project" in cleaned and not cleaned.get("project") and not cleaned.get("project_url"):
-            self.add_error("project", "Choose a listed project or give the project's address.")
+            self.add_error("project", _("Choose a listed project or give the project's address."))
         hours = cleaned.get("hours")
         # Hours outside 0.25..24 get the field's own message; the day is checked otherwise.
         valid_hours = hours is not None and 0 < hours <= services.HOURS_PER_DAY
@@ -204,8 +211,15 @@ class ContributionAdminForm(forms.ModelForm):
                 left = max(services.HOURS_PER_DAY - already, 0)
                 self.add_error(
                     "hours",
-                    f"{log.contributor} already logged {already.normalize():f} hours on that "
-                    f"day; at most {left.normalize():f} more fit in 24 hours.",
+                    _(
+                        "%(person)s already logged %(logged)s hours on that day; at most "
+                        "%(left)s more fit in 24 hours."
+                    )
+                    % {
+                        "person": log.contributor,
+                        "logged": f"{already.normalize():f}",
+                        "left": f"{left.normalize():f}",
+                    },
                 )
         return cleaned
 
@@ -214,11 +228,14 @@ class WaitingForStaffFilter(admin.SimpleListFilter):
     """Pending logs nobody at the organization may review: their author is its only owner or
     admin, and nobody approves their own hours."""
 
-    title = "reviewer"
+    title = gettext_lazy("reviewer")
     parameter_name = "reviewer"
 
     def lookups(self, request, model_admin):
-        return [("staff", "Waiting for hub staff"), ("organization", "The organization's admins")]
+        return [
+            ("staff", _("Waiting for hub staff")),
+            ("organization", _("The organization's admins")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() not in ("staff", "organization"):
@@ -237,15 +254,15 @@ class WaitingForStaffFilter(admin.SimpleListFilter):
 class EvidenceFilter(admin.SimpleListFilter):
     """Logs by what checking their evidence links found."""
 
-    title = "evidence"
+    title = gettext_lazy("evidence")
     parameter_name = "evidence"
 
     def lookups(self, request, model_admin):
         return [
-            ("checked", "Checked on a forge"),
-            ("failed", "A link did not check out"),
-            ("pending", "Waiting to be checked"),
-            ("none", "No links"),
+            ("checked", _("Checked on a forge")),
+            ("failed", _("A link did not check out")),
+            ("pending", _("Waiting to be checked")),
+            ("none", _("No links")),
         ]
 
     def queryset(self, request, queryset):
@@ -286,10 +303,10 @@ class ContributionAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["pledge", "contributor", "status"]}),
-        ("The work (staff corrections keep the 24-hour and date rules)", {"fields": [
+        (gettext_lazy("The work (staff corrections keep the 24-hour and date rules)"), {"fields": [
             "date", "hours", "project", "project_url", "description", "link", "evidence_found",
         ]}),
-        ("Review (approve or reject with the actions of the list)", {"fields": [
+        (gettext_lazy("Review (approve or reject with the actions of the list)"), {"fields": [
             "reviewed_by", "reviewed_at", "rejection_reason", "created_at", "audit_trail",
         ]}),
     ]  # fmt: skip
@@ -303,23 +320,23 @@ class ContributionAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
         # Reject instead: the record of who decided stays.
         return False
 
-    @admin.display(description="Organization", ordering="pledge__organization__name")
+    @admin.display(description=gettext_lazy("Organization"), ordering="pledge__organization__name")
     def organization(self, obj):
         return obj.pledge.organization
 
-    @admin.display(description="Project")
+    @admin.display(description=gettext_lazy("Project"))
     def project_name(self, obj):
         return obj.project_label
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
-    @admin.display(description="Evidence (checked against the forges)")
+    @admin.display(description=gettext_lazy("Evidence (checked against the forges)"))
     def evidence_found(self, obj):
         links = obj.evidence.order_by("pk")
         if not links:
-            return "No links."
+            return _("No links.")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -349,15 +366,18 @@ class ContributionAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
             # The forge's dates are judged against the logged day.
             services.contribution_evidence_recheck(contribution=obj, actor=request.user)
 
-    @admin.action(description="Check the evidence links again")
+    @admin.action(description=gettext_lazy("Check the evidence links again"))
     def recheck_evidence(self, request, queryset):
         links = sum(
             services.contribution_evidence_recheck(contribution=log, actor=request.user)
             for log in queryset
         )
-        self.message_user(request, f"{plural(links, 'link')} will be checked again.")
+        checked = ngettext(
+            "%(count)d link will be checked again.", "%(count)d links will be checked again.", links
+        )
+        self.message_user(request, checked % {"count": links})
 
-    @admin.action(description="Approve selected logs")
+    @admin.action(description=gettext_lazy("Approve selected logs"))
     def approve_selected(self, request, queryset):
         pending = list(queryset.filter(status=Contribution.Status.PENDING))
         try:
@@ -366,31 +386,39 @@ class ContributionAdmin(KeyedInitialDataMixin, ServiceActionsMixin, admin.ModelA
             self.message_user(request, error_text(error), messages.ERROR)
             return
         skipped = len(queryset) - count
-        note = f" ({plural(skipped, 'log')} not waiting for review, or your own, left as they were)"
-        self.message_user(
-            request,
-            f"{plural(count, 'log')} approved{note if skipped else ''}.",
-            messages.SUCCESS,
-        )
+        approved = ngettext("%(count)d log approved.", "%(count)d logs approved.", count) % {
+            "count": count
+        }
+        if skipped:
+            # Two sentences, each agreeing with its own number.
+            left = ngettext(
+                "%(count)d log not waiting for review, or your own, was left as it was.",
+                "%(count)d logs not waiting for review, or your own, were left as they were.",
+                skipped,
+            )
+            approved = f"{approved} {left % {'count': skipped}}"
+        self.message_user(request, approved, messages.SUCCESS)
 
-    @admin.action(description="Reject selected logs (with a reason)")
+    @admin.action(description=gettext_lazy("Reject selected logs (with a reason)"))
     def reject_selected(self, request, queryset):
         logs = queryset.exclude(
             status__in=[Contribution.Status.REJECTED, Contribution.Status.WITHDRAWN]
         )
 
         def apply(reason):
-            done = "rejected; the reason is shown to each person"
-            self.run_service(
-                request, logs, services.contribution_reject, done, noun="log", reason=reason
+            done = ngettext_lazy(
+                "%(count)d log rejected; the reason is shown to its author.",
+                "%(count)d logs rejected; the reason is shown to each person.",
+                "count",
             )
+            self.run_service(request, logs, services.contribution_reject, done, reason=reason)
 
         return ask_for_reason(
             self,
             request,
             logs,
             action="reject_selected",
-            title="Reject logged hours",
-            intro="These hours will not count. Each person sees the reason on their page.",
+            title=_("Reject logged hours"),
+            intro=_("These hours will not count. Each person sees the reason on their page."),
             apply=apply,
         )

@@ -4,6 +4,7 @@ its owners and admins make or change one; staff withdraw one made by mistake or 
 through the service (an audit row on the organization)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from directory.models import ProjectUse
 from directory.uses import services
@@ -22,7 +23,7 @@ class OrganizationUseInline(ProjectUseInline):
 
     fk_name = "organization"
     fields = ["project", *USE_FIELDS]
-    verbose_name = verbose_name_plural = "projects it uses"
+    verbose_name = verbose_name_plural = gettext_lazy("projects it uses")
 
 
 class ProjectUserInline(ProjectUseInline):
@@ -30,7 +31,7 @@ class ProjectUserInline(ProjectUseInline):
 
     fk_name = "project"
     fields = ["organization", *USE_FIELDS]
-    verbose_name = verbose_name_plural = "organizations that use it"
+    verbose_name = verbose_name_plural = gettext_lazy("organizations that use it")
 
 
 @admin.register(ProjectUse)
@@ -50,7 +51,10 @@ class ProjectUseAdmin(NoBulkDeleteMixin, ServiceActionsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Withdraw selected declarations")
+    @admin.action(description=gettext_lazy("Withdraw selected declarations"))
     def withdraw_selected(self, request, queryset):
         rows = queryset.select_related("organization", "project")
-        self.run_service(request, rows, services.use_withdraw, "withdrawn", noun="declaration")
+        done = ngettext_lazy(
+            "%(count)d declaration withdrawn.", "%(count)d declarations withdrawn.", "count"
+        )
+        self.run_service(request, rows, services.use_withdraw, done)

@@ -3,6 +3,7 @@ closing asks and withdrawing offers through the services, so each leaves its aud
 closing tells the people concerned once. Staff corrections of an ask are audited too."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from directory.admin import audit_trail_html
 from hub.admin_tools import (
@@ -44,8 +45,8 @@ class AskAdmin(
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["project", "title", "text", "skills", "how_to_start"]}),
-        ("Hours and date", {"fields": ["hours_wanted", "needed_by"]}),
-        ("History (close with the action of the list)", {"fields": [
+        (gettext_lazy("Hours and date"), {"fields": ["hours_wanted", "needed_by"]}),
+        (gettext_lazy("History (close with the action of the list)"), {"fields": [
             "status", "posted_by", "created_at", "updated_at", "closed_at", "closed_by",
             "audit_trail",
         ]}),
@@ -72,11 +73,11 @@ class AskAdmin(
             and super().has_delete_permission(request, obj)
         )
 
-    @admin.display(description="Approved hours", ordering="approved_hours")
+    @admin.display(description=gettext_lazy("Approved hours"), ordering="approved_hours")
     def approved(self, obj):
         return obj.approved_hours
 
-    @admin.display(description="History")
+    @admin.display(description=gettext_lazy("History"))
     def audit_trail(self, obj):
         return audit_trail_html(obj)
 
@@ -85,14 +86,13 @@ class AskAdmin(
             obj.posted_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Close selected asks (the people concerned are told)")
+    @admin.action(description=gettext_lazy("Close selected asks (the people concerned are told)"))
     def close_selected(self, request, queryset):
         self.run_each(
             request,
             queryset.filter(status=Ask.Status.OPEN).select_related("project"),
             lambda ask: services.ask_close(ask=ask, actor=request.user),
-            "closed",
-            noun="ask",
+            ngettext_lazy("%(count)d ask closed.", "%(count)d asks closed.", "count"),
         )
 
 
@@ -111,12 +111,11 @@ class OfferAdmin(ServiceActionsMixin, NoBulkDeleteMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Withdraw selected offers")
+    @admin.action(description=gettext_lazy("Withdraw selected offers"))
     def withdraw_selected(self, request, queryset):
         self.run_each(
             request,
             queryset.filter(status=Offer.Status.ACTIVE),
             lambda offer: services.offer_withdraw(offer=offer, actor=request.user),
-            "withdrawn",
-            noun="offer",
+            ngettext_lazy("%(count)d offer withdrawn.", "%(count)d offers withdrawn.", "count"),
         )
