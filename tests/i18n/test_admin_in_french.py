@@ -37,7 +37,7 @@ def test_the_organizations_list_offers_its_actions_in_french(staff_client):
     OrganizationFactory(pending=True)
     html = staff_client.get(f"/fr/{ORGANIZATIONS}").content.decode()
     assert '<html lang="fr"' in html
-    assert "Administration de " in html
+    assert f"Open Source Hub{NBSP}: administration" in html
     assert "Publier les fiches sélectionnées" in html
     assert "Mettre en avant les organisations sélectionnées" in html
     assert "Fusionner deux doublons" in html
