@@ -300,3 +300,11 @@ def test_the_page_keeps_to_the_content_security_policy(client, world):
     assert "<script" not in html
     assert "style=" not in html
     assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_in_french_the_chart_keeps_numeric_coordinates_and_french_labels(client, world):
+    html = client.get(f"/fr{PAGE}").content.decode()
+    svg = re.search(r"<svg [^>]*>.*?</svg>", html, re.S).group(0)
+    coordinates = re.findall(r'\b(?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"', svg)
+    assert coordinates and all("," not in value for value in coordinates)
+    assert f"avril {LAST_YEAR} : 5,5 heures données".replace(" :", "\u00a0:") in svg
