@@ -149,6 +149,20 @@ def test_negative_control_without_the_lock_two_freed_seats_are_offered_wrongly(r
         gate.wait()
         return event
 
+    # Both also read the head of the line before either offers it a seat (their first offer
+    # only): without this, on a busy machine one cancellation could commit before the other
+    # looked, and both be right.
+    offering = threading.Barrier(2, timeout=30)
+    first_offer = threading.local()
+    offer = waitlist.seat_offer
+
+    def offer_together(**kwargs):
+        if not getattr(first_offer, "made", False):
+            first_offer.made = True
+            offering.wait()
+        return offer(**kwargs)
+
     monkeypatch.setattr(services, "lock_event", unlocked)
+    monkeypatch.setattr(waitlist, "seat_offer", offer_together)
     cancel_at_once(holders)
     assert not each_of_the_first_two_offered_once(event, line)
