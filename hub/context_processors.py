@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 
 from hub import languages
@@ -8,7 +10,8 @@ def hub(request):
         "hub_name": settings.HUB_NAME,
         "hub_region": settings.HUB_REGION,
         "hub_postal_address": settings.HUB_POSTAL_ADDRESS,
-        # Callables: worked out only by the templates that show them.
-        "language_links": lambda: languages.language_links(request),
-        "offered_language": lambda: languages.offered_language(request),
+        # Callables: worked out only by the templates that show them, once per request
+        # (the header, the footer and the offer all read the links).
+        "language_links": functools.cache(lambda: languages.language_links(request)),
+        "offered_language": functools.cache(lambda: languages.offered_language(request)),
     }

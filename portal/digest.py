@@ -196,12 +196,10 @@ def _send_batch(
         for user in batch:
             if user.pk not in mine:
                 continue
-            message = build_message(
-                kind=KIND,
-                user=user,
-                template="hub/email/digest",
-                context=with_matching_asks(news_for(user), asks_by_reader.get(user.pk, [])),
-            )
+            # The reader's asks section in the reader's language, as the rest of the mail.
+            with translation.override(user.preferred_language):
+                news = with_matching_asks(news_for(user), asks_by_reader.get(user.pk, []))
+            message = build_message(kind=KIND, user=user, template="hub/email/digest", context=news)
             message.connection = connection
             try:
                 message.send()

@@ -8,6 +8,7 @@ once, the second finds it no longer open and changes nothing, so one audit row i
 one notification job enqueued (after commit), whose e-mails the ledger sends once.
 """
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -24,12 +25,13 @@ from hub.audit import audit_record
 from hub.jobs import enqueue_on_commit
 from hub.locks import row_lock
 from hub.models import User
+from hub.pagecache import public_pages_changed
 from pledges.asks.permissions import user_can_withdraw, user_maintains
 from pledges.asks.queries import (
     approved_hours_of,
     approved_hours_of_asks,
     ask_is_public,
-    open_asks_q,
+    offer_of,
     public_asks,
 )
 from pledges.asks.tasks import send_ask_closed_task
@@ -132,8 +134,7 @@ def _close(ask_id: int, status: str, *, actor: User | None, reason: str) -> bool
         return False
     ask = Ask.objects.get(pk=ask_id)
     audit_record(actor=actor, action=f"ask.{status}", target=ask, detail={"reason": reason})
-    # Keep the page cache honest: a conditional update sends no post_save signal.
-    ask.save(update_fields=["updated_at"])
+    _asks_pages_changed()
     if _mail_on_close.get():
         enqueue_on_commit(send_ask_closed_task, ask_id)
     return True
@@ -192,8 +193,10 @@ def asks_close_due(*, today: date | None = None) -> dict[str, int]:
 # --- Offers -----------------------------------------------------------------------------------
 
 
-def _active_offer(ask: Ask, person: User) -> Offer | None:
-    return ask.offers.filter(person=person, status=Offer.Status.ACTIVE).first()
+def _asks_pages_changed() -> None:
+    """A conditional update sends no post_save signal: the cached public pages of the pledges
+    app (the asks' among them) are stale once it commits."""
+    transaction.on_commit(functools.partial(public_pages_changed, "pledges"))
 
 
 @transaction.atomic
@@ -208,7 +211,7 @@ def offer_make(*, ask: Ask, person: User, hours, note: str = "") -> tuple[Offer,
         raise ValidationError(_("This ask is not public."), code="not_public")
     if not ask.is_open:
         raise ValidationError(_("This ask is closed: it takes no more offers."), code="closed")
-    existing = _active_offer(ask, person)
+    existing = offer_of(ask, person)
     if existing is not None:
         return existing, False
     offer = Offer(ask=ask, person=person, hours=hours, note=(note or "").strip())
@@ -219,7 +222,7 @@ def offer_make(*, ask: Ask, person: User, hours, note: str = "") -> tuple[Offer,
         with transaction.atomic():
             offer.save()
     except IntegrityError:
-        return _active_offer(ask, person), False
+        return offer_of(ask, person), False
     audit_record(
         actor=person,
         action="ask.offer",
@@ -241,8 +244,7 @@ def offer_withdraw(*, offer: Offer, actor: User) -> bool:
         audit_record(
             actor=actor, action="ask.offer_withdraw", target=offer.ask, detail={"offer": offer.pk}
         )
-        # The page cache: a conditional update sends no post_save signal.
-        Ask.objects.get(pk=offer.ask_id).save(update_fields=["updated_at"])
+        _asks_pages_changed()
     return bool(withdrawn)
 
 
@@ -290,16 +292,13 @@ def answered_ask_error(contribution: Contribution, *, named_before: int | None) 
         return None
     ask = public_asks().select_related("project").filter(pk=contribution.ask_id).first()
     if ask is None:
-        return "Choose an ask of a project listed in the directory."
-    if (
-        contribution.ask_id != named_before
-        and not Ask.objects.filter(open_asks_q(timezone.localdate()), pk=ask.pk).exists()
-    ):
-        return "This ask is closed: it takes no more hours."
+        return _("Choose an ask of a project listed in the directory.")
+    if contribution.ask_id != named_before and not ask.is_open:
+        return _("This ask is closed: it takes no more hours.")
     if not contribution.project_id and not contribution.project_url:
         contribution.project = ask.project
     if contribution.project_id != ask.project_id:
-        return (
-            f"This ask is for {ask.project.name}: log the hours on that project, or choose no ask."
-        )
+        return _(
+            "This ask is for %(project)s: log the hours on that project, or choose no ask."
+        ) % {"project": ask.project.name}
     return None

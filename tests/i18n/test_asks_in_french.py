@@ -5,6 +5,8 @@ import pytest
 from django.core import mail
 
 from pledges.asks import services
+from portal import digest
+from tests.factories import UserFactory
 from tests.pledges.asks_world import make_world
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,30 @@ def test_the_closing_mail_reaches_a_french_speaker_in_french(
     )
     assert "Vous en êtes informé parce que vous y avez offert des heures. Merci." in to_them.body
     assert f"/fr/asks/{world.ask.pk}/" in to_them.body
+
+
+def test_the_digests_asks_reach_a_french_reader_in_french(mail_over_smtp, world):
+    from tests.hub.test_digest_messages import parts, subscribe
+
+    reader = UserFactory(language="fr")
+    services.skills_set(user=reader, skills=list(world.ask.skills.all()))
+    subscribe(reader)
+    digest.send_digest()
+    [message] = mail_over_smtp.messages
+    for part in parts(message):
+        assert "Nouveaux appels à contributions qui correspondent" in part
+        assert f"/fr/asks/{world.ask.pk}/" in part
+        assert "New asks that match" not in part
+
+
+def test_a_log_naming_a_closed_ask_is_refused_in_french(world):
+    from django.utils import translation
+
+    from pledges.asks.services import answered_ask_error
+    from pledges.models import Contribution
+
+    services.ask_close(ask=world.ask, actor=world.maintainer)
+    log = Contribution(pledge=world.pledge, project=world.project, ask=world.ask)
+    with translation.override("fr"):
+        error = answered_ask_error(log, named_before=None)
+    assert error == "Cet appel est fermé\u00a0: il n’accepte plus d’heures."
