@@ -13,5 +13,5 @@ def hub(request):
         # Callables: worked out only by the templates that show them, once per request
         # (the header, the footer and the offer all read the links).
         "language_links": functools.cache(lambda: languages.language_links(request)),
-        "offered_language": functools.cache(lambda: languages.offered_language(request)),
+        "language_offer": functools.cache(lambda: languages.language_offer(request)),
     }

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from hub import languages
 from hub.locks import LockBusy, is_lock_timeout, retry_after_seconds
 
 API_PREFIX = "/api/"
@@ -97,6 +98,6 @@ class ApiLanguageMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith(API_PREFIX):
-            translation.activate(translation.get_language_from_request(request))
+            translation.activate(languages.browser_language(request) or settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

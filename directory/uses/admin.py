@@ -17,6 +17,11 @@ class ProjectUseInline(ReadOnlyInline):
     model = ProjectUse
     show_change_link = True
 
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("organization", "project", "declared_by")
+        )
+
 
 class OrganizationUseInline(ProjectUseInline):
     """On the organization: the projects it says it uses."""

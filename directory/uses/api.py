@@ -117,7 +117,8 @@ class UseInputSerializer(serializers.Serializer):
     "(evaluating) or stopped using the project: by kind, then by name. 404 for a project "
     "that is not published.",
 )
-@method_decorator(cache_anonymous_page, name="get")
+# The inherited `get` is DRF's, so the cache could not tell this view's app: it names it.
+@method_decorator(cache_anonymous_page(apps=("directory",)), name="get")
 class ProjectUsersView(generics.ListAPIView):
     serializer_class = ProjectUserSerializer
     permission_classes = [permissions.AllowAny]

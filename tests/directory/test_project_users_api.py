@@ -206,3 +206,22 @@ def test_the_schema_documents_the_endpoints_and_their_400s(world):
     assert {"used_by"} <= {p["name"] for p in paths["/api/v1/projects/"]["get"]["parameters"]}
     status = schema["components"]["schemas"]["ProjectUseStatusEnum"]
     assert status["enum"] == ["production", "evaluating", "stopped"]
+
+
+def test_the_users_list_stays_cached_through_other_apps_changes(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.events.factories import EventFactory
+
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+    url = f"/api/v1/projects/{world.project.slug}/users/"
+    client = APIClient()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory()  # an events change: the directory's numbers are the same
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == 0

@@ -201,3 +201,23 @@ def test_the_api_answers_in_the_clients_language_at_its_one_address(client):
     refused = client.post("/api/v1/contributions/", {}, headers={"accept-language": "fr"})
     assert refused.status_code in (401, 403)
     assert "authentification" in refused.json()["detail"].lower()
+
+
+def test_a_french_page_offers_nothing_to_crawlers_or_readers_of_another_language(client):
+    for accept in ("", "de-DE,de;q=0.9"):
+        page = client.get("/fr/events/", headers={"accept-language": accept}).content.decode()
+        assert "language-offer" not in page, accept
+
+
+def test_the_cache_key_of_one_address_differs_by_language():
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from hub.pagecache import _page_key
+
+    request = RequestFactory().get("/api/v1/events/")
+    with translation.override("en"):
+        english = _page_key(request, ("events",))
+    with translation.override("fr"):
+        french = _page_key(request, ("events",))
+    assert english != french

@@ -45,6 +45,7 @@ def test_an_offer_with_bad_hours_is_refused_in_french(client, world):
     page = response.content.decode()
     assert "Veuillez corriger le problème ci-dessous." in page
     assert "Heures que vous offrez" in page
+    assert "Déclarez des quarts d’heure entiers" in page
 
 
 def test_an_offer_to_a_closed_ask_is_refused_in_french(client, world):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from directory.models import ListingStatus, Organization
 from pledges.asks import services
-from pledges.models import Ask, Contribution, Offer
+from pledges.models import Ask, Contribution, Offer, PersonSkill
 from tests.directory.factories import (
     OrganizationFactory,
     ProjectFactory,
@@ -281,6 +281,9 @@ def test_me_lists_my_skills_and_the_asks_that_need_them(world: World):
     bad = client.post("/asks/skills/", {"skills": ["x"]})
     assert bad.status_code == 302
     assert "Your skills are saved" not in page(client, "/me/")
+    assert list(PersonSkill.objects.filter(person=world.other).values_list("tag", flat=True)) == [
+        python.pk
+    ]
 
 
 def test_a_member_of_a_pledging_organization_sees_its_target_projects_asks_on_me(world: World):
