@@ -128,14 +128,14 @@ def test_negative_control_without_the_constraint_the_same_clicks_make_several(
     world = make_world()
     person = UserFactory()
     gate = threading.Barrier(CLICKS, timeout=30)
-    real_lookup = services._active_offer
+    real_lookup = services.offer_of
 
     def look_then_wait(*args):
         found = real_lookup(*args)
         gate.wait()
         return found
 
-    monkeypatch.setattr(services, "_active_offer", look_then_wait)
+    monkeypatch.setattr(services, "offer_of", look_then_wait)
     errors = offer_at_once(world, person)
     assert errors == []
     assert Offer.objects.filter(ask=world.ask, person=person, status="active").count() == CLICKS
